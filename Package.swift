@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tanggap",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tanggap", targets: ["tanggap"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        // The rules: pure Swift, no I/O, no framework.
+        .target(name: "TanggapCore"),
+        // The Vapor application around the core.
+        .target(
+            name: "TanggapServer",
+            dependencies: [
+                "TanggapCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Leaf", package: "leaf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `tanggap` command line: serve, migrate, create-admin, import, seed-demo.
+        .target(
+            name: "TanggapCLI",
+            dependencies: [
+                "TanggapCore",
+                "TanggapServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ]
+        ),
+        .executableTarget(name: "tanggap", dependencies: ["TanggapCLI"]),
+        .testTarget(name: "TanggapCoreTests", dependencies: ["TanggapCore"]),
+        .testTarget(
+            name: "TanggapServerTests",
+            dependencies: [
+                "TanggapServer",
+                "TanggapCLI",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,122 @@
+/// Who is looking at a report.
+public enum Viewer: Hashable, Sendable {
+    /// Anyone on the internet.
+    case publicVisitor
+    /// A signed-in person: a citizen (no grants) or staff.
+    case user(UserActor)
+    /// Someone who proved to be the reporter of this very report without an account (tracking ID + secret).
+    case reporter
+}
+
+/// What the privacy rules need to know about a report.
+public struct PrivacyFacts: Hashable, Sendable {
+    /// Anonim: the reporter's identity is hidden from the institution and the public.
+    public var isAnonymous: Bool
+    /// Rahasia: the report itself is hidden from the public.
+    public var isConfidential: Bool
+    public var isVerified: Bool
+    public var archiveReason: ArchiveReason?
+    public var reporterUserID: Int64?
+    /// Every institution that has held the report, the current holder included.
+    public var route: [InstitutionPath]
+
+    public init(
+        isAnonymous: Bool, isConfidential: Bool, isVerified: Bool, archiveReason: ArchiveReason? = nil,
+        reporterUserID: Int64?, route: [InstitutionPath]
+    ) {
+        self.isAnonymous = isAnonymous
+        self.isConfidential = isConfidential
+        self.isVerified = isVerified
+        self.archiveReason = archiveReason
+        self.reporterUserID = reporterUserID
+        self.route = route
+    }
+
+    /// A report is published once it is verified, unless it is rahasia or was thrown out as spam.
+    public var isPublished: Bool { !isConfidential && isVerified && archiveReason != .spam }
+}
+
+/// What a viewer may see of one report. Every surface (JSON, pages, exports) serialises through it.
+public struct ReportAccess: Hashable, Sendable {
+    public enum Level: Int, Comparable, Sendable {
+        case `public`, reporter, staff
+        public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    public let level: Level
+    /// Name, contact and account of the reporter.
+    public let seesReporterIdentity: Bool
+
+    public init(level: Level, seesReporterIdentity: Bool) {
+        self.level = level
+        self.seesReporterIdentity = seesReporterIdentity
+    }
+
+    /// The history events this viewer may read.
+    public func mayRead(_ audience: EventAudience) -> Bool {
+        switch level {
+        case .public: audience == .public
+        case .reporter: audience <= .participants
+        case .staff: true
+        }
+    }
+
+    /// Names of staff who acted: staff see colleagues by name; everyone else sees the institution.
+    public var seesStaffNames: Bool { level == .staff }
+}
+
+/// Which reports a list may contain for a viewer, in a form a database query can express.
+public struct ListScope: Hashable, Sendable {
+    /// Every report, regardless of flags.
+    public var everything: Bool
+    /// Published reports (see `PrivacyFacts.isPublished`).
+    public var published: Bool
+    /// Reports filed with this account.
+    public var reporterUserID: Int64?
+    /// Reports that have been held anywhere in these subtrees.
+    public var subtrees: [InstitutionPath]
+
+    public init(everything: Bool, published: Bool, reporterUserID: Int64?, subtrees: [InstitutionPath]) {
+        self.everything = everything
+        self.published = published
+        self.reporterUserID = reporterUserID
+        self.subtrees = subtrees
+    }
+}
+
+/// The one place that decides what each viewer may see. See ARCHITECTURE.md, principle 4.
+public enum VisibilityPolicy {
+    public static func access(for viewer: Viewer, to report: PrivacyFacts) -> ReportAccess? {
+        switch viewer {
+        case .publicVisitor:
+            return report.isPublished ? ReportAccess(level: .public, seesReporterIdentity: false) : nil
+        case .reporter:
+            return ReportAccess(level: .reporter, seesReporterIdentity: true)
+        case .user(let user):
+            let covering = user.grants.filter { grant in report.route.contains { grant.covers($0) } }
+            let isReporter = report.reporterUserID != nil && report.reporterUserID == user.id
+            if !covering.isEmpty {
+                let identity = isReporter || !report.isAnonymous
+                    || covering.contains { $0.role.seesAnonymousIdentity }
+                return ReportAccess(level: .staff, seesReporterIdentity: identity)
+            }
+            if isReporter { return ReportAccess(level: .reporter, seesReporterIdentity: true) }
+            return report.isPublished ? ReportAccess(level: .public, seesReporterIdentity: false) : nil
+        }
+    }
+
+    public static func listScope(for viewer: Viewer) -> ListScope {
+        switch viewer {
+        case .publicVisitor, .reporter:
+            return ListScope(everything: false, published: true, reporterUserID: nil, subtrees: [])
+        case .user(let user):
+            let roots = user.grants.map(\.scope)
+            let everything = roots.contains { $0.depth == 0 }
+            // Keep only the outermost subtrees: a grant inside another adds nothing.
+            let outermost = roots.filter { path in !roots.contains { $0 != path && path.isStrictlyBelow($0) } }
+            return ListScope(
+                everything: everything, published: true, reporterUserID: user.id,
+                subtrees: Array(Set(outermost)).sorted { $0.encoded < $1.encoded })
+        }
+    }
+}

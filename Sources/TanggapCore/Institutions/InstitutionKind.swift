@@ -1,0 +1,20 @@
+/// The kinds of body in the institution tree.
+public enum InstitutionKind: String, CaseIterable, Codable, Sendable {
+    /// The national level that receives reports naming no institution (in Indonesia, the SP4N-LAPOR! manager).
+    case national
+    /// A ministry (kementerian).
+    case ministry
+    /// A non-ministerial agency or state body (lembaga).
+    case agency
+    case province
+    /// A regency (kabupaten).
+    case regency
+    /// A city (kota).
+    case city
+    /// A unit of a body: an OPD (dinas, badan) or a directorate.
+    case unit
+    /// A sub-unit: a UPT, puskesmas, section.
+    case subunit
+    /// An oversight body (Ombudsman, inspectorate).
+    case oversight
+}

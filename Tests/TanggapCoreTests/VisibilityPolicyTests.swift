@@ -1,0 +1,89 @@
+import Testing
+import TanggapCore
+
+/// Every viewer × (anonim, rahasia): who sees the report, who sees the reporter, which history.
+@Suite struct VisibilityPolicyTests {
+    enum Who: String, CaseIterable {
+        case publicVisitor, otherCitizen, reporterAccount, reporterSecret
+        case officerOfHolder, officerOnTheRoute, officerElsewhere, nationalAdmin, oversight, oversightElsewhere
+
+        var viewer: Viewer {
+            switch self {
+            case .publicVisitor: .publicVisitor
+            case .otherCitizen: .user(UserActor(id: 7, grants: []))
+            case .reporterAccount: .user(UserActor(id: 99, grants: []))
+            case .reporterSecret: .reporter
+            case .officerOfHolder: .user(UserActor(id: 20, grants: [RoleGrant(.liaisonOfficer, on: Tree.upt)]))
+            case .officerOnTheRoute: .user(UserActor(id: 21, grants: [RoleGrant(.institutionAdmin, on: Tree.kemenkes)]))
+            case .officerElsewhere: .user(UserActor(id: 22, grants: [RoleGrant(.liaisonOfficer, on: InstitutionPath([1, 5, 8]))]))
+            case .nationalAdmin: .user(UserActor(id: 1, grants: [RoleGrant(.nationalAdmin, on: Tree.national)]))
+            case .oversight: .user(UserActor(id: 30, grants: [RoleGrant(.oversight, on: Tree.pemkab)]))
+            case .oversightElsewhere: .user(UserActor(id: 31, grants: [RoleGrant(.oversight, on: Tree.kemenkes)]))
+            }
+        }
+    }
+
+    /// Held by the UPT, after Kemenkes sent it back up as not theirs.
+    func facts(anonim: Bool, rahasia: Bool) -> PrivacyFacts {
+        PrivacyFacts(isAnonymous: anonim, isConfidential: rahasia, isVerified: true, reporterUserID: 99,
+                     route: [Tree.national, Tree.kemenkes, Tree.pemkab, Tree.upt])
+    }
+
+    static let flags = [(false, false), (true, false), (false, true), (true, true)]
+
+    @Test(arguments: Who.allCases)
+    func eachViewerUnderEachFlagCombination(_ who: Who) {
+        for (anonim, rahasia) in Self.flags {
+            let access = VisibilityPolicy.access(for: who.viewer, to: facts(anonim: anonim, rahasia: rahasia))
+            let label = "\(who) anonim=\(anonim) rahasia=\(rahasia)"
+            #expect(access == expected(who, anonim: anonim, rahasia: rahasia), "\(label)")
+        }
+    }
+
+    /// The rules of DOMAIN.md, written out per viewer.
+    func expected(_ who: Who, anonim: Bool, rahasia: Bool) -> ReportAccess? {
+        let asPublic = rahasia ? nil : ReportAccess(level: .public, seesReporterIdentity: false)
+        switch who {
+        case .publicVisitor, .otherCitizen, .officerElsewhere:
+            return asPublic
+        case .reporterAccount, .reporterSecret:
+            return ReportAccess(level: .reporter, seesReporterIdentity: true)
+        case .officerOfHolder, .officerOnTheRoute:
+            return ReportAccess(level: .staff, seesReporterIdentity: !anonim)
+        case .nationalAdmin, .oversight, .oversightElsewhere:
+            // Kemenkes was on the route, so its oversight sees the report too, and oversight sees reporters.
+            return ReportAccess(level: .staff, seesReporterIdentity: true)
+        }
+    }
+
+    @Test func historyIsReadByAudience() {
+        let publicAccess = ReportAccess(level: .public, seesReporterIdentity: false)
+        let reporterAccess = ReportAccess(level: .reporter, seesReporterIdentity: true)
+        let staffAccess = ReportAccess(level: .staff, seesReporterIdentity: false)
+        #expect(EventAudience.allCases.filter(publicAccess.mayRead) == [.public])
+        #expect(EventAudience.allCases.filter(reporterAccess.mayRead) == [.public, .participants])
+        #expect(EventAudience.allCases.filter(staffAccess.mayRead) == EventAudience.allCases)
+    }
+
+    @Test func unverifiedAndSpamReportsAreNotPublished() {
+        var unverified = facts(anonim: false, rahasia: false)
+        unverified.isVerified = false
+        #expect(VisibilityPolicy.access(for: .publicVisitor, to: unverified) == nil)
+        var spam = facts(anonim: false, rahasia: false)
+        spam.archiveReason = .spam
+        #expect(VisibilityPolicy.access(for: .publicVisitor, to: spam) == nil)
+        var duplicate = facts(anonim: false, rahasia: false)
+        duplicate.archiveReason = .duplicate
+        #expect(VisibilityPolicy.access(for: .publicVisitor, to: duplicate) != nil)
+    }
+
+    @Test func listScopesFollowTheGrants() {
+        #expect(VisibilityPolicy.listScope(for: .publicVisitor) == ListScope(everything: false, published: true, reporterUserID: nil, subtrees: []))
+        #expect(VisibilityPolicy.listScope(for: Who.nationalAdmin.viewer).everything)
+        let nested = Viewer.user(UserActor(id: 5, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab), RoleGrant(.liaisonOfficer, on: Tree.dinas), RoleGrant(.oversight, on: Tree.kemenkes)]))
+        let scope = VisibilityPolicy.listScope(for: nested)
+        #expect(!scope.everything)
+        #expect(scope.subtrees == [Tree.pemkab, Tree.kemenkes])
+        #expect(scope.reporterUserID == 5)
+    }
+}
