@@ -1,1 +1,3 @@
-print("x")
+import TanggapCLI
+
+await TanggapCLI.run()

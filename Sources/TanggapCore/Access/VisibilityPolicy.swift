@@ -105,6 +105,14 @@ public enum VisibilityPolicy {
         }
     }
 
+    /// Someone may be several viewers at once (signed in, and holding a report's secret): they see the most
+    /// that any of them may.
+    public static func access(for viewers: [Viewer], to report: PrivacyFacts) -> ReportAccess? {
+        let granted = viewers.compactMap { access(for: $0, to: report) }
+        guard let level = granted.map(\.level).max() else { return nil }
+        return ReportAccess(level: level, seesReporterIdentity: granted.contains { $0.seesReporterIdentity })
+    }
+
     public static func listScope(for viewer: Viewer) -> ListScope {
         switch viewer {
         case .publicVisitor, .reporter:

@@ -59,6 +59,14 @@ public enum Intake {
         target ?? root
     }
 
+    /// The account a new report belongs to. An operator typing in a walk-in, a letter or a radio call files
+    /// for someone else, so the report is not theirs; such reports, like those without an account, get a secret.
+    public static func owner(of submitter: Submitter, channel: Channel) -> Int64? {
+        guard case .user(let user) = submitter else { return nil }
+        let typedInForSomeoneElse = Channel.offline.contains(channel) && user.grants.contains { $0.role == .operator }
+        return typedInForSomeoneElse ? nil : user.id
+    }
+
     /// The channels a submitter may claim. Citizens come through the web or an app; operators type in what
     /// arrived offline; only a channel gateway speaks for SMS, WhatsApp, Telegram, e-mail and federation.
     public static func allowedChannels(for submitter: Submitter) -> Set<Channel> {

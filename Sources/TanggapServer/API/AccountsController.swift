@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import TanggapCore
+import Vapor
+
+/// `/api/v1/auth/tokens`, `/api/v1/accounts`, `/api/v1/me`: signing in for the API and citizen accounts.
+enum AccountsController {
+    static func register(_ api: any RoutesBuilder) {
+        api.post("auth", "tokens", use: issueToken)
+        api.delete("auth", "tokens", "current", use: revokeToken)
+        api.post("accounts", use: createAccount)
+        api.get("me", use: me)
+    }
+
+    struct Credentials: Content {
+        var email: String?
+        var password: String?
+        var label: String?
+    }
+
+    struct NewAccount: Content {
+        var name: String?
+        var email: String?
+        var password: String?
+        var phone: String?
+    }
+
+    struct Grant: Content {
+        let role: String
+        let institution: Named
+    }
+
+    struct Me: Content {
+        let id: Int64
+        let name: String
+        let email: String
+        let institution: Named?
+        let roles: [Grant]
+    }
+
+    struct TokenIssued: Content {
+        let token: String
+        let tokenType: String
+        let expiresAt: Date
+        let user: Me
+    }
+
+    @Sendable static func issueToken(_ req: Request) async throws -> Response {
+        try req.enforceRateLimit("login", perMinute: req.tanggap.settings.rateLimits.loginsPerMinute)
+        let credentials = try req.decodeBody(Credentials.self)
+        let user = try await AccountService.authenticate(email: credentials.email, password: credentials.password, now: req.now, on: req.db)
+        let label = credentials.label.map(TextNormalizer.singleLine).map { String($0.prefix(100)) }
+        let issued = try await APITokens.issue(for: user.id, label: label, lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
+        return try await tokenResponse(issued, user: user, for: req)
+    }
+
+    @Sendable static func revokeToken(_ req: Request) async throws -> HTTPStatus {
+        guard let tokenID = req.storage[BearerAuthenticationMiddleware.TokenID.self] else { throw APIError.authenticationRequired }
+        try await APITokens.revoke(tokenID, now: req.now, on: req.db)
+        return .noContent
+    }
+
+    @Sendable static func createAccount(_ req: Request) async throws -> Response {
+        try req.enforceRateLimit("login", perMinute: req.tanggap.settings.rateLimits.loginsPerMinute)
+        let input = try req.decodeBody(NewAccount.self)
+        let user = try await AccountService.create(
+            .init(name: input.name, email: input.email, password: input.password, phone: input.phone),
+            bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
+        let issued = try await APITokens.issue(for: user.id, label: "registration", lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
+        return try await tokenResponse(issued, user: user, for: req)
+    }
+
+    @Sendable static func me(_ req: Request) async throws -> Me {
+        try await describe(try req.requireSignedInUser(), on: req.db)
+    }
+
+    static func describe(_ user: SignedInUser, on db: any Database) async throws -> Me {
+        let ids = Set(user.grants.map(\.scope.institutionID) + (user.institutionID.map { [$0] } ?? []))
+        let names = try await InstitutionDirectory.names(ids, on: db)
+        return Me(
+            id: user.id, name: user.name, email: user.email,
+            institution: user.institutionID.map { Named(id: $0, name: names[$0] ?? "") },
+            roles: user.grants.map { Grant(role: $0.role.rawValue, institution: Named(id: $0.scope.institutionID, name: names[$0.scope.institutionID] ?? "")) })
+    }
+
+    private static func tokenResponse(_ issued: APITokens.Issued, user: SignedInUser, for req: Request) async throws -> Response {
+        let body = TokenIssued(token: issued.token, tokenType: "Bearer", expiresAt: issued.expiresAt, user: try await describe(user, on: req.db))
+        let response = try await body.encodeResponse(status: .created, for: req)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+    }
+}

@@ -1,0 +1,46 @@
+import Fluent
+import TanggapCore
+import Vapor
+
+/// A report together with who is looking at it and what they may see and do.
+struct ViewedReport: Sendable {
+    let report: ReportModel
+    let access: ReportAccess
+    /// Who acts if the viewer asks for an action: the proven reporter, the signed-in user, or nobody.
+    let actor: Actor?
+    let eventActor: EventActor?
+}
+
+enum ReportViewer {
+    static let secretHeader = "X-Report-Secret"
+
+    /// Loads a report by tracking ID for this request. A report the viewer may not see, an unknown ID and a
+    /// wrong secret all give the same answer, so nothing tells a stranger whether a report exists.
+    static func load(_ rawTrackingID: String, for req: Request) async throws -> ViewedReport {
+        guard let trackingID = TrackingID(parsing: rawTrackingID),
+            let report = try await ReportQueries.find(trackingID: trackingID, on: req.db)
+        else { throw APIError.reportNotFound }
+        let provedReporter = try proves(req.headers.first(name: secretHeader), for: report)
+        let user = req.signedInUser
+        var viewers: [Viewer] = [user.map { .user($0.actor) } ?? .publicVisitor]
+        if provedReporter { viewers.append(.reporter) }
+        let route = try await ReportHistory.route(of: report.id!, on: req.db)
+        guard let access = VisibilityPolicy.access(for: viewers, to: report.privacy(route: route)) else {
+            throw APIError.reportNotFound
+        }
+        if provedReporter { return ViewedReport(report: report, access: access, actor: .reporter, eventActor: .reporter) }
+        if let user {
+            return ViewedReport(report: report, access: access, actor: .user(user.actor), eventActor: .user(id: user.id, institutionID: user.institutionID))
+        }
+        return ViewedReport(report: report, access: access, actor: nil, eventActor: nil)
+    }
+
+    /// True when `secret` is this report's secret; an offered secret that does not match is refused outright.
+    private static func proves(_ secret: String?, for report: ReportModel) throws -> Bool {
+        guard let secret else { return false }
+        guard let digest = ReportIntake.secretDigest(secret), let stored = report.secretDigest,
+            constantTimeEqual(digest, stored)
+        else { throw APIError.reportNotFound }
+        return true
+    }
+}

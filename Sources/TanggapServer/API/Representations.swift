@@ -1,0 +1,117 @@
+import Foundation
+import Vapor
+
+/// The shapes the API answers with. Field names become snake_case on the wire.
+struct Named: Content, Equatable {
+    let id: Int64
+    let name: String
+}
+
+struct ReportRepresentation: Content {
+    struct Original: Content {
+        let title: String
+        let classification: String
+        let categoryID: Int64?
+        let subcategoryID: Int64?
+    }
+
+    struct Location: Content {
+        let text: String?
+        let region: Named?
+        let latitude: Double?
+        let longitude: Double?
+    }
+
+    struct Reporter: Content {
+        let name: String?
+        let email: String?
+        let phone: String?
+        let userID: Int64?
+    }
+
+    let trackingID: String
+    let state: String
+    let classification: String
+    let title: String
+    let body: String
+    let original: Original
+    let tags: [String]
+    let eventDate: String?
+    let location: Location
+    let category: Named?
+    let subcategory: Named?
+    let targetInstitution: Named?
+    let holder: Named
+    let assignee: Named?
+    let isAnonymous: Bool
+    let isConfidential: Bool
+    let isEscalated: Bool
+    let channel: String
+    let archiveReason: String?
+    let duplicateOf: String?
+    let rating: String?
+    let reporter: Reporter?
+    let createdAt: Date
+    let updatedAt: Date
+    let verifiedAt: Date?
+    let dispatchedAt: Date?
+    let firstAnsweredAt: Date?
+    let completedAt: Date?
+    let archivedAt: Date?
+    let escalatedAt: Date?
+    var attachments: [AttachmentRepresentation]?
+    let actions: [String]
+    let access: String
+}
+
+struct AttachmentRepresentation: Content {
+    let id: String
+    let name: String
+    let contentType: String
+    let size: Int64
+    let url: String
+}
+
+struct EventRepresentation: Content {
+    struct Actor: Content {
+        /// reporter, staff or system
+        let kind: String
+        let name: String?
+        let institution: Named?
+    }
+
+    struct Details: Content {
+        let archiveReason: String?
+        let duplicateOf: String?
+        let assignee: Named?
+        let rating: String?
+        let title: String?
+        let classification: String?
+        let categoryID: Int64?
+        let subcategoryID: Int64?
+        let tags: [String]?
+    }
+
+    let seq: Int
+    let kind: String
+    let at: Date
+    let fromState: String
+    let toState: String
+    let fromInstitution: Named
+    let toInstitution: Named
+    let note: String?
+    let channel: String
+    let audience: String
+    let actor: Actor
+    let details: Details?
+    let attachments: [AttachmentRepresentation]
+}
+
+struct Page<Item: Content>: Content {
+    let items: [Item]
+    let nextCursor: String?
+}
+
+struct Items<Item: Content>: Content {
+    let items: [Item]
+}

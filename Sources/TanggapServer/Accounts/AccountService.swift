@@ -1,0 +1,91 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+import Vapor
+
+/// People: creating accounts, checking passwords, loading who someone is and what they were granted.
+enum AccountService {
+    struct NewUser: Sendable {
+        var name: String?
+        var email: String?
+        var password: String?
+        var phone: String?
+        var institutionID: Int64?
+        var roles: [(Role, Int64)] = []
+    }
+
+    /// Creates an account after checking every field; staff get their grants in the same transaction.
+    static func create(_ input: NewUser, bcryptCost: Int, now: Date, on db: any Database) async throws -> SignedInUser {
+        var check = FieldChecker()
+        let name = check.requiredText(input.name, field: "name", limits: TextLimits.name)
+        let email = input.email.flatMap(ContactRules.email)
+        if input.email == nil || input.email!.isEmpty { check.add("email", .required) }
+        else if email == nil { check.add("email", .invalid) }
+        var phone: String?
+        if let raw = input.phone, !raw.isEmpty {
+            phone = ContactRules.phone(raw)
+            if phone == nil { check.add("phone", .invalid) }
+        }
+        for error in PasswordRules.check(input.password, email: email) { check.add(error.field, error.code, limit: error.limit) }
+        try check.finish()
+        if try await UserModel.query(on: db).filter(\.$email == email!).first() != nil { throw APIError.emailTaken }
+
+        let hash = try Bcrypt.hash(input.password!, cost: bcryptCost)
+        let cleanPhone = phone
+        let userID: Int64 = try await db.transaction { db in
+            let user = UserModel()
+            user.name = name!
+            user.email = email!
+            user.phone = cleanPhone
+            user.passwordHash = hash
+            user.institutionID = input.institutionID
+            user.isActive = true
+            user.createdAt = now
+            try await user.create(on: db)
+            for (role, institutionID) in input.roles {
+                try await RoleGrantModel(userID: user.id!, role: role, institutionID: institutionID, at: now).create(on: db)
+            }
+            return user.id!
+        }
+        return try await signedInUser(id: userID, on: db)!
+    }
+
+    /// A dummy hash compared when no account matches, so a wrong e-mail takes as long as a wrong password.
+    private static let decoyHash = try! Bcrypt.hash("decoy-password-never-matches", cost: 10)
+
+    static func authenticate(email rawEmail: String?, password: String?, now: Date, on db: any Database) async throws -> SignedInUser {
+        guard let rawEmail, let password, !password.isEmpty, password.utf8.count <= 200,
+            let email = ContactRules.email(rawEmail)
+        else { throw APIError.invalidCredentials }
+        let user = try await UserModel.query(on: db).filter(\.$email == email).first()
+        guard let user, user.isActive else {
+            _ = try? Bcrypt.verify(password, created: decoyHash)
+            throw APIError.invalidCredentials
+        }
+        guard (try? Bcrypt.verify(password, created: user.passwordHash)) == true else { throw APIError.invalidCredentials }
+        user.lastLoginAt = now
+        try await user.update(on: db)
+        return try await signedInUser(id: user.id!, on: db)!
+    }
+
+    /// The active user with this id and their grants, or nil.
+    static func signedInUser(id: Int64, on db: any Database) async throws -> SignedInUser? {
+        guard let user = try await UserModel.find(id, on: db), user.isActive else { return nil }
+        return SignedInUser(
+            id: id, name: user.name, email: user.email, institutionID: user.institutionID,
+            grants: try await grants(of: id, on: db))
+    }
+
+    static func grants(of userID: Int64, on db: any Database) async throws -> [RoleGrant] {
+        struct Row: Decodable { let role: String; let path: String }
+        let rows = try await db.sql.raw("""
+            SELECT g.role, i.path FROM role_grants g JOIN institutions i ON i.id = g.institution_id
+            WHERE g.user_id = \(bind: userID) ORDER BY g.id
+            """).all(decoding: Row.self)
+        return rows.compactMap { row in
+            guard let role = Role(rawValue: row.role), let path = InstitutionPath(encoded: row.path) else { return nil }
+            return RoleGrant(role, on: path)
+        }
+    }
+}

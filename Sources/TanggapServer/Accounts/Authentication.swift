@@ -1,0 +1,34 @@
+import Vapor
+
+/// Signs in API requests that carry `Authorization: Bearer tg_…`. A bad token is an error, never a silent
+/// fall-back to anonymous access. The API ignores cookies, so a browser session cannot be ridden into it.
+struct BearerAuthenticationMiddleware: AsyncMiddleware {
+    struct TokenID: StorageKey { typealias Value = Int64 }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let header = request.headers.first(name: .authorization) {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.invalidToken }
+            let (user, tokenID) = try await APITokens.resolve(String(parts[1]).trimmingCharacters(in: .whitespaces), now: request.now, on: request.db)
+            request.auth.login(user)
+            request.storage[TokenID.self] = tokenID
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Signs in page requests from the session cookie.
+struct SessionAuthenticationMiddleware: AsyncMiddleware {
+    static let key = "user_id"
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let raw = request.session.data[Self.key], let id = Int64(raw) {
+            if let user = try await AccountService.signedInUser(id: id, on: request.db) {
+                request.auth.login(user)
+            } else {
+                request.session.destroy()
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+
+/// Where the data lives.
+public enum DatabaseLocation: Sendable, Equatable {
+    /// An embedded SQLite file (created on first start).
+    case sqlite(path: String)
+    /// A PostgreSQL server; `schema` confines Tanggap to one schema (tests use a fresh one each).
+    case postgres(url: String, schema: String? = nil)
+
+    public var isPostgres: Bool {
+        if case .postgres = self { return true }
+        return false
+    }
+}
+
+/// Everything that can be configured, read once from the environment. A laptop needs none of it;
+/// a half-configured production deployment fails loudly at start.
+public struct Settings: Sendable {
+    public var database: DatabaseLocation
+    /// Holds the SQLite file (by default) and the attachments.
+    public var dataDirectory: String
+    /// The most all attachments of one report may weigh together.
+    public var attachmentLimitBytes: Int
+    public var bcryptCost: Int
+    /// Send cookies with `Secure` (behind HTTPS, which every production deployment is).
+    public var secureCookies: Bool
+    /// The deployment's home time zone: what "today" means for event dates and date filters.
+    public var timeZone: TimeZone
+    public var apiTokenLifetime: TimeInterval
+    public var rateLimits: RateLimitSettings
+    /// Trust `X-Forwarded-For` from a reverse proxy to tell clients apart.
+    public var trustForwardedFor: Bool
+    /// Run migrations when the server starts (the default for the embedded database).
+    public var migrateOnStart: Bool
+    public var demo: DemoMode
+    public var logLevel: Logger.Level
+    public var logFormat: LogFormat
+
+    public enum DemoMode: String, Sendable {
+        /// Seed the demo into an empty embedded database; never into PostgreSQL.
+        case auto
+        case always
+        case never
+    }
+
+    public enum LogFormat: String, Sendable {
+        case text, json
+    }
+
+    public init(
+        database: DatabaseLocation, dataDirectory: String, attachmentLimitBytes: Int = 2 * 1024 * 1024,
+        bcryptCost: Int = 12, secureCookies: Bool = false, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
+        apiTokenLifetime: TimeInterval = 30 * 24 * 3600, rateLimits: RateLimitSettings = .init(),
+        trustForwardedFor: Bool = false, migrateOnStart: Bool = true, demo: DemoMode = .auto,
+        logLevel: Logger.Level = .info, logFormat: LogFormat = .text
+    ) {
+        self.database = database
+        self.dataDirectory = dataDirectory
+        self.attachmentLimitBytes = attachmentLimitBytes
+        self.bcryptCost = bcryptCost
+        self.secureCookies = secureCookies
+        self.timeZone = timeZone
+        self.apiTokenLifetime = apiTokenLifetime
+        self.rateLimits = rateLimits
+        self.trustForwardedFor = trustForwardedFor
+        self.migrateOnStart = migrateOnStart
+        self.demo = demo
+        self.logLevel = logLevel
+        self.logFormat = logFormat
+    }
+
+    public var attachmentsDirectory: String { (dataDirectory as NSString).appendingPathComponent("attachments") }
+
+    /// Reads `TANGGAP_*` variables. Unknown values are errors, not silently replaced by defaults.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        var reader = EnvironmentReader(env)
+        let dataDirectory = reader.string("TANGGAP_DATA_DIR") ?? "./data"
+        let database: DatabaseLocation
+        if let url = reader.string("TANGGAP_DATABASE_URL") {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                database = .postgres(url: url)
+            } else if url.hasPrefix("sqlite://") || url.hasPrefix("sqlite:") {
+                let path = url.replacingOccurrences(of: "sqlite://", with: "").replacingOccurrences(of: "sqlite:", with: "")
+                database = .sqlite(path: path)
+            } else {
+                throw SettingsError.invalid("TANGGAP_DATABASE_URL", "expected postgres://… or sqlite:PATH")
+            }
+        } else {
+            database = .sqlite(path: (dataDirectory as NSString).appendingPathComponent("tanggap.sqlite"))
+        }
+        var settings = Settings(database: database, dataDirectory: dataDirectory)
+        settings.attachmentLimitBytes = try reader.int("TANGGAP_ATTACHMENT_LIMIT_BYTES", in: 1024...100_000_000) ?? settings.attachmentLimitBytes
+        settings.bcryptCost = try reader.int("TANGGAP_BCRYPT_COST", in: 4...31) ?? settings.bcryptCost
+        settings.secureCookies = try reader.bool("TANGGAP_SECURE_COOKIES") ?? settings.secureCookies
+        if let zone = reader.string("TANGGAP_TIME_ZONE") {
+            guard let timeZone = TimeZone(identifier: zone) else { throw SettingsError.invalid("TANGGAP_TIME_ZONE", "not an IANA zone") }
+            settings.timeZone = timeZone
+        }
+        if let days = try reader.int("TANGGAP_API_TOKEN_DAYS", in: 1...3650) { settings.apiTokenLifetime = TimeInterval(days) * 86_400 }
+        settings.rateLimits.submissionsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_SUBMISSIONS", in: 1...1_000_000) ?? settings.rateLimits.submissionsPerMinute
+        settings.rateLimits.loginsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_LOGINS", in: 1...1_000_000) ?? settings.rateLimits.loginsPerMinute
+        settings.rateLimits.reporterActionsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_REPORTER_ACTIONS", in: 1...1_000_000) ?? settings.rateLimits.reporterActionsPerMinute
+        settings.trustForwardedFor = try reader.bool("TANGGAP_TRUST_FORWARDED_FOR") ?? false
+        settings.migrateOnStart = try reader.bool("TANGGAP_MIGRATE_ON_START") ?? !database.isPostgres
+        if let demo = reader.string("TANGGAP_DEMO") {
+            guard let mode = DemoMode(rawValue: demo) else { throw SettingsError.invalid("TANGGAP_DEMO", "auto, always or never") }
+            settings.demo = mode
+        }
+        if let level = reader.string("TANGGAP_LOG_LEVEL") {
+            guard let value = Logger.Level(rawValue: level) else { throw SettingsError.invalid("TANGGAP_LOG_LEVEL", "trace…critical") }
+            settings.logLevel = value
+        }
+        if let format = reader.string("TANGGAP_LOG_FORMAT") {
+            guard let value = LogFormat(rawValue: format) else { throw SettingsError.invalid("TANGGAP_LOG_FORMAT", "text or json") }
+            settings.logFormat = value
+        }
+        return settings
+    }
+}
+
+public struct RateLimitSettings: Sendable {
+    /// New reports per client address per minute, on every public surface.
+    public var submissionsPerMinute = 20
+    /// Login and registration attempts per client address per minute.
+    public var loginsPerMinute = 10
+    /// Replies, confirmations and ratings by secret per client address per minute.
+    public var reporterActionsPerMinute = 30
+
+    public init() {}
+}
+
+public enum SettingsError: Error, CustomStringConvertible {
+    case invalid(String, String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let name, let expected): "\(name) is not valid: \(expected)"
+        }
+    }
+}
+
+private struct EnvironmentReader {
+    let env: [String: String]
+
+    init(_ env: [String: String]) { self.env = env }
+
+    func string(_ name: String) -> String? {
+        guard let value = env[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw SettingsError.invalid(name, "a whole number in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        guard let text = string(name)?.lowercased() else { return nil }
+        switch text {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw SettingsError.invalid(name, "true or false")
+        }
+    }
+}

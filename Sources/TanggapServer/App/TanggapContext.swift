@@ -1,0 +1,41 @@
+import Foundation
+import Vapor
+
+/// The time as Tanggap sees it. Injected so that tests can walk a deadline without waiting for it.
+public struct Clock: Sendable {
+    public var now: @Sendable () -> Date
+
+    public init(now: @escaping @Sendable () -> Date) {
+        self.now = now
+    }
+
+    public static let system = Clock { Date() }
+}
+
+/// What every part of the server shares: settings and the dependencies a test may replace.
+public struct TanggapContext: Sendable {
+    public var settings: Settings
+    public var clock: Clock
+    var localizer: Localizer
+    var attachments: AttachmentStore
+    var limiter: RateLimiter
+}
+
+extension Application {
+    private struct ContextKey: StorageKey {
+        typealias Value = TanggapContext
+    }
+
+    public var tanggap: TanggapContext {
+        get {
+            guard let context = storage[ContextKey.self] else { fatalError("configure(_:settings:) was not called") }
+            return context
+        }
+        set { storage[ContextKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var tanggap: TanggapContext { application.tanggap }
+    var now: Date { application.tanggap.clock.now() }
+}

@@ -1,0 +1,59 @@
+import Fluent
+import Foundation
+import NIOCore
+import Vapor
+
+/// The one way in: the command line and the tests build the application through this function.
+public func configure(_ app: Application, settings: Settings, clock: Clock = .system) async throws {
+    let resources = app.directory.resourcesDirectory
+    app.tanggap = TanggapContext(
+        settings: settings, clock: clock,
+        localizer: try Localizer(directory: resources + "Locales"),
+        attachments: AttachmentStore(directory: settings.attachmentsDirectory, threadPool: app.threadPool),
+        limiter: RateLimiter())
+
+    try DatabaseSetup.configure(app, settings.database)
+    configureContent()
+    configureMiddleware(app, settings)
+    try routes(app, settings)
+
+    try await DatabaseSetup.prepare(app, settings.database)
+    if settings.migrateOnStart { try await DatabaseSetup.migrate(app, settings.database) }
+}
+
+/// JSON on the wire is snake_case with ISO 8601 dates.
+private func configureContent() {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    let decoder = JSONDecoder()
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+}
+
+private func configureMiddleware(_ app: Application, _ settings: Settings) {
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware(strictTransport: settings.secureCookies))
+    app.middleware.use(TanggapErrorMiddleware())
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "tanggap_session"
+    app.sessions.configuration.cookieFactory = { sessionID in
+        HTTPCookies.Value(
+            string: sessionID.string, expires: Date().addingTimeInterval(7 * 86_400), maxAge: nil, domain: nil, path: "/",
+            isSecure: settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+    app.routes.defaultMaxBodySize = "256kb"
+}
+
+private func routes(_ app: Application, _ settings: Settings) throws {
+    HealthController.register(app)
+    let api = app.grouped("api", "v1").grouped(BearerAuthenticationMiddleware())
+    try OpenAPIDocument.load(from: app.directory.workingDirectory).register(api)
+    ReportsController.register(api, attachmentLimit: settings.attachmentLimitBytes)
+    AccountsController.register(api)
+    DirectoryController.register(api)
+}

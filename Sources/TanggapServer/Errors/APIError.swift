@@ -1,0 +1,51 @@
+import TanggapCore
+import Vapor
+
+/// An error the API documents: an HTTP status, a stable code, and field problems when there are any.
+/// The message is looked up by code in the user's language (`error.<code>` in the locale files).
+struct APIError: Error, Sendable {
+    let status: HTTPResponseStatus
+    let code: String
+    var fields: [FieldError] = []
+    var headers: HTTPHeaders = [:]
+
+    static func validation(_ failure: ValidationFailure) -> APIError {
+        APIError(status: .unprocessableEntity, code: "validation_failed", fields: failure.errors)
+    }
+
+    static func field(_ name: String, _ code: FieldError.Code) -> APIError {
+        .validation(ValidationFailure([FieldError(name, code)]))
+    }
+
+    static let reportNotFound = APIError(status: .notFound, code: "report_not_found")
+    static let notFound = APIError(status: .notFound, code: "not_found")
+    static let authenticationRequired = APIError(
+        status: .unauthorized, code: "authentication_required", headers: ["WWW-Authenticate": "Bearer"])
+    static let invalidToken = APIError(
+        status: .unauthorized, code: "invalid_token", headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
+    static let tokenExpired = APIError(
+        status: .unauthorized, code: "token_expired", headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
+    static let invalidCredentials = APIError(status: .unauthorized, code: "invalid_credentials")
+    static let forbidden = APIError(status: .forbidden, code: "forbidden")
+    static let emailTaken = APIError(status: .conflict, code: "email_taken", fields: [FieldError("email", .notAllowed)])
+
+    static func rateLimited(retryAfter seconds: Int) -> APIError {
+        APIError(status: .tooManyRequests, code: "rate_limited", headers: ["Retry-After": String(seconds)])
+    }
+}
+
+extension TransitionError {
+    /// How a refused action is answered over HTTP.
+    var apiError: APIError {
+        switch self {
+        case .wrongState: APIError(status: .conflict, code: code)
+        case .forbidden: APIError(status: .forbidden, code: code)
+        case .rejected(_, let rejection):
+            switch rejection {
+            case .alreadyRated, .alreadyEscalated, .sameHolder: APIError(status: .conflict, code: code)
+            default: APIError(status: .unprocessableEntity, code: code)
+            }
+        case .invalid(let failure): .validation(failure)
+        }
+    }
+}

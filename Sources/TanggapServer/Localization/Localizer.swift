@@ -1,0 +1,73 @@
+import Foundation
+import Vapor
+
+/// The languages the interface speaks. Indonesian first.
+public enum Language: String, CaseIterable, Sendable {
+    case id, en
+}
+
+/// Sentences the user reads, from `Resources/Locales/<language>.json`, never from code.
+struct Localizer: Sendable {
+    private let catalogs: [Language: [String: String]]
+
+    init(directory: String) throws {
+        var catalogs: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            let path = (directory as NSString).appendingPathComponent("\(language.rawValue).json")
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw LocalizerError.missingCatalog(path)
+            }
+            catalogs[language] = try JSONDecoder().decode([String: String].self, from: data)
+        }
+        self.catalogs = catalogs
+    }
+
+    /// The sentence for `key`, with `{name}` placeholders filled; English, then the key, when it is missing.
+    func text(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
+        var text = catalogs[language]?[key] ?? catalogs[.en]?[key] ?? key
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    func has(_ key: String) -> Bool { catalogs[.id]?[key] != nil }
+
+    /// The keys of one language's catalog, for tests that check both languages say everything.
+    func keys(_ language: Language) -> Set<String> { Set(catalogs[language]?.keys ?? [:].keys) }
+}
+
+enum LocalizerError: Error, CustomStringConvertible {
+    case missingCatalog(String)
+    var description: String {
+        switch self {
+        case .missingCatalog(let path): "the locale file \(path) is missing"
+        }
+    }
+}
+
+extension Request {
+    /// The request's language: `?lang=`, then the `lang` cookie, then `Accept-Language`, then Indonesian.
+    var language: Language {
+        if let query = try? query.get(String.self, at: "lang"), let language = Language(rawValue: query) { return language }
+        if let cookie = cookies["lang"]?.string, let language = Language(rawValue: cookie) { return language }
+        return Self.preferredLanguage(headers.first(name: .acceptLanguage))
+    }
+
+    /// Picks the supported language with the highest weight in an `Accept-Language` header.
+    static func preferredLanguage(_ header: String?) -> Language {
+        guard let header else { return .id }
+        var best: (language: Language, weight: Double)?
+        for item in header.split(separator: ",").prefix(20) {
+            let parts = item.split(separator: ";")
+            let tag = parts.first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let primary = String(tag.split(separator: "-").first ?? "")
+            var weight = 1.0
+            for parameter in parts.dropFirst() {
+                let pair = parameter.trimmingCharacters(in: .whitespaces).split(separator: "=")
+                if pair.count == 2, pair[0] == "q", let value = Double(pair[1]) { weight = value }
+            }
+            guard let language = Language(rawValue: primary), weight > 0 else { continue }
+            if best == nil || weight > best!.weight { best = (language, weight) }
+        }
+        return best?.language ?? .id
+    }
+}

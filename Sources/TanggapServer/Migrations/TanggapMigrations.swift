@@ -1,0 +1,15 @@
+import Fluent
+
+/// Every schema step, in order. A step is never edited once it has landed; a change is a new step.
+enum TanggapMigrations {
+    static let all: [any Migration] = [
+        M0001_CreateInstitutions(),
+        M0002_CreateReferenceData(),
+        M0003_CreatePeople(),
+        M0004_CreateReports(),
+        M0005_CreateReportHistory(),
+        M0006_CreateAttachmentsAndCorrections(),
+        M0007_ProtectHistory(),
+        SessionRecord.migration,
+    ]
+}

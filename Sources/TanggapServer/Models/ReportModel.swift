@@ -1,0 +1,104 @@
+import Fluent
+import Foundation
+import TanggapCore
+
+final class ReportModel: Model, @unchecked Sendable {
+    static let schema = "reports"
+
+    @ID(custom: "id", generatedBy: .database) var id: Int64?
+    @Field(key: "tracking_id") var trackingID: String
+    @OptionalField(key: "secret_digest") var secretDigest: String?
+    @Field(key: "original_title") var originalTitle: String
+    @Field(key: "original_classification") var originalClassification: String
+    @OptionalField(key: "original_category_id") var originalCategoryID: Int64?
+    @OptionalField(key: "original_subcategory_id") var originalSubcategoryID: Int64?
+    @Field(key: "body") var body: String
+    @Field(key: "title") var title: String
+    @Field(key: "classification") var classification: String
+    @OptionalField(key: "category_id") var categoryID: Int64?
+    @OptionalField(key: "subcategory_id") var subcategoryID: Int64?
+    @Field(key: "tags") var tags: String
+    @OptionalField(key: "event_date") var eventDate: String?
+    @OptionalField(key: "location_text") var locationText: String?
+    @OptionalField(key: "region_id") var regionID: Int64?
+    @OptionalField(key: "latitude") var latitude: Double?
+    @OptionalField(key: "longitude") var longitude: Double?
+    @OptionalField(key: "target_institution_id") var targetInstitutionID: Int64?
+    @Field(key: "holder_id") var holderID: Int64
+    @Field(key: "holder_path") var holderPath: String
+    @OptionalField(key: "assignee_id") var assigneeID: Int64?
+    @Field(key: "state") var state: String
+    @OptionalField(key: "state_before_hold") var stateBeforeHold: String?
+    @Field(key: "is_verified") var isVerified: Bool
+    @Field(key: "is_escalated") var isEscalated: Bool
+    @OptionalField(key: "archive_reason") var archiveReason: String?
+    @OptionalField(key: "duplicate_of_id") var duplicateOfID: Int64?
+    @OptionalField(key: "rating") var rating: String?
+    @Field(key: "is_anonymous") var isAnonymous: Bool
+    @Field(key: "is_confidential") var isConfidential: Bool
+    @Field(key: "is_public") var isPublic: Bool
+    @Field(key: "channel") var channel: String
+    @OptionalField(key: "reporter_user_id") var reporterUserID: Int64?
+    @OptionalField(key: "reporter_name") var reporterName: String?
+    @OptionalField(key: "reporter_email") var reporterEmail: String?
+    @OptionalField(key: "reporter_phone") var reporterPhone: String?
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "verified_at") var verifiedAt: Date?
+    @OptionalField(key: "dispatched_at") var dispatchedAt: Date?
+    @OptionalField(key: "first_answered_at") var firstAnsweredAt: Date?
+    @OptionalField(key: "completed_at") var completedAt: Date?
+    @OptionalField(key: "archived_at") var archivedAt: Date?
+    @OptionalField(key: "escalated_at") var escalatedAt: Date?
+    @OptionalField(key: "rated_at") var ratedAt: Date?
+    @Field(key: "event_count") var eventCount: Int
+    @Field(key: "version") var version: Int
+
+    init() {}
+
+    /// What the lifecycle rules need.
+    var snapshot: ReportSnapshot {
+        ReportSnapshot(
+            id: id!, state: ReportState(rawValue: state)!, holder: InstitutionPath(encoded: holderPath)!,
+            stateBeforeHold: stateBeforeHold.flatMap(ReportState.init(rawValue:)), isVerified: isVerified,
+            isEscalated: isEscalated, rating: rating.flatMap(Rating.init(rawValue:)), assigneeID: assigneeID,
+            reporterUserID: reporterUserID, archiveReason: archiveReason.flatMap(ArchiveReason.init(rawValue:)),
+            duplicateOfID: duplicateOfID)
+    }
+
+    /// What the visibility policy needs; `route` is every institution that has held the report.
+    func privacy(route: [InstitutionPath]) -> PrivacyFacts {
+        PrivacyFacts(
+            isAnonymous: isAnonymous, isConfidential: isConfidential, isVerified: isVerified,
+            archiveReason: archiveReason.flatMap(ArchiveReason.init(rawValue:)), reporterUserID: reporterUserID,
+            route: route)
+    }
+
+    /// Writes the outcome of a transition onto the row, with the moments that mark each milestone.
+    func apply(_ transition: Transition, holderID newHolderID: Int64, at now: Date) {
+        let after = transition.after
+        state = after.state.rawValue
+        stateBeforeHold = after.stateBeforeHold?.rawValue
+        holderID = newHolderID
+        holderPath = after.holder.encoded
+        isVerified = after.isVerified
+        isEscalated = after.isEscalated
+        rating = after.rating?.rawValue
+        assigneeID = after.assigneeID
+        archiveReason = after.archiveReason?.rawValue
+        duplicateOfID = after.duplicateOfID
+        updatedAt = now
+        isPublic = privacy(route: []).isPublished
+        switch transition.kind {
+        case .verify: verifiedAt = verifiedAt ?? now
+        case .dispatch: dispatchedAt = now; verifiedAt = verifiedAt ?? now
+        case .answer: firstAnsweredAt = firstAnsweredAt ?? now
+        case .confirm: completedAt = now
+        case .archive: archivedAt = now
+        case .escalate: escalatedAt = now
+        case .rate: ratedAt = now
+        case .reopen: completedAt = nil; archivedAt = nil; ratedAt = nil
+        default: break
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Synchronization
+import Vapor
+
+/// Token buckets per client and purpose: a burst up to the per-minute allowance, refilled evenly.
+/// Kept in memory, so each process counts on its own; behind a load balancer the limit is per process.
+final class RateLimiter: Sendable {
+    private struct Bucket {
+        var tokens: Double
+        var updated: Date
+    }
+
+    private let buckets = Mutex<[String: Bucket]>([:])
+    private let maxKeys = 100_000
+
+    /// Takes one token for `key`; returns the seconds to wait when there is none left.
+    func take(_ key: String, perMinute allowance: Int, now: Date) -> Int? {
+        let rate = Double(allowance) / 60
+        return buckets.withLock { buckets in
+            if buckets.count > maxKeys { buckets.removeAll(keepingCapacity: true) }
+            var bucket = buckets[key] ?? Bucket(tokens: Double(allowance), updated: now)
+            bucket.tokens = min(Double(allowance), bucket.tokens + now.timeIntervalSince(bucket.updated) * rate)
+            bucket.updated = now
+            if bucket.tokens >= 1 {
+                bucket.tokens -= 1
+                buckets[key] = bucket
+                return nil
+            }
+            buckets[key] = bucket
+            return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+        }
+    }
+}
+
+extension Request {
+    /// The client's address: the peer, or the proxy's `X-Forwarded-For` when the deployment trusts its proxy.
+    var clientAddress: String {
+        if tanggap.settings.trustForwardedFor,
+            let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").last {
+            return forwarded.trimmingCharacters(in: .whitespaces)
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Refuses the request with 429 when the client has used up its allowance for `purpose`.
+    func enforceRateLimit(_ purpose: String, perMinute allowance: Int) throws {
+        if let wait = tanggap.limiter.take("\(purpose):\(clientAddress)", perMinute: allowance, now: now) {
+            throw APIError.rateLimited(retryAfter: wait)
+        }
+    }
+}

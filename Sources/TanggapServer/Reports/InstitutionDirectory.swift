@@ -1,0 +1,50 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+
+/// Looks up institutions and builds the tree.
+enum InstitutionDirectory {
+    static func find(_ id: Int64, on db: any Database) async throws -> Institution? {
+        try await InstitutionModel.find(id, on: db)?.record
+    }
+
+    /// The national level: the one institution at the top of the tree.
+    static func root(on db: any Database) async throws -> Institution? {
+        try await InstitutionModel.query(on: db).filter(\.$depth == 0).sort(\.$id).first()?.record
+    }
+
+    /// Adds an institution under `parent` (or as the root) and gives it its path.
+    @discardableResult
+    static func create(
+        name: String, kind: InstitutionKind, under parent: Institution?, shortName: String? = nil,
+        code: String? = nil, regionID: Int64? = nil, timeZone: String? = nil, now: Date, on db: any Database
+    ) async throws -> Institution {
+        try await db.transaction { db in
+            let model = InstitutionModel()
+            model.parentID = parent?.id
+            model.name = name
+            model.shortName = shortName
+            model.kind = kind.rawValue
+            model.code = code
+            model.regionID = regionID
+            model.timeZone = timeZone
+            model.isActive = true
+            model.createdAt = now
+            // The path needs the new id; a unique placeholder holds the place until it is known.
+            model.path = "/pending-\(UUID().uuidString)/"
+            model.depth = (parent?.path.depth ?? -1) + 1
+            try await model.create(on: db)
+            model.path = InstitutionPath((parent?.path.ids ?? []) + [model.id!]).encoded
+            try await model.update(on: db)
+            return model.record
+        }
+    }
+
+    /// Names for a set of institution ids, in one query.
+    static func names(_ ids: Set<Int64>, on db: any Database) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }
+        let models = try await InstitutionModel.query(on: db).filter(\.$id ~~ Array(ids)).all()
+        return Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0.name) })
+    }
+}

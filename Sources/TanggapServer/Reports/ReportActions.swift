@@ -1,0 +1,206 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+
+/// An action as asked for, before the ids it names are looked up. Each action reads the fields it needs.
+struct ActionRequest: Sendable {
+    var note: String?
+    var text: String?
+    var question: String?
+    var reason: String?
+    var comment: String?
+    var institutionID: Int64?
+    var userID: Int64?
+    var archiveReason: String?
+    var duplicateOf: String?
+    var rating: String?
+    var title: String?
+    var classification: String?
+    var categoryID: Int64?
+    var subcategoryID: Int64?
+    var tags: [String]?
+}
+
+/// Carries out staff, reporter and system actions on a report: resolve what the request names, let the core
+/// decide, and store the new state, the event, the route and the files in one transaction.
+enum ReportActions {
+    struct Outcome: Sendable {
+        let report: ReportModel
+        let event: ReportEventModel
+    }
+
+    /// Actions that may carry files.
+    static let takesAttachments: Set<EventKind> = [.reply, .answer, .note]
+
+    static func perform(
+        _ kind: EventKind, _ request: ActionRequest, uploads: [Upload] = [], on reportID: Int64, by actor: Actor,
+        attributedTo eventActor: EventActor, channel: Channel, context: TanggapContext, on db: any Database
+    ) async throws -> Outcome {
+        let action = try await resolve(kind, request, reportID: reportID, on: db)
+        var accepted: [AcceptedFile] = []
+        if !uploads.isEmpty {
+            guard takesAttachments.contains(kind) else { throw APIError.field("attachments", .notAllowed) }
+            accepted = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes)
+        }
+        let files = try await PendingAttachments.write(uploads, accepted: accepted, to: context.attachments)
+        let now = context.clock.now()
+        do {
+            return try await db.writeTransaction { db in
+                // Take the report's lock before reading it, so concurrent actions queue instead of racing.
+                try await db.sql.update("reports").set(SQLIdentifier("version"), to: SQLRaw("version + 1"))
+                    .where("id", .equal, reportID).run()
+                guard let report = try await ReportModel.find(reportID, on: db) else { throw APIError.reportNotFound }
+                let transition = try Lifecycle.decide(action, on: report.snapshot, by: actor)
+                report.apply(transition, holderID: transition.toHolder.institutionID, at: now)
+                var details = Self.details(of: transition.action)
+                if transition.after.duplicateOfID != nil { details?.duplicateOf = request.duplicateOf.flatMap(TrackingID.init(parsing:))?.value }
+                if case .correct(let correction) = transition.action { report.apply(correction) }
+                report.eventCount += 1
+                try await report.update(on: db)
+
+                let event = try await ReportHistory.append(
+                    kind: kind, to: reportID, seq: report.eventCount, from: (transition.fromState, transition.fromHolder),
+                    to: (transition.toState, transition.toHolder), actor: eventActor, channel: channel,
+                    audience: transition.audience, note: transition.note, details: details, now: now, on: db)
+                if transition.movedHolder {
+                    try await ReportHistory.recordRoute(reportID, through: transition.toHolder, now: now, on: db)
+                }
+                if case .correct(let correction) = transition.action {
+                    try await CorrectionModel(correction, reportID: reportID, eventID: event.id!, by: eventActor, at: now).create(on: db)
+                }
+                try await files.insert(reportID: reportID, eventID: event.id, audience: transition.audience, now: now, on: db)
+                return Outcome(report: report, event: event)
+            }
+        } catch {
+            await files.discard()
+            throw error
+        }
+    }
+
+    /// Turns a request into a core action, looking up what it names; every problem is a field error.
+    static func resolve(_ kind: EventKind, _ request: ActionRequest, reportID: Int64, on db: any Database) async throws -> ReportAction {
+        var check = FieldChecker()
+        let action: ReportAction?
+        switch kind {
+        case .submitted:
+            throw APIError.notFound
+        case .verify:
+            action = .verify(note: request.note)
+        case .dispatch:
+            if request.institutionID == nil { check.add("institution_id", .required) }
+            let target = try await ReferenceChecks.institution(request.institutionID, field: "institution_id", into: &check, on: db)
+            action = target.map { .dispatch(to: $0.path, note: request.note) }
+        case .assign:
+            if request.userID == nil { check.add("user_id", .required) }
+            var assignee: Assignee?
+            if let userID = request.userID {
+                if let user = try await AccountService.signedInUser(id: userID, on: db) {
+                    assignee = Assignee(userID: user.id, grants: user.grants)
+                } else {
+                    check.add("user_id", .unknown)
+                }
+            }
+            action = assignee.map { .assign(to: $0) }
+        case .hold:
+            action = .hold(question: request.question ?? request.text ?? "")
+        case .archive:
+            let reason = parse(ArchiveReason.self, request.archiveReason, field: "archive_reason", required: true, into: &check)
+            var duplicateID: Int64?
+            if let raw = request.duplicateOf, !raw.isEmpty {
+                if let id = TrackingID(parsing: raw), let other = try await ReportModel.query(on: db).filter(\.$trackingID == id.value).first() {
+                    duplicateID = other.id
+                } else {
+                    check.add("duplicate_of", .unknown)
+                }
+            }
+            action = reason.map { .archive(reason: $0, duplicateOf: duplicateID, note: request.note) }
+        case .notOurAuthority:
+            action = .notOurAuthority(reason: request.reason ?? "")
+        case .answer:
+            action = .answer(text: request.text ?? "")
+        case .reply:
+            action = .reply(text: request.text ?? "")
+        case .confirm:
+            action = .confirm(note: request.note)
+        case .rate:
+            let rating = parse(Rating.self, request.rating, field: "rating", required: true, into: &check)
+            action = rating.map { .rate($0, comment: request.comment) }
+        case .escalate:
+            action = .escalate(note: request.note)
+        case .reopen:
+            action = .reopen(reason: request.reason ?? "")
+        case .note:
+            action = .addNote(text: request.text ?? "")
+        case .correct:
+            let classification = parse(Classification.self, request.classification, field: "classification", required: false, into: &check)
+            try await ReferenceChecks.category(request.categoryID, request.subcategoryID, into: &check, on: db)
+            action = .correct(ReportCorrection(
+                title: request.title, classification: classification, categoryID: request.categoryID,
+                subcategoryID: request.subcategoryID, tags: request.tags))
+        }
+        try check.finish()
+        return action!
+    }
+
+    private static func parse<T: RawRepresentable<String>>(
+        _ type: T.Type, _ raw: String?, field: String, required: Bool, into check: inout FieldChecker
+    ) -> T? {
+        guard let raw, !raw.isEmpty else {
+            if required { check.add(field, .required) }
+            return nil
+        }
+        guard let value = T(rawValue: raw) else {
+            check.add(field, .invalid)
+            return nil
+        }
+        return value
+    }
+
+    private static func details(of action: ReportAction) -> EventDetails? {
+        switch action {
+        case .assign(let assignee):
+            return EventDetails(assigneeID: assignee.userID)
+        case .archive(let reason, _, _):
+            return EventDetails(archiveReason: reason)
+        case .rate(let rating, _):
+            return EventDetails(rating: rating)
+        case .correct(let c):
+            return EventDetails(title: c.title, classification: c.classification, categoryID: c.categoryID, subcategoryID: c.subcategoryID, tags: c.tags)
+        default:
+            return nil
+        }
+    }
+}
+
+extension ReportModel {
+    /// How the report is filed after a correction; the original columns stay as the reporter sent them.
+    func apply(_ correction: ReportCorrection) {
+        if let title = correction.title { self.title = title }
+        if let classification = correction.classification { self.classification = classification.rawValue }
+        if let categoryID = correction.categoryID {
+            self.categoryID = categoryID
+            self.subcategoryID = correction.subcategoryID
+        }
+        if let tags = correction.tags {
+            self.tags = String(decoding: try! JSONEncoder().encode(tags), as: UTF8.self)
+        }
+    }
+
+    var tagList: [String] { (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [] }
+}
+
+extension CorrectionModel {
+    convenience init(_ correction: ReportCorrection, reportID: Int64, eventID: Int64, by actor: EventActor, at now: Date) {
+        self.init()
+        self.reportID = reportID
+        self.eventID = eventID
+        if case .user(let id, _) = actor { userID = id }
+        title = correction.title
+        classification = correction.classification?.rawValue
+        categoryID = correction.categoryID
+        subcategoryID = correction.subcategoryID
+        tags = correction.tags.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }
+        createdAt = now
+    }
+}

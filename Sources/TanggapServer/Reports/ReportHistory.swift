@@ -1,0 +1,104 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+
+/// Who an event is attributed to.
+enum EventActor: Sendable, Equatable {
+    case user(id: Int64, institutionID: Int64?)
+    /// The reporter, proven by the report's secret or the address of a channel.
+    case reporter
+    case system
+
+    var kind: String {
+        switch self {
+        case .user: "user"
+        case .reporter: "reporter"
+        case .system: "system"
+        }
+    }
+}
+
+/// What an event carries besides its note, kept as JSON beside it.
+struct EventDetails: Codable, Sendable, Equatable {
+    var archiveReason: ArchiveReason?
+    var duplicateOf: String?
+    var assigneeID: Int64?
+    var rating: Rating?
+    var title: String?
+    var classification: Classification?
+    var categoryID: Int64?
+    var subcategoryID: Int64?
+    var tags: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case archiveReason = "archive_reason", duplicateOf = "duplicate_of", assigneeID = "assignee_id", rating
+        case title, classification, categoryID = "category_id", subcategoryID = "subcategory_id", tags
+    }
+
+    var encoded: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
+
+    static func decode(_ text: String?) -> EventDetails? {
+        text.flatMap { try? JSONDecoder().decode(EventDetails.self, from: Data($0.utf8)) }
+    }
+}
+
+/// Appends to a report's history: its events and the institutions it passed through. Nothing here updates
+/// or deletes; the database refuses that anyway.
+enum ReportHistory {
+    @discardableResult
+    static func append(
+        kind: EventKind, to reportID: Int64, seq: Int, from: (ReportState, InstitutionPath), to: (ReportState, InstitutionPath),
+        actor: EventActor, channel: Channel, audience: EventAudience, note: String?, details: EventDetails?,
+        now: Date, on db: any Database
+    ) async throws -> ReportEventModel {
+        let event = ReportEventModel()
+        event.reportID = reportID
+        event.seq = seq
+        event.kind = kind.rawValue
+        event.at = now
+        event.actorKind = actor.kind
+        if case .user(let id, let institutionID) = actor {
+            event.actorUserID = id
+            event.actorInstitutionID = institutionID
+        }
+        event.fromState = from.0.rawValue
+        event.toState = to.0.rawValue
+        event.fromInstitutionID = from.1.institutionID
+        event.toInstitutionID = to.1.institutionID
+        event.note = note
+        event.channel = channel.rawValue
+        event.audience = audience.rawValue
+        event.details = details?.encoded
+        try await event.create(on: db)
+        return event
+    }
+
+    /// Remembers that the report has been with `institution`, once; officers there keep seeing it.
+    static func recordRoute(_ reportID: Int64, through institution: InstitutionPath, now: Date, on db: any Database) async throws {
+        try await db.sql.insert(into: "report_routes")
+            .columns("report_id", "institution_id", "path", "first_held_at")
+            .values(SQLBind(reportID), SQLBind(institution.institutionID), SQLBind(institution.encoded), SQLBind(now))
+            .ignoringConflicts(with: ["report_id", "institution_id"])
+            .run()
+    }
+
+    static func events(of reportID: Int64, on db: any Database) async throws -> [ReportEventModel] {
+        try await ReportEventModel.query(on: db).filter(\.$reportID == reportID).sort(\.$seq).all()
+    }
+
+    static func route(of reportID: Int64, on db: any Database) async throws -> [InstitutionPath] {
+        struct Row: Decodable { let path: String }
+        return try await db.sql.select().column("path").from("report_routes").where("report_id", .equal, reportID)
+            .all(decoding: Row.self).compactMap { InstitutionPath(encoded: $0.path) }
+    }
+
+    /// Routes of many reports at once, for lists.
+    static func routes(of reportIDs: [Int64], on db: any Database) async throws -> [Int64: [InstitutionPath]] {
+        guard !reportIDs.isEmpty else { return [:] }
+        struct Row: Decodable { let report_id: Int64; let path: String }
+        let rows = try await db.sql.select().columns("report_id", "path").from("report_routes")
+            .where("report_id", .in, reportIDs).all(decoding: Row.self)
+        return Dictionary(grouping: rows, by: \.report_id).mapValues { $0.compactMap { InstitutionPath(encoded: $0.path) } }
+    }
+}

@@ -1,0 +1,139 @@
+import Crypto
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+
+/// What the sender of a new report is told: the tracking ID, and the secret when they have no account.
+struct SubmissionReceipt: Sendable {
+    let reportID: Int64
+    let trackingID: TrackingID
+    let secret: String?
+}
+
+/// Who sends a new report, as the server knows them.
+enum SubmitterIdentity: Sendable {
+    case visitor
+    case user(SignedInUser)
+    case channelGateway
+
+    var core: Submitter {
+        switch self {
+        case .visitor: .visitor
+        case .user(let user): .user(user.actor)
+        case .channelGateway: .channelGateway
+        }
+    }
+}
+
+/// Takes in a new report from any surface: checks it, stores it with its first event and its files in one
+/// transaction, and only then answers. An acknowledged report is in the database.
+enum ReportIntake {
+    static func submit(
+        _ input: ReportSubmission, uploads: [Upload], from submitter: SubmitterIdentity, defaultChannel: Channel,
+        context: TanggapContext, on db: any Database
+    ) async throws -> SubmissionReceipt {
+        let now = context.clock.now()
+        let today = LocalDate(now, in: context.settings.timeZone)
+
+        var errors: [FieldError] = []
+        var report: ValidReport?
+        do { report = try Intake.validate(input, from: submitter.core, today: today, defaultChannel: defaultChannel) }
+        catch { errors += error.errors }
+        var accepted: [AcceptedFile] = []
+        do { accepted = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes) }
+        catch { errors += error.errors }
+
+        var check = FieldChecker()
+        try await ReferenceChecks.category(input.categoryID, input.subcategoryID, into: &check, on: db)
+        try await ReferenceChecks.region(input.regionID, into: &check, on: db)
+        let target = try await ReferenceChecks.institution(input.targetInstitutionID, field: "target_institution_id", into: &check, on: db)
+        errors += check.errors
+        guard errors.isEmpty, let report else { throw ValidationFailure(errors) }
+        guard let root = try await InstitutionDirectory.root(on: db) else { throw APIError(status: .serviceUnavailable, code: "not_set_up") }
+
+        let holder = Intake.initialHolder(target: target?.path, root: root.path)
+        let owner = Intake.owner(of: submitter.core, channel: report.channel)
+        let account: SignedInUser? = if case .user(let user) = submitter, user.id == owner { user } else { nil }
+        var generator = SystemRandomNumberGenerator()
+        let secret = owner == nil ? ReporterSecret.generate(using: &generator) : nil
+
+        let files = try await PendingAttachments.write(uploads, accepted: accepted, to: context.attachments)
+        do {
+            for _ in 0..<3 {
+                let trackingID = TrackingID.generate(using: &generator)
+                let model = ReportModel(report, trackingID: trackingID, holder: holder, owner: account, secret: secret, now: now)
+                let actingUser: SignedInUser? = if case .user(let user) = submitter { user } else { nil }
+                do {
+                    let reportID = try await db.writeTransaction { db in
+                        try await model.create(on: db)
+                        let reportID = model.id!
+                        try await ReportHistory.append(
+                            kind: .submitted, to: reportID, seq: 1, from: (.received, holder), to: (.received, holder),
+                            actor: actingUser.map { .user(id: $0.id, institutionID: $0.institutionID) } ?? .reporter, channel: report.channel,
+                            audience: .public, note: nil, details: nil, now: now, on: db)
+                        try await ReportHistory.recordRoute(reportID, through: holder, now: now, on: db)
+                        try await files.insert(reportID: reportID, eventID: nil, audience: .public, now: now, on: db)
+                        return reportID
+                    }
+                    return SubmissionReceipt(reportID: reportID, trackingID: trackingID, secret: secret)
+                } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+                    // Two reports drew the same tracking ID: draw again. Any other constraint is a real error.
+                    if try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).count() == 0 { throw error }
+                }
+            }
+            throw APIError(status: .serviceUnavailable, code: "internal_error")
+        } catch {
+            await files.discard()
+            throw error
+        }
+    }
+
+    static func secretDigest(_ secret: String) -> String? {
+        ReporterSecret.canonical(secret).map(APITokens.digest)
+    }
+}
+
+extension ReportModel {
+    convenience init(
+        _ report: ValidReport, trackingID: TrackingID, holder: InstitutionPath, owner: SignedInUser?, secret: String?, now: Date
+    ) {
+        self.init()
+        self.trackingID = trackingID.value
+        self.secretDigest = secret.flatMap(ReportIntake.secretDigest)
+        originalTitle = report.title
+        originalClassification = report.classification.rawValue
+        originalCategoryID = report.categoryID
+        originalSubcategoryID = report.subcategoryID
+        body = report.body
+        title = report.title
+        classification = report.classification.rawValue
+        categoryID = report.categoryID
+        subcategoryID = report.subcategoryID
+        tags = "[]"
+        // Unknown stays unknown: a missing event date is not quietly replaced by the day of receipt.
+        eventDate = report.eventDate?.iso
+        locationText = report.locationText
+        regionID = report.regionID
+        latitude = report.coordinates?.latitude
+        longitude = report.coordinates?.longitude
+        targetInstitutionID = report.targetInstitutionID
+        holderID = holder.institutionID
+        holderPath = holder.encoded
+        state = ReportState.received.rawValue
+        isVerified = false
+        isEscalated = false
+        isAnonymous = report.isAnonymous
+        isConfidential = report.isConfidential
+        isPublic = false
+        channel = report.channel.rawValue
+        reporterUserID = owner?.id
+        reporterName = report.reporterName ?? owner?.name
+        reporterEmail = report.reporterEmail ?? owner?.email
+        reporterPhone = report.reporterPhone
+        createdAt = now
+        updatedAt = now
+        eventCount = 1
+        version = 1
+    }
+}

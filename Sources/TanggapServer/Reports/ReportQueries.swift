@@ -1,0 +1,102 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+
+/// What a list of reports may be narrowed to.
+struct ReportFilter: Sendable {
+    var states: [ReportState] = []
+    /// Reports held anywhere in this institution's subtree.
+    var institution: InstitutionPath?
+    /// A category or a sub-category.
+    var categoryID: Int64?
+    var classification: Classification?
+    var channel: Channel?
+    var createdFrom: Date?
+    var createdBefore: Date?
+    /// Words in the title or the body.
+    var text: String?
+    var reporterUserID: Int64?
+    var escalated: Bool?
+    var regionID: Int64?
+}
+
+/// A page of a list: newest first unless asked otherwise, continued from the last id seen (keyset paging,
+/// so page 1,000 costs what page 1 costs).
+struct PageRequest: Sendable {
+    var limit: Int = 20
+    var after: Int64?
+    var oldestFirst = false
+}
+
+/// Reads reports. Every list is confined to the viewer's `ListScope` in the query itself, and every row is
+/// still passed through the visibility policy before it leaves.
+enum ReportQueries {
+    static func find(trackingID: TrackingID, on db: any Database) async throws -> ReportModel? {
+        try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).first()
+    }
+
+    static func list(
+        _ filter: ReportFilter, scope: ListScope, page: PageRequest, on db: any Database
+    ) async throws -> (reports: [ReportModel], more: Bool) {
+        var query = db.sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")))
+            .from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
+        if let confinement = confinement(scope) { query = query.where(confinement) }
+        if !filter.states.isEmpty { query = query.where(SQLColumn("state", table: "r"), .in, SQLBind.group(filter.states.map(\.rawValue))) }
+        if let path = filter.institution {
+            query = query.where(SQLColumn("holder_path", table: "r"), .like, SQLBind(path.encoded + "%"))
+        }
+        if let category = filter.categoryID {
+            query = query.where(SQLGroupExpression(SQLQueryString("r.category_id = \(bind: category) OR r.subcategory_id = \(bind: category)")))
+        }
+        if let classification = filter.classification { query = query.where(SQLColumn("classification", table: "r"), .equal, SQLBind(classification.rawValue)) }
+        if let channel = filter.channel { query = query.where(SQLColumn("channel", table: "r"), .equal, SQLBind(channel.rawValue)) }
+        if let from = filter.createdFrom { query = query.where(SQLColumn("created_at", table: "r"), .greaterThanOrEqual, SQLBind(from)) }
+        if let before = filter.createdBefore { query = query.where(SQLColumn("created_at", table: "r"), .lessThan, SQLBind(before)) }
+        if let reporter = filter.reporterUserID { query = query.where(SQLColumn("reporter_user_id", table: "r"), .equal, SQLBind(reporter)) }
+        if let escalated = filter.escalated { query = query.where(SQLColumn("is_escalated", table: "r"), .equal, SQLBind(escalated)) }
+        if let region = filter.regionID { query = query.where(SQLColumn("region_id", table: "r"), .equal, SQLBind(region)) }
+        if let text = filter.text, !text.isEmpty {
+            let pattern = "%" + likeEscaped(text.lowercased()) + "%"
+            query = query.where(SQLGroupExpression(SQLQueryString(
+                "LOWER(r.title) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(r.body) LIKE \(bind: pattern) ESCAPE '\\'")))
+        }
+        if let after = page.after {
+            query = query.where(SQLColumn("id", table: "r"), page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
+        }
+        let rows = try await query
+            .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"), direction: page.oldestFirst ? SQLDirection.ascending : SQLDirection.descending))
+            .limit(page.limit + 1)
+            .all(decodingFluent: ReportModel.self)
+        return (Array(rows.prefix(page.limit)), rows.count > page.limit)
+    }
+
+    /// The viewer's list scope as a condition: published reports, their own, and those that passed through
+    /// their subtrees. Nil when they may see everything.
+    private static func confinement(_ scope: ListScope) -> (any SQLExpression)? {
+        guard !scope.everything else { return nil }
+        var parts: [any SQLExpression] = []
+        if scope.published { parts.append(SQLQueryString("r.is_public = \(bind: true)")) }
+        if let reporter = scope.reporterUserID { parts.append(SQLQueryString("r.reporter_user_id = \(bind: reporter)")) }
+        if !scope.subtrees.isEmpty {
+            let paths = scope.subtrees.map { SQLQueryString("rr.path LIKE \(bind: $0.encoded + "%")") }
+            parts.append(SQLQueryString(
+                "EXISTS (SELECT 1 FROM report_routes rr WHERE rr.report_id = r.id AND (\(SQLList(paths, separator: SQLRaw(" OR ")))))"))
+        }
+        guard !parts.isEmpty else { return SQLQueryString("1 = 0") }
+        return SQLGroupExpression(SQLList(parts, separator: SQLRaw(" OR ")))
+    }
+
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    static func attachments(of reportID: Int64, on db: any Database) async throws -> [AttachmentModel] {
+        try await AttachmentModel.query(on: db).filter(\.$reportID == reportID).sort(\.$id).all()
+    }
+
+    static func corrections(of reportID: Int64, on db: any Database) async throws -> [CorrectionModel] {
+        try await CorrectionModel.query(on: db).filter(\.$reportID == reportID).sort(\.$id).all()
+    }
+}
