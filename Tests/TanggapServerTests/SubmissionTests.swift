@@ -1,0 +1,118 @@
+import Fluent
+import Foundation
+import Testing
+@testable import TanggapCore
+@testable import TanggapServer
+import Vapor
+
+@Suite struct SubmissionTests {
+    @Test func aVisitorGetsATrackingIDAndASecretAndTheReportIsStored() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let submitted = try await world.submit()
+            let id = try #require(TrackingID(parsing: submitted.trackingID))
+            #expect(submitted.trackingID.count == 11 && submitted.trackingID.contains("-"))
+            #expect(submitted.secret?.count == 19)
+            #expect(submitted.reply.headers.first(name: .location) == "/api/v1/reports/\(id.value)")
+            #expect(submitted.reply.headers.first(name: .cacheControl) == "no-store")
+
+            // Acknowledged means stored: the row, its first event and its route are in the database.
+            let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == id.value).first())
+            #expect(stored.state == "received" && stored.holderID == world.national.id && stored.channel == "api")
+            #expect(stored.reporterUserID == nil && stored.secretDigest != nil && stored.secretDigest != submitted.secret)
+            let events = try await ReportHistory.events(of: stored.id!, on: app.db)
+            #expect(events.map(\.kind) == ["submitted"] && events[0].seq == 1)
+            #expect(try await ReportHistory.route(of: stored.id!, on: app.db) == [world.national.path])
+
+            // The tracking ID is case-insensitive and the secret shows the reporter's own view.
+            let mine = try await world.get("/api/v1/reports/\(id.value.lowercased())", secret: submitted.secret!.lowercased())
+            #expect(mine.status == .ok)
+            #expect(mine.json["access"] as? String == "reporter")
+            #expect((mine.json["reporter"] as? [String: Any])?["phone"] as? String == "+6281234567890")
+        }
+    }
+
+    @Test func aReportNamingAnInstitutionStartsThere() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let submitted = try await world.submit(["target_institution_id": world.dinas.id])
+            let report = submitted.reply.json["report"] as! [String: Any]
+            #expect((report["holder"] as? [String: Any])?["id"] as? Int64 == world.dinas.id)
+            #expect((report["target_institution"] as? [String: Any])?["name"] as? String == world.dinas.name)
+        }
+    }
+
+    @Test func aCitizenWithAnAccountGetsNoSecretAndFindsTheReportAsTheirs() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let submitted = try await world.submit(["reporter_name": NSNull(), "reporter_phone": NSNull()], by: world.citizen)
+            #expect(submitted.secret == nil)
+            let mine = try await world.get("/api/v1/reports?mine=true", as: world.citizen)
+            let items = mine.json["items"] as! [[String: Any]]
+            #expect(items.map { $0["tracking_id"] as! String } == [submitted.trackingID])
+            #expect((items[0]["reporter"] as? [String: Any])?["email"] as? String == "siti@warga.test")
+            #expect(try await world.get("/api/v1/reports?mine=true").errorCode == "authentication_required")
+        }
+    }
+
+    @Test func anOperatorTypesInAWalkInForSomeoneElse() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let submitted = try await world.submit(["channel": "walk_in", "reporter_name": "Ibu Euis"], by: world.channelOperator)
+            #expect(submitted.secret != nil, "the walk-in reporter gets the secret through the operator")
+            let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == TrackingID(parsing: submitted.trackingID)!.value).first())
+            #expect(stored.reporterUserID == nil && stored.channel == "walk_in" && stored.reporterName == "Ibu Euis")
+            let event = try await ReportHistory.events(of: stored.id!, on: app.db)[0]
+            #expect(event.actorUserID == world.channelOperator.id && event.channel == "walk_in")
+            // A citizen may not claim an offline channel.
+            let refused = try await app.request(.POST, "/api/v1/reports", token: world.citizen.token, json: world.reportFields(["channel": "radio"]))
+            #expect(refused.status == .unprocessableEntity && refused.fieldErrors == ["channel:not_allowed"])
+        }
+    }
+
+    @Test func attachmentsTravelAsMultipartAndAreKeptOutsideTheDatabase() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            var form = Multipart()
+            for (key, value) in world.reportFields() { form.field(key, "\(value)") }
+            form.file("attachments[]", filename: "lubang.png", contentType: "image/png", data: SampleFiles.png)
+            form.file("attachments[]", filename: "surat.pdf", contentType: "application/pdf", data: SampleFiles.pdf)
+            let reply = try await app.request(.POST, "/api/v1/reports", multipart: form)
+            #expect(reply.status == .created, "\(reply.text)")
+            let report = reply.json["report"] as! [String: Any]
+            let files = report["attachments"] as! [[String: Any]]
+            #expect(files.map { $0["name"] as! String } == ["lubang.png", "surat.pdf"])
+            #expect(files.map { $0["content_type"] as! String } == ["image/png", "application/pdf"])
+            #expect(world.storedFileCount() == 2)
+
+            let url = files[0]["url"] as! String
+            let download = try await world.get(url, secret: reply.json["secret"] as? String)
+            #expect(download.status == .ok && download.body == SampleFiles.png)
+            #expect(download.headers.first(name: .contentType) == "image/png")
+            #expect(download.headers.first(name: "Content-Security-Policy")?.contains("sandbox") == true)
+            let pdf = try await world.get(files[1]["url"] as! String, secret: reply.json["secret"] as? String)
+            #expect(pdf.headers.first(name: .contentDisposition)?.hasPrefix("attachment;") == true)
+        }
+    }
+
+    @Test func theAttachmentLimitIsASetting() async throws {
+        try await withTestApp(configure: { $0.attachmentLimitBytes = 1_000 }) { app in
+            let world = try await World.build(app)
+            var form = Multipart()
+            for (key, value) in world.reportFields() { form.field(key, "\(value)") }
+            form.file("attachments[]", filename: "besar.pdf", data: SampleFiles.pdf + Data(repeating: 0x20, count: 1_200))
+            let reply = try await app.request(.POST, "/api/v1/reports", multipart: form)
+            #expect(reply.status == .unprocessableEntity)
+            #expect(reply.fieldErrors == ["attachments:too_large"])
+        }
+    }
+
+    @Test func trackingIDsAreUniqueAcrossManyReports() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            var seen = Set<String>()
+            for _ in 0..<40 { seen.insert(try await world.submit().trackingID) }
+            #expect(seen.count == 40)
+        }
+    }
+}

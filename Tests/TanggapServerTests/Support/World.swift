@@ -1,0 +1,151 @@
+import Fluent
+import Foundation
+import Testing
+@testable import TanggapCore
+@testable import TanggapServer
+import Vapor
+
+/// A person in the test world, with an API token.
+struct Person: Sendable {
+    let user: SignedInUser
+    let token: String
+    var id: Int64 { user.id }
+}
+
+/// A small, realistic world: a national level, a regency with a unit and a sub-unit, a ministry, the
+/// Ombudsman, one person per role, and a slice of the taxonomy.
+///
+///     national ── Pemkab Bandung ── Dinas PUPR ── UPT Jalan
+///              ├─ Kementerian Kesehatan ── Direktorat Pelayanan
+///              └─ Ombudsman RI
+struct World: Sendable {
+    let app: Application
+    let national, pemkab, dinas, upt, kemenkes, direktorat, ombudsman: Institution
+    let nationalAdmin, pemkabAdmin, liaison, technician, channelOperator, oversight: Person
+    let kemenkesAdmin, kemenkesLiaison, citizen, otherCitizen: Person
+    let categoryID, subcategoryID, otherCategoryID, regionID: Int64
+    static let password = "kata-sandi-uji-123"
+
+    static func build(_ app: Application) async throws -> World {
+        let db = app.db
+        let now = app.tanggap.clock.now()
+        func make(_ name: String, _ kind: InstitutionKind, _ parent: Institution?) async throws -> Institution {
+            try await InstitutionDirectory.create(name: name, kind: kind, under: parent, now: now, on: db)
+        }
+        let national = try await make("Pengelola Nasional", .national, nil)
+        let pemkab = try await make("Pemerintah Kabupaten Bandung", .regency, national)
+        let dinas = try await make("Dinas Pekerjaan Umum dan Penataan Ruang", .unit, pemkab)
+        let upt = try await make("UPT Jalan Soreang", .subunit, dinas)
+        let kemenkes = try await make("Kementerian Kesehatan", .ministry, national)
+        let direktorat = try await make("Direktorat Pelayanan Kesehatan", .unit, kemenkes)
+        let ombudsman = try await make("Ombudsman Republik Indonesia", .oversight, national)
+
+        func person(_ name: String, _ email: String, home: Institution?, _ roles: [(Role, Institution)]) async throws -> Person {
+            let user = try await AccountService.create(
+                .init(name: name, email: email, password: password, institutionID: home?.id, roles: roles.map { ($0.0, $0.1.id) }),
+                bcryptCost: 4, now: now, on: db)
+            let token = try await APITokens.issue(for: user.id, label: "test", lifetime: 86_400, now: now, on: db).token
+            return Person(user: user, token: token)
+        }
+        let category = CategoryModel(parentID: nil, name: "PEKERJAAN UMUM DAN PENATAAN RUANG")
+        try await category.create(on: db)
+        let sub = CategoryModel(parentID: category.id, name: "JALAN BERLUBANG")
+        try await sub.create(on: db)
+        let other = CategoryModel(parentID: nil, name: "KESEHATAN")
+        try await other.create(on: db)
+        let province = RegionModel(parentID: nil, name: "Jawa Barat", kind: "province", code: "ID-JB", seat: nil)
+        try await province.create(on: db)
+        let region = RegionModel(parentID: province.id, name: "Kabupaten Bandung", kind: "kabupaten", code: nil, seat: "Soreang")
+        try await region.create(on: db)
+
+        return World(
+            app: app, national: national, pemkab: pemkab, dinas: dinas, upt: upt, kemenkes: kemenkes, direktorat: direktorat,
+            ombudsman: ombudsman,
+            nationalAdmin: try await person("Admin Nasional", "admin@tanggap.test", home: national, [(.nationalAdmin, national)]),
+            pemkabAdmin: try await person("Admin Pemkab", "admin.bandung@tanggap.test", home: pemkab, [(.institutionAdmin, pemkab)]),
+            liaison: try await person("Penghubung PUPR", "penghubung@tanggap.test", home: dinas, [(.liaisonOfficer, dinas)]),
+            technician: try await person("Teknisi PUPR", "teknis@tanggap.test", home: dinas, [(.technicalOfficer, dinas)]),
+            channelOperator: try await person("Operator Kanal", "operator@tanggap.test", home: pemkab, [(.operator, pemkab)]),
+            oversight: try await person("Pengawas", "pengawas@tanggap.test", home: ombudsman, [(.oversight, national)]),
+            kemenkesAdmin: try await person("Admin Kemenkes", "admin.kemenkes@tanggap.test", home: kemenkes, [(.institutionAdmin, kemenkes)]),
+            kemenkesLiaison: try await person("Penghubung Kemenkes", "penghubung.kemenkes@tanggap.test", home: direktorat, [(.liaisonOfficer, direktorat)]),
+            citizen: try await person("Siti Warga", "siti@warga.test", home: nil, []),
+            otherCitizen: try await person("Budi Tetangga", "budi@warga.test", home: nil, []),
+            categoryID: category.id!, subcategoryID: sub.id!, otherCategoryID: other.id!, regionID: region.id!)
+    }
+
+    /// The body of a valid report; `changes` overrides or adds fields.
+    func reportFields(_ changes: [String: Any] = [:]) -> [String: Any] {
+        var fields: [String: Any] = [
+            "classification": "pengaduan", "title": "Jalan berlubang di depan pasar Soreang",
+            "body": "Lubang besar di jalan utama depan pasar Soreang sudah sebulan dan membahayakan pengendara motor.",
+            "event_date": "2026-11-01", "location_text": "Jl. Raya Soreang", "region_id": regionID,
+            "category_id": categoryID, "subcategory_id": subcategoryID, "reporter_name": "Asep Pelapor",
+            "reporter_phone": "081234567890",
+        ]
+        for (key, value) in changes { fields[key] = value }
+        return fields
+    }
+
+    struct Submitted {
+        let trackingID: String
+        let secret: String?
+        let reply: Reply
+    }
+
+    /// Files a report (as a visitor unless `by` names someone) and checks it was accepted.
+    @discardableResult
+    func submit(_ changes: [String: Any] = [:], by person: Person? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Submitted {
+        let reply = try await app.request(.POST, "/api/v1/reports", token: person?.token, json: reportFields(changes))
+        #expect(reply.status == .created, "\(reply.text)", sourceLocation: sourceLocation)
+        return Submitted(trackingID: reply.json["tracking_id"] as? String ?? "", secret: reply.json["secret"] as? String, reply: reply)
+    }
+
+    /// Asks for an action on a report as a person (by token) or as the reporter (by secret).
+    @discardableResult
+    func act(_ action: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:]) async throws -> Reply {
+        try await app.request(.POST, "/api/v1/reports/\(trackingID)/\(action)", token: person?.token, secret: secret, json: body)
+    }
+
+    /// Like `act`, but the action must succeed.
+    @discardableResult
+    func must(_ action: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:],
+              sourceLocation: SourceLocation = #_sourceLocation) async throws -> Reply {
+        let reply = try await act(action, on: trackingID, by: person, secret: secret, body)
+        #expect(reply.status == .ok, "\(action): \(reply.text)", sourceLocation: sourceLocation)
+        return reply
+    }
+
+    /// A report filed to the regency and taken to the Dinas (dispatched), ready for an answer.
+    func dispatchedToDinas(_ changes: [String: Any] = [:]) async throws -> Submitted {
+        let report = try await submit(["target_institution_id": pemkab.id].merging(changes) { $1 })
+        try await must("verify", on: report.trackingID, by: pemkabAdmin)
+        try await must("dispatch", on: report.trackingID, by: pemkabAdmin, ["institution_id": dinas.id])
+        return report
+    }
+
+    func get(_ path: String, as person: Person? = nil, secret: String? = nil) async throws -> Reply {
+        try await app.request(.GET, path, token: person?.token, secret: secret)
+    }
+
+    /// Counts of rows in the tables a request could write to: equal before and after means nothing changed.
+    func tableCounts() async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for table in ["reports", "report_events", "report_routes", "attachments", "report_corrections", "users", "api_tokens"] {
+            struct Row: Decodable { let n: Int }
+            counts[table] = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first(decoding: Row.self)!.n
+        }
+        return counts
+    }
+
+    /// Files in the attachments folder.
+    func storedFileCount() -> Int {
+        let root = app.tanggap.settings.attachmentsDirectory
+        let files = FileManager.default.enumerator(atPath: root)?.allObjects.compactMap { $0 as? String } ?? []
+        return files.filter { path in
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
+            return !isDirectory.boolValue
+        }.count
+    }
+}
