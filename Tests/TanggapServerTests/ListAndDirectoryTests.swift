@@ -1,0 +1,144 @@
+import Fluent
+import Foundation
+import Testing
+@testable import TanggapCore
+@testable import TanggapServer
+import Vapor
+
+@Suite struct ReportListTests {
+    func ids(_ reply: Reply) -> [String] { (reply.json["items"] as? [[String: Any]] ?? []).map { $0["tracking_id"] as! String } }
+
+    @Test func filtersNarrowTheListAndCursorsWalkIt() async throws {
+        let clock = TestClock()
+        try await withTestApp(clock: clock) { app in
+            let world = try await World.build(app)
+            var all: [String] = []
+            for index in 0..<7 {
+                let report = try await world.submit([
+                    "classification": index % 2 == 0 ? "pengaduan" : "aspirasi",
+                    "title": index == 3 ? "Lampu jalan padam di Banjaran" : "Jalan berlubang nomor \(index)",
+                    "category_id": index == 5 ? world.otherCategoryID : world.categoryID,
+                    "subcategory_id": index == 5 ? NSNull() : world.subcategoryID])
+                all.append(report.trackingID)
+                clock.advance(by: 86_400)
+            }
+            try await world.must("verify", on: all[1], by: world.nationalAdmin)
+            try await world.must("dispatch", on: all[1], by: world.nationalAdmin, ["institution_id": world.dinas.id])
+            let admin = world.nationalAdmin
+            #expect(ids(try await world.get("/api/v1/reports", as: admin)) == all.reversed())
+            #expect(ids(try await world.get("/api/v1/reports?sort=oldest&limit=3", as: admin)) == Array(all.prefix(3)))
+            #expect(ids(try await world.get("/api/v1/reports?classification=aspirasi", as: admin)) == [all[5], all[3], all[1]])
+            #expect(ids(try await world.get("/api/v1/reports?state=dispatched", as: admin)) == [all[1]])
+            #expect(ids(try await world.get("/api/v1/reports?institution_id=\(world.pemkab.id)", as: admin)) == [all[1]])
+            #expect(ids(try await world.get("/api/v1/reports?category_id=\(world.otherCategoryID)", as: admin)) == [all[5]])
+            #expect(ids(try await world.get("/api/v1/reports?category_id=\(world.subcategoryID)", as: admin)).count == 6)
+            #expect(ids(try await world.get("/api/v1/reports?q=LAMPU%20jalan", as: admin)) == [all[3]])
+            #expect(ids(try await world.get("/api/v1/reports?q=100%25", as: admin)) == [], "% is a character, not a wildcard")
+            #expect(ids(try await world.get("/api/v1/reports?channel=sms", as: admin)) == [])
+
+            // Dates are days in the deployment's time zone.
+            let start = LocalDate(clock.now.addingTimeInterval(-7 * 86_400 + 60), in: app.tanggap.settings.timeZone)
+            let end = LocalDate(clock.now.addingTimeInterval(-6 * 86_400 + 60), in: app.tanggap.settings.timeZone)
+            #expect(ids(try await world.get("/api/v1/reports?created_from=\(start.iso)&created_to=\(end.iso)", as: admin)) == [all[1], all[0]])
+
+            var seen: [String] = []
+            var cursor: String? = nil
+            repeat {
+                let page = try await world.get("/api/v1/reports?limit=3" + (cursor.map { "&cursor=\($0)" } ?? ""), as: admin)
+                seen += ids(page)
+                cursor = page.json["next_cursor"] as? String
+            } while cursor != nil
+            #expect(seen == all.reversed())
+            let wrongDirection = try await world.get("/api/v1/reports?sort=oldest&cursor=\(ReportListQuery.cursor(after: 3, oldestFirst: false))", as: admin)
+            #expect(wrongDirection.fieldErrors == ["cursor:invalid"])
+            #expect(try await world.get("/api/v1/reports?institution_id=99999", as: admin).fieldErrors == ["institution_id:unknown"])
+        }
+    }
+
+    @Test func aListOnlyEverHoldsWhatTheViewerMaySee() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let unverified = try await world.submit()
+            let published = try await world.submit()
+            try await world.must("verify", on: published.trackingID, by: world.nationalAdmin)
+            let secret = try await world.submit(["is_confidential": true])
+            try await world.must("verify", on: secret.trackingID, by: world.nationalAdmin)
+            let atDinas = try await world.dispatchedToDinas(["is_confidential": true])
+            #expect(ids(try await world.get("/api/v1/reports")) == [atDinas.trackingID, published.trackingID].filter { $0 == published.trackingID })
+            #expect(Set(ids(try await world.get("/api/v1/reports", as: world.liaison))) == [atDinas.trackingID, published.trackingID])
+            #expect(Set(ids(try await world.get("/api/v1/reports", as: world.kemenkesLiaison))) == [published.trackingID])
+            #expect(Set(ids(try await world.get("/api/v1/reports", as: world.oversight))) == [unverified.trackingID, published.trackingID, secret.trackingID, atDinas.trackingID])
+        }
+    }
+}
+
+@Suite struct DirectoryTests {
+    @Test func institutionsCategoriesAndRegions() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let top = try await world.get("/api/v1/institutions?parent_id=\(world.national.id)")
+            #expect(Set((top.json["items"] as! [[String: Any]]).map { $0["name"] as! String }) == ["Pemerintah Kabupaten Bandung", "Kementerian Kesehatan", "Ombudsman Republik Indonesia"])
+            let search = try await world.get("/api/v1/institutions?q=dinas%20pekerjaan")
+            #expect((search.json["items"] as! [[String: Any]]).map { $0["id"] as! Int64 } == [world.dinas.id])
+            let detail = try await world.get("/api/v1/institutions/\(world.upt.id)")
+            #expect((detail.json["ancestors"] as! [[String: Any]]).map { $0["id"] as! Int64 } == [world.national.id, world.pemkab.id, world.dinas.id])
+            #expect(try await world.get("/api/v1/institutions/424242").status == .notFound)
+            #expect(try await world.get("/api/v1/institutions?parent_id=abc").fieldErrors == ["parent_id:invalid"])
+            let paged = try await world.get("/api/v1/institutions?limit=4")
+            #expect((paged.json["items"] as! [Any]).count == 4 && paged.json["next_cursor"] as? String != nil)
+
+            let categories = try await world.get("/api/v1/categories")
+            let first = (categories.json["items"] as! [[String: Any]]).first { $0["id"] as? Int64 == world.categoryID }!
+            #expect((first["subcategories"] as! [[String: Any]]).map { $0["name"] as! String } == ["JALAN BERLUBANG"])
+            let provinces = try await world.get("/api/v1/regions")
+            let province = (provinces.json["items"] as! [[String: Any]])[0]
+            let regencies = try await world.get("/api/v1/regions?parent_id=\(province["id"] as! Int64)")
+            #expect((regencies.json["items"] as! [[String: Any]]).map { $0["name"] as! String } == ["Kabupaten Bandung"])
+        }
+    }
+
+    @Test func theNationalReferenceDataImportsOnceFromItsCSV() async throws {
+        try await withTestApp { app in
+            let data = app.directory.resourcesDirectory + "Data/"
+            let categories = try await ReferenceDataImporter.importCategories(from: data + "lapor-categories.csv", on: app.db)
+            #expect(try await CategoryModel.query(on: app.db).filter(\.$parentID == nil).count() == 38)
+            #expect(categories.added == (try await CategoryModel.query(on: app.db).count()))
+            let again = try await ReferenceDataImporter.importCategories(from: data + "lapor-categories.csv", on: app.db)
+            #expect(again.added == 0)
+            let regions = try await ReferenceDataImporter.importRegions(from: data + "wilayah-kabkota.csv", on: app.db)
+            #expect(try await RegionModel.query(on: app.db).filter(\.$parentID != nil).count() == 514)
+            // The file gives DKI Jakarta the code of Jawa Barat; the import keeps both provinces and says so.
+            #expect(regions.warnings.count == 1 && regions.warnings[0].contains("ID-JB"))
+            let quoted = try await CategoryModel.query(on: app.db).filter(\.$name == "KETENTERAMAN, KETERTIBAN UMUM, DAN PELINDUNGAN MASYARAKAT").count()
+            #expect(quoted == 1, "a quoted field with commas is one name")
+        }
+    }
+}
+
+@Suite struct DemoTests {
+    @Test func theDemoHasEveryRoleAndReportsInEveryState() async throws {
+        try await withTestApp { app in
+            let summary = try await DemoSeeder.seed(context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory,
+                                                    password: "demo-tanggap-1", reports: 80, on: app.db)
+            #expect(summary.reports == 80)
+            let roles = Set(summary.accounts.flatMap { $0.roles.split(separator: ",").map { String($0.split(separator: " ")[0]).trimmingCharacters(in: .whitespaces) } })
+            #expect(roles.isSuperset(of: Set(Role.allCases.map(\.rawValue)).union(["citizen"])))
+            struct Row: Decodable { let state: String; let n: Int }
+            let states = try await app.db.sql.raw("SELECT state, COUNT(*) AS n FROM reports GROUP BY state").all(decoding: Row.self)
+            #expect(Set(states.map(\.state)) == Set(ReportState.allCases.map(\.rawValue)))
+            // Every report's history is whole: as many events as it counts, numbered without gaps.
+            struct Gap: Decodable { let n: Int }
+            let broken = try await app.db.sql.raw("""
+                SELECT COUNT(*) AS n FROM reports r
+                WHERE r.event_count <> (SELECT COUNT(*) FROM report_events e WHERE e.report_id = r.id)
+                   OR r.event_count <> (SELECT MAX(seq) FROM report_events e WHERE e.report_id = r.id)
+                """).first(decoding: Gap.self)!.n
+            #expect(broken == 0)
+            let login = try await app.request(.POST, "/api/v1/auth/tokens", json: ["email": "admin@tanggap.test", "password": "demo-tanggap-1"])
+            #expect(login.status == .created)
+            await #expect(throws: DemoError.self) {
+                try await DemoSeeder.seed(context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory, on: app.db)
+            }
+        }
+    }
+}
