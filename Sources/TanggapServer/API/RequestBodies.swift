@@ -80,7 +80,16 @@ extension Request {
             contentType == .json || contentType.type == "multipart" && contentType.subType == "form-data"
                 || contentType == .urlEncodedForm
         else { throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type") }
-        return try content.decode(T.self)
+        do {
+            return try content.decode(T.self)
+        } catch let error as DecodingError {
+            throw error
+        } catch let error as any AbortError {
+            throw error
+        } catch {
+            // A body the parser cannot read at all (a broken multipart stream, say) is the client's error.
+            throw APIError(status: .badRequest, code: "malformed_request")
+        }
     }
 }
 

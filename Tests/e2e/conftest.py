@@ -1,0 +1,128 @@
+"""Fixtures that run the real `tanggap` binary on loopback, on SQLite and (when one is given) PostgreSQL."""
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BINARY = os.environ.get("TANGGAP_BIN", os.path.join(ROOT, ".build", "debug", "tanggap"))
+POSTGRES_URL = os.environ.get("TANGGAP_E2E_POSTGRES_URL", "")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One `tanggap serve` process, with its own data folder (and its own PostgreSQL database)."""
+
+    def __init__(self, engine, data_dir, env_extra=None):
+        self.engine = engine
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ)
+        self.env.update({
+            "TANGGAP_DATA_DIR": data_dir,
+            "TANGGAP_BCRYPT_COST": "4",
+            "TANGGAP_LOG_LEVEL": "warning",
+            "TANGGAP_RATE_LIMIT_SUBMISSIONS": "1000000",
+            "TANGGAP_RATE_LIMIT_LOGINS": "1000000",
+            "TANGGAP_RATE_LIMIT_REPORTER_ACTIONS": "1000000",
+        })
+        if engine == "postgres":
+            self.env.update({"TANGGAP_DATABASE_URL": fresh_postgres_database(), "TANGGAP_DEMO": "always",
+                             "TANGGAP_MIGRATE_ON_START": "true"})
+        self.env.update(env_extra or {})
+        self.process = None
+        self.output_path = os.path.join(data_dir, "server.out")
+        self.password = None
+
+    def start(self, timeout=120):
+        self.output = open(self.output_path, "ab")
+        self.process = subprocess.Popen(
+            [BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
+            cwd=ROOT, env=self.env, stdout=self.output, stderr=subprocess.STDOUT)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"tanggap exited early:\n{self.log()}")
+            try:
+                if requests.get(self.url + "/readyz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"tanggap did not become ready:\n{self.log()}")
+        match = re.search(r"password: (\S+)", self.log())
+        if match:
+            self.password = match.group(1)
+        return self
+
+    def log(self):
+        with open(self.output_path, "r", errors="replace") as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "output", None):
+            self.output.close()
+        return self.process.returncode if self.process else None
+
+    def token(self, email="admin@tanggap.test"):
+        reply = requests.post(self.url + "/api/v1/auth/tokens", json={"email": email, "password": self.password}, timeout=10)
+        assert reply.status_code == 201, reply.text
+        return reply.json()["token"]
+
+
+def fresh_postgres_database():
+    """A new database on the PostgreSQL server named by TANGGAP_E2E_POSTGRES_URL."""
+    import urllib.parse
+    parts = urllib.parse.urlsplit(POSTGRES_URL)
+    name = "e2e_" + uuid.uuid4().hex[:10]
+    subprocess.run(["psql", POSTGRES_URL, "-q", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+ENGINES = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(params=ENGINES, scope="module")
+def server(request):
+    """A running Tanggap with the demo, on each database engine available."""
+    with tempfile.TemporaryDirectory(prefix="tanggap-e2e-") as data_dir:
+        srv = Server(request.param, data_dir).start()
+        yield srv
+        srv.stop()
+
+
+@pytest.fixture
+def make_server():
+    """Servers a test starts and stops itself; whatever is left running is stopped afterwards."""
+    started = []
+
+    def make(engine="sqlite", data_dir=None, env=None):
+        folder = data_dir or tempfile.mkdtemp(prefix="tanggap-e2e-")
+        srv = Server(engine, folder, env)
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop(signal.SIGKILL)

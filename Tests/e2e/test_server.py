@@ -1,0 +1,45 @@
+"""The server as an operator meets it: first start with a demo, health, durable intake, graceful stop."""
+import signal
+import tempfile
+
+import requests
+
+
+def test_a_fresh_start_brings_up_the_demo_and_prints_its_login(server):
+    log = server.log()
+    assert "Demo ready" in log and "admin@tanggap.test" in log and server.password
+    me = requests.get(server.url + "/api/v1/me", headers={"Authorization": f"Bearer {server.token()}"}, timeout=10).json()
+    assert [role["role"] for role in me["roles"]] == ["national_admin"]
+    reports = requests.get(server.url + "/api/v1/reports?limit=100",
+                           headers={"Authorization": f"Bearer {server.token()}"}, timeout=10).json()
+    assert len(reports["items"]) == 100 and reports.get("next_cursor")
+    assert {item["state"] for item in reports["items"]} >= {"received", "dispatched", "answered", "completed"}
+
+
+def test_health_and_readiness(server):
+    assert requests.get(server.url + "/healthz", timeout=5).json() == {"status": "ok"}
+    assert requests.get(server.url + "/readyz", timeout=5).json()["database"] == "ok"
+
+
+def test_an_acknowledged_report_survives_a_crash(make_server):
+    with tempfile.TemporaryDirectory(prefix="tanggap-e2e-") as data_dir:
+        first = make_server(data_dir=data_dir).start()
+        receipt = requests.post(first.url + "/api/v1/reports", json={
+            "title": "Lampu jalan mati di Cileunyi", "body": "Sudah dua minggu lampu jalan di depan sekolah mati.",
+        }, timeout=10)
+        assert receipt.status_code == 201
+        first.stop(signal.SIGKILL)  # no chance to flush anything after the answer
+        second = make_server(data_dir=data_dir)
+        second.port = first.port
+        second.url = first.url
+        second.password = first.password
+        second.start()
+        found = requests.get(f"{second.url}/api/v1/reports/{receipt.json()['tracking_id']}",
+                             headers={"X-Report-Secret": receipt.json()["secret"]}, timeout=10)
+        assert found.status_code == 200 and found.json()["title"] == "Lampu jalan mati di Cileunyi"
+        assert second.log().count("Demo ready") == 1, "the demo is seeded only into an empty database"
+
+
+def test_sigterm_stops_the_server_gracefully(make_server):
+    srv = make_server(env={"TANGGAP_DEMO": "never"}).start()
+    assert srv.stop(signal.SIGTERM, timeout=20) == 0
