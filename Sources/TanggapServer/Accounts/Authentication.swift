@@ -16,19 +16,3 @@ struct BearerAuthenticationMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 }
-
-/// Signs in page requests from the session cookie.
-struct SessionAuthenticationMiddleware: AsyncMiddleware {
-    static let key = "user_id"
-
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let raw = request.session.data[Self.key], let id = Int64(raw) {
-            if let user = try await AccountService.signedInUser(id: id, on: request.db) {
-                request.auth.login(user)
-            } else {
-                request.session.destroy()
-            }
-        }
-        return try await next.respond(to: request)
-    }
-}

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Leaf
 import NIOCore
 import Vapor
 
@@ -39,13 +40,9 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
     app.middleware.use(SecurityHeadersMiddleware(strictTransport: settings.secureCookies))
     app.middleware.use(TanggapErrorMiddleware())
 
-    app.sessions.use(.fluent)
-    app.sessions.configuration.cookieName = "tanggap_session"
-    app.sessions.configuration.cookieFactory = { sessionID in
-        HTTPCookies.Value(
-            string: sessionID.string, expires: Date().addingTimeInterval(7 * 86_400), maxAge: nil, domain: nil, path: "/",
-            isSecure: settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
-    }
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
     app.routes.defaultMaxBodySize = "256kb"
 }
 
@@ -56,4 +53,9 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     ReportsController.register(api, attachmentLimit: settings.attachmentLimitBytes)
     AccountsController.register(api)
     DirectoryController.register(api)
+
+    let pages = app.grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
+    PortalHomeController.register(pages)
+    SignInController.register(pages)
+    OfficeHomeController.register(pages)
 }

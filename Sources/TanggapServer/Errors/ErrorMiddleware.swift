@@ -9,8 +9,19 @@ struct TanggapErrorMiddleware: AsyncMiddleware {
         do {
             return try await next.respond(to: request)
         } catch {
+            if request.isPageRequest, let page = try? await Self.page(for: error, on: request) { return page }
             return Self.response(for: error, on: request)
         }
+    }
+
+    /// The same error as a page, for people in a browser.
+    static func page(for error: any Error, on request: Request) async throws -> Response {
+        let apiError = classify(error, on: request)
+        struct ErrorPage: Encodable { let status: Int; let message: String }
+        let message = request.tanggap.localizer.text("error.\(apiError.code)", request.language)
+        let response = try await request.renderPage("error", ErrorPage(status: Int(apiError.status.code), message: message), status: apiError.status)
+        for (name, value) in apiError.headers { response.headers.replaceOrAdd(name: name, value: value) }
+        return response
     }
 
     static func response(for error: any Error, on request: Request) -> Response {
@@ -83,6 +94,14 @@ struct TanggapErrorMiddleware: AsyncMiddleware {
         @unknown default:
             return APIError(status: .badRequest, code: "malformed_request")
         }
+    }
+}
+
+extension Request {
+    /// Pages answer errors with pages; the API, health checks and files answer with JSON.
+    var isPageRequest: Bool {
+        let path = url.path
+        return !path.hasPrefix("/api/") && path != "/healthz" && path != "/readyz"
     }
 }
 

@@ -10,6 +10,6 @@ enum TanggapMigrations {
         M0005_CreateReportHistory(),
         M0006_CreateAttachmentsAndCorrections(),
         M0007_ProtectHistory(),
-        SessionRecord.migration,
+        M0008_CreateWebSessions(),
     ]
 }

@@ -71,6 +71,16 @@ enum ReportQueries {
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
     }
 
+    /// How many reports the scope holds in each state.
+    static func countByState(scope: ListScope, on db: any Database) async throws -> [ReportState: Int] {
+        struct Row: Decodable { let state: String; let n: Int }
+        var query = db.sql.select().column(SQLColumn("state", table: "r")).column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
+            .from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
+        if let confinement = confinement(scope) { query = query.where(confinement) }
+        let rows = try await query.groupBy(SQLColumn("state", table: "r")).all(decoding: Row.self)
+        return Dictionary(uniqueKeysWithValues: rows.compactMap { row in ReportState(rawValue: row.state).map { ($0, row.n) } })
+    }
+
     /// The viewer's list scope as a condition: published reports, their own, and those that passed through
     /// their subtrees. Nil when they may see everything.
     private static func confinement(_ scope: ListScope) -> (any SQLExpression)? {

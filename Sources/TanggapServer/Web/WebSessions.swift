@@ -1,0 +1,56 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// Sign-in for the web pages: a random token in an HttpOnly, SameSite cookie, its digest in `web_sessions`.
+/// Signing in always issues a new token (no session fixation); signing out deletes it.
+enum WebSessions {
+    static let cookieName = "tanggap_session"
+    static let lifetime: TimeInterval = 7 * 86_400
+
+    static func signIn(_ user: SignedInUser, on req: Request, response: Response) async throws {
+        if let old = req.cookies[cookieName]?.string { try await delete(token: old, on: req.db) }
+        let token = APITokens.randomHex(bytes: 32)
+        try await req.db.sql.insert(into: "web_sessions")
+            .columns("token_digest", "user_id", "created_at", "expires_at")
+            .values(SQLBind(APITokens.digest(token)), SQLBind(user.id), SQLBind(req.now), SQLBind(req.now.addingTimeInterval(lifetime)))
+            .run()
+        response.cookies[cookieName] = cookie(token, on: req)
+        // A new session gets a new form token too.
+        response.cookies[CSRF.cookieName] = CSRF.cookie(APITokens.randomHex(bytes: 32), on: req)
+    }
+
+    static func signOut(on req: Request, response: Response) async throws {
+        if let token = req.cookies[cookieName]?.string { try await delete(token: token, on: req.db) }
+        response.cookies[cookieName] = .expired
+    }
+
+    /// The user behind the request's session cookie, if it is current.
+    static func user(for req: Request) async throws -> SignedInUser? {
+        guard let token = req.cookies[cookieName]?.string, token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
+        struct Row: Decodable { let user_id: Int64; let expires_at: Date }
+        guard let row = try await req.db.sql.select().columns("user_id", "expires_at").from("web_sessions")
+            .where("token_digest", .equal, APITokens.digest(token)).first(decoding: Row.self),
+            row.expires_at > req.now
+        else { return nil }
+        return try await AccountService.signedInUser(id: row.user_id, on: req.db)
+    }
+
+    private static func delete(token: String, on db: any Database) async throws {
+        try await db.sql.delete(from: "web_sessions").where("token_digest", .equal, APITokens.digest(token)).run()
+    }
+
+    private static func cookie(_ value: String, on req: Request) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: value, expires: req.now.addingTimeInterval(lifetime), path: "/",
+                          isSecure: req.tanggap.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+}
+
+/// Signs in page requests from the session cookie. The JSON API never reads it.
+struct WebSessionMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let user = try await WebSessions.user(for: request) { request.auth.login(user) }
+        return try await next.respond(to: request)
+    }
+}

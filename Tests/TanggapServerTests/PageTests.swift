@@ -1,0 +1,117 @@
+import Foundation
+import SQLKit
+import Testing
+@testable import TanggapServer
+import Vapor
+
+/// The web pages' sign-in: session cookies, form tokens, and pages that escape what people typed.
+@Suite struct PageTests {
+    /// Cookies a browser would keep between requests.
+    struct Browser {
+        var cookies: [String: String] = [:]
+
+        var header: (String, String) { ("Cookie", cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+
+        mutating func keep(_ reply: Reply) {
+            for value in reply.headers[.setCookie] {
+                let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+                guard pair.count == 2 else { continue }
+                if value.contains("Expires=Thu, 01 Jan 1970") || pair[1].isEmpty { cookies[String(pair[0])] = nil }
+                else { cookies[String(pair[0])] = String(pair[1]) }
+            }
+        }
+
+        func csrf(in reply: Reply) -> String {
+            let text = reply.text
+            guard let range = text.range(of: "name=\"_csrf\" value=\"") else { return "" }
+            return String(text[range.upperBound...].prefix(64))
+        }
+    }
+
+    func form(_ fields: [String: String]) -> String {
+        fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+    }
+
+    @Test func signInRotatesTheSessionAndSignOutEndsIt() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            var browser = Browser()
+            let page = try await app.request(.GET, "/masuk")
+            #expect(page.status == .ok && page.headers.contentType?.subType == "html")
+            browser.keep(page)
+            let csrf = browser.csrf(in: page)
+            #expect(csrf.count == 64 && browser.cookies[CSRF.cookieName] == csrf)
+            let setCookie = page.headers[.setCookie].joined(separator: "\n")
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+
+            // A stale session cookie planted beforehand is not the one that gets signed in.
+            browser.cookies[WebSessions.cookieName] = String(repeating: "a", count: 64)
+            let signedIn = try await app.request(.POST, "/masuk", headers: [browser.header], rawBody: form([
+                "_csrf": csrf, "email": "penghubung@tanggap.test", "password": World.password, "next": "/kelola"]),
+                contentType: "application/x-www-form-urlencoded")
+            #expect(signedIn.status == .seeOther && signedIn.headers.first(name: .location) == "/kelola")
+            browser.keep(signedIn)
+            let session = try #require(browser.cookies[WebSessions.cookieName])
+            #expect(session != String(repeating: "a", count: 64))
+            #expect(signedIn.headers[.setCookie].contains { $0.hasPrefix(WebSessions.cookieName) && $0.contains("HttpOnly") && $0.contains("SameSite=Lax") })
+
+            let office = try await app.request(.GET, "/kelola", headers: [browser.header])
+            #expect(office.status == .ok && office.text.contains(world.liaison.user.name) && office.text.contains(world.dinas.name))
+            // The API does not accept the page session: no riding a browser's cookie into it.
+            #expect(try await app.request(.GET, "/api/v1/me", headers: [browser.header]).status == .unauthorized)
+
+            let out = try await app.request(.POST, "/keluar", headers: [browser.header], rawBody: form(["_csrf": browser.cookies[CSRF.cookieName]!]),
+                                             contentType: "application/x-www-form-urlencoded")
+            #expect(out.status == .seeOther)
+            #expect(try await app.request(.GET, "/kelola", headers: [("Cookie", "\(WebSessions.cookieName)=\(session)")]).status == .seeOther)
+            struct Row: Decodable { let n: Int }
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM web_sessions").first(decoding: Row.self)?.n == 0)
+        }
+    }
+
+    @Test func formsWithoutTheirTokenAreRefused() async throws {
+        try await withTestApp { app in
+            _ = try await World.build(app)
+            let forged = try await app.request(.POST, "/masuk", rawBody: form(["email": "penghubung@tanggap.test", "password": World.password]),
+                                                contentType: "application/x-www-form-urlencoded")
+            #expect(forged.status == .forbidden && forged.headers.contentType?.subType == "html")
+            #expect(forged.headers[.setCookie].allSatisfy { !$0.hasPrefix(WebSessions.cookieName) })
+            let mismatched = try await app.request(.POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(String(repeating: "b", count: 64))")],
+                                                    rawBody: form(["_csrf": String(repeating: "c", count: 64), "email": "x", "password": "y"]),
+                                                    contentType: "application/x-www-form-urlencoded")
+            #expect(mismatched.status == .forbidden)
+        }
+    }
+
+    @Test func aWrongPasswordKeepsTheFormAndEscapesWhatWasTyped() async throws {
+        try await withTestApp { app in
+            _ = try await World.build(app)
+            var browser = Browser()
+            let page = try await app.request(.GET, "/masuk?next=//evil.example/steal")
+            browser.keep(page)
+            #expect(page.text.contains("value=\"/kelola\""), "a foreign next is replaced by the office")
+            let hostile = "\"><script>alert(1)</script>@x.test"
+            let reply = try await app.request(.POST, "/masuk", headers: [browser.header], rawBody: form([
+                "_csrf": browser.csrf(in: page), "email": hostile, "password": "salah-salah-1"]),
+                contentType: "application/x-www-form-urlencoded")
+            #expect(reply.status == .unauthorized)
+            #expect(reply.text.contains("Email atau kata sandi salah."))
+            #expect(!reply.text.contains("<script>alert(1)"))
+            #expect(reply.text.contains("&lt;script&gt;"))
+        }
+    }
+
+    @Test func pagesSpeakBothLanguagesAndErrorsArePages() async throws {
+        try await withTestApp { app in
+            let home = try await app.request(.GET, "/")
+            #expect(home.text.contains("<html lang=\"id\">") && home.text.contains("Laporkan masalah pelayanan publik"))
+            let english = try await app.request(.GET, "/?lang=en")
+            #expect(english.text.contains("<html lang=\"en\">") && english.text.contains("Report a problem with a public service"))
+            let missing = try await app.request(.GET, "/tidak-ada")
+            #expect(missing.status == .notFound && missing.headers.contentType?.subType == "html")
+            #expect(try await app.request(.GET, "/kelola").headers.first(name: .location) == "/masuk?next=/kelola")
+            let css = try await app.request(.GET, "/css/tanggap.css")
+            #expect(css.status == .ok)
+        }
+    }
+}
