@@ -40,37 +40,24 @@ struct SubmitReportBody: Content {
     }
 }
 
-/// The body of any report action; each action reads the fields it needs.
+/// The body of any report action: the action's fields (see `ActionRequest`) and, for the actions that take
+/// them, files as `attachments[]`.
 struct ActionBody: Content {
-    var note: String?
-    var text: String?
-    var question: String?
-    var reason: String?
-    var comment: String?
-    var institutionID: Int64?
-    var userID: Int64?
-    var archiveReason: String?
-    var duplicateOf: String?
-    var rating: String?
-    var title: String?
-    var classification: String?
-    var categoryID: Int64?
-    var subcategoryID: Int64?
-    var tags: [String]?
+    var request = ActionRequest()
     var attachments: [File]?
 
-    enum CodingKeys: String, CodingKey {
-        case note, text, question, reason, comment, rating, title, classification, tags, attachments
-        case institutionID = "institution_id", userID = "user_id", archiveReason = "archive_reason"
-        case duplicateOf = "duplicate_of", categoryID = "category_id", subcategoryID = "subcategory_id"
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        request = try ActionRequest(from: decoder)
+        attachments = try decoder.container(keyedBy: FileKey.self).decodeIfPresent([File].self, forKey: .attachments)
     }
 
-    var request: ActionRequest {
-        ActionRequest(
-            note: note, text: text, question: question, reason: reason, comment: comment, institutionID: institutionID,
-            userID: userID, archiveReason: archiveReason, duplicateOf: duplicateOf, rating: rating, title: title,
-            classification: classification, categoryID: categoryID, subcategoryID: subcategoryID, tags: tags)
+    func encode(to encoder: any Encoder) throws {
+        try request.encode(to: encoder)
     }
+
+    private enum FileKey: String, CodingKey { case attachments }
 }
 
 extension Request {

@@ -3,8 +3,9 @@ import Foundation
 import SQLKit
 import TanggapCore
 
-/// An action as asked for, before the ids it names are looked up. Each action reads the fields it needs.
-struct ActionRequest: Sendable {
+/// An action as asked for, before the ids it names are looked up. Each action reads the fields it needs;
+/// the coding keys are the names on the wire.
+struct ActionRequest: Sendable, Codable {
     var note: String?
     var text: String?
     var question: String?
@@ -20,6 +21,12 @@ struct ActionRequest: Sendable {
     var categoryID: Int64?
     var subcategoryID: Int64?
     var tags: [String]?
+
+    enum CodingKeys: String, CodingKey {
+        case note, text, question, reason, comment, rating, title, classification, tags
+        case institutionID = "institution_id", userID = "user_id", archiveReason = "archive_reason"
+        case duplicateOf = "duplicate_of", categoryID = "category_id", subcategoryID = "subcategory_id"
+    }
 }
 
 /// Carries out staff, reporter and system actions on a report: resolve what the request names, let the core
