@@ -73,7 +73,7 @@ func report(
 /// A well-formed example of each action for a report held by the Dinas.
 func sampleAction(_ kind: EventKind) -> ReportAction {
     switch kind {
-    case .submitted: fatalError("submission is not an action")
+    case .submitted, .deadline: fatalError("not an action")
     case .verify: .verify(note: nil)
     case .dispatch: .dispatch(to: Tree.upt, note: "Mohon ditindaklanjuti")
     case .assign: .assign(to: Assignee(userID: 40, grants: [RoleGrant(.technicalOfficer, on: Tree.dinas)]))

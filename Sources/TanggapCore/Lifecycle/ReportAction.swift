@@ -15,9 +15,11 @@ public enum EventKind: String, CaseIterable, Codable, Sendable {
     case reopen
     case note
     case correct
+    /// The clock moved a report: it turned yellow or red, or the level above was told (by Tanggap itself).
+    case deadline
 
-    /// Everything but submission is an action someone asks for.
-    public static let actions: [EventKind] = allCases.filter { $0 != .submitted }
+    /// What someone may ask for; submission and the clock's own events are not actions.
+    public static let actions: [EventKind] = allCases.filter { $0 != .submitted && $0 != .deadline }
 }
 
 /// An admin's correction of how a report is filed. The reporter's own words stay untouched beside it.

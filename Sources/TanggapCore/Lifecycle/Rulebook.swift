@@ -21,8 +21,8 @@ public enum Rulebook {
 
     public static func rule(for kind: EventKind) -> ActionRule {
         switch kind {
-        case .submitted:
-            // Not an action: submission is decided by the intake rules.
+        case .submitted, .deadline:
+            // Not actions: submission is decided by the intake rules, deadlines by the SLA clock.
             ActionRule(states: [], capacities: [], audience: .public)
         case .verify:
             ActionRule(states: [.received], capacities: admins, audience: .public)

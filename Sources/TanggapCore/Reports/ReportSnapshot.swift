@@ -54,6 +54,21 @@ public struct Transition: Hashable, Sendable {
     public let note: String?
     public let after: ReportSnapshot
 
+    public init(
+        kind: EventKind, action: ReportAction, fromState: ReportState, toState: ReportState, fromHolder: InstitutionPath,
+        toHolder: InstitutionPath, audience: EventAudience, note: String?, after: ReportSnapshot
+    ) {
+        self.kind = kind
+        self.action = action
+        self.fromState = fromState
+        self.toState = toState
+        self.fromHolder = fromHolder
+        self.toHolder = toHolder
+        self.audience = audience
+        self.note = note
+        self.after = after
+    }
+
     /// True when the report changed hands.
     public var movedHolder: Bool { fromHolder != toHolder }
 }

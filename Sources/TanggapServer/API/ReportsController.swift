@@ -102,7 +102,7 @@ enum ReportsController {
     }
 
     @Sendable static func act(_ req: Request) async throws -> Response {
-        guard let kind = EventKind(pathComponent: req.parameters.get("action")!), kind != .submitted else { throw APIError.notFound }
+        guard let kind = EventKind(pathComponent: req.parameters.get("action")!), EventKind.actions.contains(kind) else { throw APIError.notFound }
         let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
         guard let actor = viewed.actor, let eventActor = viewed.eventActor else { throw APIError.authenticationRequired }
         if case .reporter = actor {

@@ -90,7 +90,7 @@ enum ReportActions {
         var check = FieldChecker()
         let action: ReportAction?
         switch kind {
-        case .submitted:
+        case .submitted, .deadline:
             throw APIError.notFound
         case .verify:
             action = .verify(note: request.note)
