@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TanggapCore
 
 /// Where the data lives.
 public enum DatabaseLocation: Sendable, Equatable {
@@ -36,6 +37,14 @@ public struct Settings: Sendable {
     public var demo: DemoMode
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
+    /// Background job loops this process runs (0: none; `tanggap worker` runs them on their own).
+    public var workers: Int
+    /// Where reminders are sent from; nil sends none (they stay in the in-app list).
+    public var smtp: SMTPSettings?
+    /// The address people reach Tanggap at, for links in e-mails.
+    public var publicURL: String
+    /// The language of messages that go out to staff (e-mail digests).
+    public var language: Language
 
     public enum DemoMode: String, Sendable {
         /// Seed the demo into an empty embedded database; never into PostgreSQL.
@@ -53,7 +62,8 @@ public struct Settings: Sendable {
         bcryptCost: Int = 12, secureCookies: Bool = false, timeZone: TimeZone = TimeZone(identifier: "Asia/Jakarta")!,
         apiTokenLifetime: TimeInterval = 30 * 24 * 3600, rateLimits: RateLimitSettings = .init(),
         trustForwardedFor: Bool = false, migrateOnStart: Bool = true, demo: DemoMode = .auto,
-        logLevel: Logger.Level = .info, logFormat: LogFormat = .text
+        logLevel: Logger.Level = .info, logFormat: LogFormat = .text, workers: Int = 2, smtp: SMTPSettings? = nil,
+        publicURL: String = "http://127.0.0.1:8080", language: Language = .id
     ) {
         self.database = database
         self.dataDirectory = dataDirectory
@@ -68,6 +78,10 @@ public struct Settings: Sendable {
         self.demo = demo
         self.logLevel = logLevel
         self.logFormat = logFormat
+        self.workers = workers
+        self.smtp = smtp
+        self.publicURL = publicURL
+        self.language = language
     }
 
     public var attachmentsDirectory: String { (dataDirectory as NSString).appendingPathComponent("attachments") }
@@ -114,6 +128,21 @@ public struct Settings: Sendable {
         if let format = reader.string("TANGGAP_LOG_FORMAT") {
             guard let value = LogFormat(rawValue: format) else { throw SettingsError.invalid("TANGGAP_LOG_FORMAT", "text or json") }
             settings.logFormat = value
+        }
+        settings.workers = try reader.int("TANGGAP_WORKERS", in: 0...64) ?? settings.workers
+        if let url = reader.string("TANGGAP_PUBLIC_URL") { settings.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
+        if let language = reader.string("TANGGAP_LANGUAGE") {
+            guard let value = Language(rawValue: language) else { throw SettingsError.invalid("TANGGAP_LANGUAGE", "id or en") }
+            settings.language = value
+        }
+        if let host = reader.string("TANGGAP_SMTP_HOST") {
+            guard let from = reader.string("TANGGAP_SMTP_FROM").flatMap(ContactRules.email) else {
+                throw SettingsError.invalid("TANGGAP_SMTP_FROM", "the sender address, required with TANGGAP_SMTP_HOST")
+            }
+            let tls = try reader.bool("TANGGAP_SMTP_TLS") ?? false
+            settings.smtp = SMTPSettings(
+                host: host, port: try reader.int("TANGGAP_SMTP_PORT", in: 1...65_535) ?? (tls ? 465 : 25), from: from,
+                username: reader.string("TANGGAP_SMTP_USERNAME"), password: reader.string("TANGGAP_SMTP_PASSWORD"), implicitTLS: tls)
         }
         return settings
     }

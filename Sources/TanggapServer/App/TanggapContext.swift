@@ -19,6 +19,9 @@ public struct TanggapContext: Sendable {
     var localizer: Localizer
     var attachments: AttachmentStore
     var limiter: RateLimiter
+    let calendars: CalendarBook
+    /// Nil when no mail server is configured: reminders then stay in the in-app list.
+    var mailer: (any Mailer)?
 }
 
 extension Application {

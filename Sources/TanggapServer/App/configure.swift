@@ -11,7 +11,9 @@ public func configure(_ app: Application, settings: Settings, clock: Clock = .sy
         settings: settings, clock: clock,
         localizer: try Localizer(directory: resources + "Locales"),
         attachments: AttachmentStore(directory: settings.attachmentsDirectory, threadPool: app.threadPool),
-        limiter: RateLimiter())
+        limiter: RateLimiter(),
+        calendars: CalendarBook(defaultZone: settings.timeZone, defaults: .standard),
+        mailer: settings.smtp.map { SMTPMailer(settings: $0) })
 
     try DatabaseSetup.configure(app, settings.database)
     configureContent()
@@ -20,6 +22,10 @@ public func configure(_ app: Application, settings: Settings, clock: Clock = .sy
 
     try await DatabaseSetup.prepare(app, settings.database)
     if settings.migrateOnStart { try await DatabaseSetup.migrate(app, settings.database) }
+    if try await DatabaseSetup.pendingMigrations(on: app.db).isEmpty {
+        try await NationalCalendar.importShippedHolidaysIfMissing(app)
+    }
+    if settings.workers > 0 { app.lifecycle.use(BackgroundWork(loops: settings.workers)) }
 }
 
 /// JSON on the wire is snake_case with ISO 8601 dates.

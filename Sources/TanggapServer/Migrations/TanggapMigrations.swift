@@ -11,5 +11,8 @@ enum TanggapMigrations {
         M0006_CreateAttachmentsAndCorrections(),
         M0007_ProtectHistory(),
         M0008_CreateWebSessions(),
+        M0009_AddReportDeadlines(),
+        M0010_CreateCalendarsAndLimits(),
+        M0011_CreateJobs(),
     ]
 }

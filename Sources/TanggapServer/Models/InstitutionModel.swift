@@ -15,6 +15,7 @@ final class InstitutionModel: Model, @unchecked Sendable {
     @Field(key: "depth") var depth: Int
     @OptionalField(key: "region_id") var regionID: Int64?
     @OptionalField(key: "time_zone") var timeZone: String?
+    @OptionalField(key: "working_weekdays") var workingWeekdays: String?
     @Field(key: "is_active") var isActive: Bool
     @Field(key: "created_at") var createdAt: Date
 

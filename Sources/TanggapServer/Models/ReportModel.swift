@@ -51,6 +51,15 @@ final class ReportModel: Model, @unchecked Sendable {
     @OptionalField(key: "archived_at") var archivedAt: Date?
     @OptionalField(key: "escalated_at") var escalatedAt: Date?
     @OptionalField(key: "rated_at") var ratedAt: Date?
+    @OptionalField(key: "sla_stage") var slaStage: String?
+    @OptionalField(key: "stage_started_at") var stageStartedAt: Date?
+    @OptionalField(key: "stage_due_at") var stageDueAt: Date?
+    @OptionalField(key: "yellow_at") var yellowAt: Date?
+    @OptionalField(key: "sla_light") var slaLight: String?
+    @OptionalField(key: "case_due_at") var caseDueAt: Date?
+    @OptionalField(key: "held_at") var heldAt: Date?
+    @Field(key: "ladder_rung") var ladderRung: Int
+    @OptionalField(key: "sla_next_check_at") var slaNextCheckAt: Date?
     @Field(key: "event_count") var eventCount: Int
     @Field(key: "version") var version: Int
 
@@ -64,6 +73,27 @@ final class ReportModel: Model, @unchecked Sendable {
             isEscalated: isEscalated, rating: rating.flatMap(Rating.init(rawValue:)), assigneeID: assigneeID,
             reporterUserID: reporterUserID, archiveReason: archiveReason.flatMap(ArchiveReason.init(rawValue:)),
             duplicateOfID: duplicateOfID)
+    }
+
+    /// The report's deadlines as the SLA clock sees them.
+    var sla: SLAStatus {
+        get {
+            SLAStatus(
+                stage: slaStage.flatMap(SLAStage.init(rawValue:)), stageStartedAt: stageStartedAt, stageDueAt: stageDueAt,
+                yellowAt: yellowAt, light: slaLight.flatMap(TrafficLight.init(rawValue:)), caseDueAt: caseDueAt,
+                heldAt: heldAt, ladderRung: ladderRung, nextCheckAt: slaNextCheckAt)
+        }
+        set {
+            slaStage = newValue.stage?.rawValue
+            stageStartedAt = newValue.stageStartedAt
+            stageDueAt = newValue.stageDueAt
+            yellowAt = newValue.yellowAt
+            slaLight = newValue.light?.rawValue
+            caseDueAt = newValue.caseDueAt
+            heldAt = newValue.heldAt
+            ladderRung = newValue.ladderRung
+            slaNextCheckAt = newValue.nextCheckAt
+        }
     }
 
     /// What the visibility policy needs; `route` is every institution that has held the report.

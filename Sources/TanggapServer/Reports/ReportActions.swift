@@ -59,9 +59,17 @@ enum ReportActions {
                     .where("id", .equal, reportID).run()
                 guard let report = try await ReportModel.find(reportID, on: db) else { throw APIError.reportNotFound }
                 let transition = try Lifecycle.decide(action, on: report.snapshot, by: actor)
+                let before = report.sla
                 report.apply(transition, holderID: transition.toHolder.institutionID, at: now)
-                var details = Self.details(of: transition.action)
-                if transition.after.duplicateOfID != nil { details?.duplicateOf = request.duplicateOf.flatMap(TrackingID.init(parsing:))?.value }
+                let clock = try await context.calendars.context(
+                    for: transition.toHolder, classification: Classification(rawValue: report.classification) ?? .pengaduan,
+                    isEscalated: transition.after.isEscalated, now: now, on: db)
+                let (deadlines, pause) = SLAClock.after(transition, before, at: now, clock)
+                report.sla = deadlines
+                var details = Self.details(of: transition.action) ?? EventDetails()
+                if deadlines.stageDueAt != before.stageDueAt { details.dueAt = deadlines.stageDueAt }
+                details.pausedWorkingDays = pause?.workingDays
+                if transition.after.duplicateOfID != nil { details.duplicateOf = request.duplicateOf.flatMap(TrackingID.init(parsing:))?.value }
                 if case .correct(let correction) = transition.action { report.apply(correction) }
                 report.eventCount += 1
                 try await report.update(on: db)
@@ -69,7 +77,7 @@ enum ReportActions {
                 let event = try await ReportHistory.append(
                     kind: kind, to: reportID, seq: report.eventCount, from: (transition.fromState, transition.fromHolder),
                     to: (transition.toState, transition.toHolder), actor: eventActor, channel: channel,
-                    audience: transition.audience, note: transition.note, details: details, now: now, on: db)
+                    audience: transition.audience, note: transition.note, details: details.isEmpty ? nil : details, now: now, on: db)
                 if transition.movedHolder {
                     try await ReportHistory.recordRoute(reportID, through: transition.toHolder, now: now, on: db)
                 }

@@ -30,17 +30,41 @@ struct EventDetails: Codable, Sendable, Equatable {
     var categoryID: Int64?
     var subcategoryID: Int64?
     var tags: [String]?
+    /// The deadline the event set or moved (a new stage, the end of a hold).
+    var dueAt: Date?
+    /// How long a hold stopped the clock.
+    var pausedWorkingDays: Int?
+    /// For the clock's own events: the light the report turned, or the level above that was told.
+    var light: TrafficLight?
+    var notifiedInstitutionID: Int64?
 
     enum CodingKeys: String, CodingKey {
         case archiveReason = "archive_reason", duplicateOf = "duplicate_of", assigneeID = "assignee_id", rating
         case title, classification, categoryID = "category_id", subcategoryID = "subcategory_id", tags
+        case dueAt = "due_at", pausedWorkingDays = "paused_working_days", light
+        case notifiedInstitutionID = "notified_institution_id"
     }
 
-    var encoded: String { String(decoding: try! JSONEncoder().encode(self), as: UTF8.self) }
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    var encoded: String { String(decoding: try! Self.encoder.encode(self), as: UTF8.self) }
 
     static func decode(_ text: String?) -> EventDetails? {
-        text.flatMap { try? JSONDecoder().decode(EventDetails.self, from: Data($0.utf8)) }
+        text.flatMap { try? decoder.decode(EventDetails.self, from: Data($0.utf8)) }
     }
+
+    var isEmpty: Bool { self == EventDetails() }
 }
 
 /// Appends to a report's history: its events and the institutions it passed through. Nothing here updates

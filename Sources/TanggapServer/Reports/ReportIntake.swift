@@ -58,11 +58,14 @@ enum ReportIntake {
         var generator = SystemRandomNumberGenerator()
         let secret = owner == nil ? ReporterSecret.generate(using: &generator) : nil
 
+        let clock = try await context.calendars.context(for: holder, classification: report.classification, isEscalated: false, now: now, on: db)
+        let deadlines = SLAClock.received(at: now, clock)
         let files = try await PendingAttachments.write(uploads, accepted: accepted, to: context.attachments)
         do {
             for _ in 0..<3 {
                 let trackingID = TrackingID.generate(using: &generator)
                 let model = ReportModel(report, trackingID: trackingID, holder: holder, owner: account, secret: secret, now: now)
+                model.sla = deadlines
                 let actingUser: SignedInUser? = if case .user(let user) = submitter { user } else { nil }
                 do {
                     let reportID = try await db.writeTransaction { db in
@@ -71,7 +74,7 @@ enum ReportIntake {
                         try await ReportHistory.append(
                             kind: .submitted, to: reportID, seq: 1, from: (.received, holder), to: (.received, holder),
                             actor: actingUser.map { .user(id: $0.id, institutionID: $0.institutionID) } ?? .reporter, channel: report.channel,
-                            audience: .public, note: nil, details: nil, now: now, on: db)
+                            audience: .public, note: nil, details: EventDetails(dueAt: deadlines.stageDueAt), now: now, on: db)
                         try await ReportHistory.recordRoute(reportID, through: holder, now: now, on: db)
                         try await files.insert(reportID: reportID, eventID: nil, audience: .public, now: now, on: db)
                         return reportID
@@ -133,6 +136,7 @@ extension ReportModel {
         reporterPhone = report.reporterPhone
         createdAt = now
         updatedAt = now
+        ladderRung = 0
         eventCount = 1
         version = 1
     }

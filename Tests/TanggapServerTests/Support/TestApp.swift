@@ -40,7 +40,8 @@ func withTestApp(
     let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
     let database: DatabaseLocation = TestDatabase.postgresURL.map { .postgres(url: $0, schema: schema) }
         ?? .sqlite(path: directory + "/tanggap.sqlite")
-    var settings = Settings(database: database, dataDirectory: directory, bcryptCost: 4, migrateOnStart: true, demo: .never)
+    // Background work is driven by the tests themselves, with their own clock.
+    var settings = Settings(database: database, dataDirectory: directory, bcryptCost: 4, migrateOnStart: true, demo: .never, workers: 0)
     settings.rateLimits.submissionsPerMinute = 100_000
     settings.rateLimits.loginsPerMinute = 100_000
     settings.rateLimits.reporterActionsPerMinute = 100_000
