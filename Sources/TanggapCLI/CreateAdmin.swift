@@ -34,20 +34,27 @@ struct CreateAdmin: AsyncParsableCommand {
 struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import reference data from CSV.",
-        discussion: "categories: `category,subcategory` rows. regions: `province,province_iso,regency_or_city,kind,seat` rows.")
+        discussion: """
+            categories: `category,subcategory` rows. regions: `province,province_iso,regency_or_city,kind,seat` rows.
+            holidays: `date,name` rows, national by default; --kind cuti_bersama for collective leave, --institution ID for
+            an institution's own days (they apply to its whole subtree).
+            """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case categories, regions
+        case categories, regions, holidays
     }
 
-    @ArgumentParser.Argument(help: "What the file holds: categories or regions.") var kind: Kind
+    @ArgumentParser.Argument(help: "What the file holds: categories, regions or holidays.") var kind: Kind
     @ArgumentParser.Argument(help: "The CSV file.") var file: String
+    @ArgumentParser.Option(help: "For holidays: national, cuti_bersama or local.") var holidayKind = "national"
+    @ArgumentParser.Option(help: "For holidays: the institution they belong to (default: the national calendar).") var institution: Int64?
 
     func run() async throws {
         try await Runtime.withApplication { app, _ in
             let counts = switch kind {
             case .categories: try await ReferenceDataImporter.importCategories(from: file, on: app.db)
             case .regions: try await ReferenceDataImporter.importRegions(from: file, on: app.db)
+            case .holidays: try await TanggapServer.importHolidays(from: file, kind: holidayKind, institutionID: institution, app: app)
             }
             say("\(kind.rawValue): \(counts)")
         }

@@ -87,3 +87,18 @@ import TanggapCore
         #expect(scope.reporterUserID == 5)
     }
 }
+
+@Suite struct AdministrationPolicyTests {
+    @Test func configurationBelongsToTheAdminsAboveIt() {
+        let national = UserActor(id: 1, grants: [RoleGrant(.nationalAdmin, on: Tree.national)])
+        let pemkab = UserActor(id: 2, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab)])
+        let liaison = UserActor(id: 3, grants: [RoleGrant(.liaisonOfficer, on: Tree.dinas)])
+        #expect(AdministrationPolicy.mayConfigure(nil, by: national))
+        #expect(!AdministrationPolicy.mayConfigure(nil, by: pemkab))
+        #expect(AdministrationPolicy.mayConfigure(Tree.upt, by: pemkab) && AdministrationPolicy.mayConfigure(Tree.pemkab, by: pemkab))
+        #expect(!AdministrationPolicy.mayConfigure(Tree.kemenkes, by: pemkab))
+        #expect(!AdministrationPolicy.mayConfigure(Tree.dinas, by: liaison))
+        #expect(AdministrationPolicy.mayConfigure(Tree.kemenkes, by: national))
+        #expect(AdministrationPolicy.mayManageJobs(national) && !AdministrationPolicy.mayManageJobs(pemkab))
+    }
+}

@@ -134,7 +134,7 @@ import Vapor
             try await refused(world, status: .unauthorized, code: "invalid_token") {
                 try await app.request(.GET, "/api/v1/me", headers: [("Authorization", "Basic YWRtaW46YWRtaW4=")])
             }
-            clock.advance(by: 30 * 86_400 + 1)
+            clock.advance(by: 400 * 86_400 + 1)
             try await refused(world, status: .unauthorized, code: "token_expired") {
                 try await app.request(.GET, "/api/v1/me", token: world.liaison.token)
             }

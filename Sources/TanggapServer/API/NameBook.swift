@@ -25,7 +25,9 @@ struct NameBook: Sendable {
             institutionIDs.formUnion([event.fromInstitutionID, event.toInstitutionID])
             if let id = event.actorInstitutionID { institutionIDs.insert(id) }
             if let id = event.actorUserID { userIDs.insert(id) }
-            if let id = EventDetails.decode(event.details)?.assigneeID { userIDs.insert(id) }
+            let details = EventDetails.decode(event.details)
+            if let id = details?.assigneeID { userIDs.insert(id) }
+            if let id = details?.notifiedInstitutionID { institutionIDs.insert(id) }
         }
         var book = NameBook()
         book.institutions = try await InstitutionDirectory.names(institutionIDs, on: db)

@@ -48,6 +48,10 @@ struct ReportListQuery {
         }
         result.mine = boolean(values["mine"], field: "mine", into: &check) ?? false
         result.filter.escalated = boolean(values["escalated"], field: "escalated", into: &check)
+        result.filter.late = boolean(values["late"], field: "late", into: &check)
+        if let days = integer(values["due_within_days"], field: "due_within_days", into: &check) {
+            if days <= 366 { result.filter.dueWithinDays = Int(days) } else { check.add("due_within_days", .invalid) }
+        }
         switch values["sort"] ?? "newest" {
         case "newest", "": break
         case "oldest": result.page.oldestFirst = true

@@ -5,7 +5,7 @@ import TanggapCore
 /// staff-only event and file passes through the access decided by `VisibilityPolicy` here, and nowhere else.
 enum ReportPresenter {
     static func report(
-        _ m: ReportModel, access: ReportAccess, actor: Actor?, names: NameBook, attachments: [AttachmentModel]?
+        _ m: ReportModel, access: ReportAccess, actor: Actor?, names: NameBook, attachments: [AttachmentModel]?, now: Date
     ) -> ReportRepresentation {
         let trackingID = TrackingID(parsing: m.trackingID)!
         let snapshot = m.snapshot
@@ -25,10 +25,18 @@ enum ReportPresenter {
                 ? .init(name: m.reporterName, email: m.reporterEmail, phone: m.reporterPhone, userID: m.reporterUserID) : nil,
             createdAt: m.createdAt, updatedAt: m.updatedAt, verifiedAt: m.verifiedAt, dispatchedAt: m.dispatchedAt,
             firstAnsweredAt: m.firstAnsweredAt, completedAt: m.completedAt, archivedAt: m.archivedAt, escalatedAt: m.escalatedAt,
+            deadlines: deadlines(m.sla, now: now),
             attachments: attachments.map { files in
                 files.filter { $0.eventID == nil && readable($0, by: access) }.map { attachment($0, of: trackingID) }
             },
             actions: offered.map(\.pathComponent), access: access.level.name)
+    }
+
+    /// The light is worked out for this moment, so it is right even between two sweeps.
+    static func deadlines(_ sla: SLAStatus, now: Date) -> ReportRepresentation.Deadlines? {
+        guard let stage = sla.stage, let due = sla.stageDueAt, let light = SLAClock.light(of: sla, at: now) else { return nil }
+        return .init(stage: stage.rawValue, light: light.rawValue, dueAt: due, caseDueAt: sla.caseDueAt, onHoldSince: sla.heldAt,
+                     isLate: light == .red)
     }
 
     static func events(
@@ -47,7 +55,8 @@ enum ReportPresenter {
                     .init(archiveReason: d.archiveReason?.rawValue, duplicateOf: d.duplicateOf.flatMap(TrackingID.init(parsing:))?.display,
                           assignee: access.level == .staff ? names.user(d.assigneeID) : nil, rating: d.rating?.rawValue,
                           title: d.title, classification: d.classification?.rawValue, categoryID: d.categoryID,
-                          subcategoryID: d.subcategoryID, tags: d.tags)
+                          subcategoryID: d.subcategoryID, tags: d.tags, dueAt: d.dueAt, pausedWorkingDays: d.pausedWorkingDays,
+                          light: d.light?.rawValue, notifiedInstitution: names.institution(d.notifiedInstitutionID))
                 },
                 attachments: (filesByEvent[event.id!] ?? []).filter { readable($0, by: access) }.map { attachment($0, of: trackingID) })
         }

@@ -32,7 +32,7 @@ enum ReportsController {
         let report = try await ReportModel.find(receipt.reportID, on: req.db)!
         let access = ReportAccess(level: .reporter, seesReporterIdentity: true)
         let viewer: Actor = req.signedInUser.map { .user($0.actor) } ?? .reporter
-        let representation = try await present(report, access: access, actor: viewer, on: req.db)
+        let representation = try await present(report, access: access, actor: viewer, now: req.now, on: req.db)
         let response = try await Receipt(trackingID: receipt.trackingID.display, secret: receipt.secret, report: representation)
             .encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/reports/\(receipt.trackingID.value)")
@@ -49,14 +49,14 @@ enum ReportsController {
             guard let user = req.signedInUser else { throw APIError.authenticationRequired }
             filter.reporterUserID = user.id
         }
-        let (reports, more) = try await ReportQueries.list(filter, scope: VisibilityPolicy.listScope(for: viewer), page: query.page, on: req.db)
+        let (reports, more) = try await ReportQueries.list(filter, scope: VisibilityPolicy.listScope(for: viewer), page: query.page, now: req.now, on: req.db)
         let routes = try await ReportHistory.routes(of: reports.map { $0.id! }, on: req.db)
         let names = try await NameBook.load(reports: reports, on: req.db)
         let actor: Actor? = req.signedInUser.map { .user($0.actor) }
         let items = reports.compactMap { report -> ReportRepresentation? in
             // The query already kept to the viewer's scope; the policy has the last word on every row.
             guard let access = VisibilityPolicy.access(for: viewer, to: report.privacy(route: routes[report.id!] ?? [])) else { return nil }
-            return ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: nil)
+            return ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: nil, now: req.now)
         }
         let next = more ? reports.last.map { ReportListQuery.cursor(after: $0.id!, oldestFirst: query.page.oldestFirst) } : nil
         return Page(items: items, nextCursor: next)
@@ -64,7 +64,7 @@ enum ReportsController {
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
-        let representation = try await present(viewed.report, access: viewed.access, actor: viewed.actor, on: req.db)
+        let representation = try await present(viewed.report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
         return try await privateResponse(representation, for: req)
     }
 
@@ -121,15 +121,15 @@ enum ReportsController {
         let access = VisibilityPolicy.access(for: viewers, to: outcome.report.privacy(route: route)) ?? viewed.access
         let files = try await ReportQueries.attachments(of: outcome.report.id!, on: req.db)
         let names = try await NameBook.load(reports: [outcome.report], events: [outcome.event], on: req.db)
-        let report = ReportPresenter.report(outcome.report, access: access, actor: actor, names: names, attachments: files)
+        let report = ReportPresenter.report(outcome.report, access: access, actor: actor, names: names, attachments: files, now: req.now)
         let event = ReportPresenter.events([outcome.event], of: outcome.report, access: access, names: names, attachments: files).first
         return try await privateResponse(ActionResult(report: report, event: event), for: req)
     }
 
-    static func present(_ report: ReportModel, access: ReportAccess, actor: Actor?, on db: any Database) async throws -> ReportRepresentation {
+    static func present(_ report: ReportModel, access: ReportAccess, actor: Actor?, now: Date, on db: any Database) async throws -> ReportRepresentation {
         let names = try await NameBook.load(reports: [report], on: db)
         let files = try await ReportQueries.attachments(of: report.id!, on: db)
-        return ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: files)
+        return ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: files, now: now)
     }
 
     /// Anything beyond the public view is personal: never cached by a shared cache.

@@ -29,6 +29,16 @@ struct ReportRepresentation: Content {
         let userID: Int64?
     }
 
+    /// Where the report stands against its deadlines; absent once it is closed.
+    struct Deadlines: Content {
+        let stage: String
+        let light: String
+        let dueAt: Date
+        let caseDueAt: Date?
+        let onHoldSince: Date?
+        let isLate: Bool
+    }
+
     let trackingID: String
     let state: String
     let classification: String
@@ -59,6 +69,7 @@ struct ReportRepresentation: Content {
     let completedAt: Date?
     let archivedAt: Date?
     let escalatedAt: Date?
+    let deadlines: Deadlines?
     var attachments: [AttachmentRepresentation]?
     let actions: [String]
     let access: String
@@ -90,6 +101,10 @@ struct EventRepresentation: Content {
         let categoryID: Int64?
         let subcategoryID: Int64?
         let tags: [String]?
+        let dueAt: Date?
+        let pausedWorkingDays: Int?
+        let light: String?
+        let notifiedInstitution: Named?
     }
 
     let seq: Int

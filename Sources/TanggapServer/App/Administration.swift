@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Logging
+import SQLKit
 import TanggapCore
 import Vapor
 
@@ -55,4 +56,79 @@ public enum AdministrationError: Error, CustomStringConvertible {
 
 public func makeJSONLogHandler(label: String, level: Logger.Level) -> any LogHandler {
     JSONLogHandler(label: label, level: level)
+}
+
+/// Runs one SLA sweep now.
+public func sweepDeadlines(_ app: Application) async throws -> some CustomStringConvertible {
+    try await SLASweeper.sweep(context: app.tanggap, on: app.db)
+}
+
+public func importHolidays(from path: String, kind: String, institutionID: Int64?, app: Application) async throws -> ReferenceDataImporter.Counts {
+    guard let kind = HolidayKind(rawValue: kind) else { throw AdministrationError.invalid(["kind: national, cuti_bersama or local"]) }
+    if let institutionID, try await InstitutionDirectory.find(institutionID, on: app.db) == nil {
+        throw AdministrationError.invalid(["institution: no institution \(institutionID)"])
+    }
+    return try await HolidayStore.importCSV(path, kind: kind, institutionID: institutionID, now: app.tanggap.clock.now(), on: app.db)
+}
+
+/// Queues `count` probe jobs in one batch; returns the batch's name.
+public func enqueueProbes(count: Int, app: Application) async throws -> String {
+    let batch = UUID().uuidString.prefix(8).lowercased()
+    let now = app.tanggap.clock.now()
+    var queued = 0
+    while queued < count {
+        let size = min(1_000, count - queued)
+        try await app.db.transaction { db in
+            for _ in 0..<size { try await JobQueue.enqueue(JobKinds.probe, payload: Probe.Payload(batch: String(batch)), runAt: now, on: db) }
+        }
+        queued += size
+    }
+    return String(batch)
+}
+
+public struct ProbeReport: Sendable, CustomStringConvertible {
+    public let queued: Int
+    public let ran: Int
+    public let workers: [String: Int]
+    public let runMoreThanOnce: Int
+    public let dead: Int
+    public let seconds: Double
+
+    public var isClean: Bool { ran == queued && runMoreThanOnce == 0 && dead == 0 }
+
+    public var description: String {
+        let shares = workers.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }.joined(separator: "\n")
+        return """
+            probe: \(ran)/\(queued) jobs ran in \(String(format: "%.1f", seconds)) s; run more than once: \(runMoreThanOnce); dead: \(dead)
+            by worker:
+            \(shares)
+            """
+    }
+}
+
+/// Waits until the probe batch has run, then counts who ran what.
+public func awaitProbes(batch: String, count: Int, timeout: TimeInterval, app: Application) async throws -> ProbeReport {
+    struct Counts: Decodable { let total: Int; let finished: Int; let dead: Int; let retried: Int }
+    let started = Date()
+    let pattern = "%\"\(batch)\"%"
+    var counts = Counts(total: 0, finished: 0, dead: 0, retried: 0)
+    while Date().timeIntervalSince(started) < timeout {
+        counts = try await app.db.sql.raw("""
+            SELECT COUNT(*) AS total,
+                   SUM(CASE WHEN state IN ('done', 'dead') THEN 1 ELSE 0 END) AS finished,
+                   SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) AS dead,
+                   SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS retried
+            FROM jobs WHERE kind = \(bind: JobKinds.probe) AND payload LIKE \(bind: pattern)
+            """).first(decoding: Counts.self)!
+        if counts.finished >= count { break }
+        try await Task.sleep(for: .milliseconds(500))
+    }
+    struct Share: Decodable { let worker: String; let n: Int }
+    let shares = try await app.db.sql.raw("""
+        SELECT p.worker, COUNT(*) AS n FROM job_probes p JOIN jobs j ON j.id = p.job_id
+        WHERE j.payload LIKE \(bind: pattern) GROUP BY p.worker
+        """).all(decoding: Share.self)
+    let ran = shares.reduce(0) { $0 + $1.n }
+    return ProbeReport(queued: counts.total, ran: ran, workers: Dictionary(uniqueKeysWithValues: shares.map { ($0.worker, $0.n) }),
+                       runMoreThanOnce: counts.retried, dead: counts.dead, seconds: Date().timeIntervalSince(started))
 }

@@ -59,6 +59,9 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     ReportsController.register(api, attachmentLimit: settings.attachmentLimitBytes)
     AccountsController.register(api)
     DirectoryController.register(api)
+    CalendarController.register(api)
+    SLAController.register(api)
+    NotificationsController.register(api)
 
     let pages = app.grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
     PortalHomeController.register(pages)

@@ -19,6 +19,10 @@ struct ReportFilter: Sendable {
     var reporterUserID: Int64?
     var escalated: Bool?
     var regionID: Int64?
+    /// Open reports past their stage's deadline (true), or open ones that are not (false).
+    var late: Bool?
+    /// Open reports whose stage falls due within this many days from now (and is not yet late).
+    var dueWithinDays: Int?
 }
 
 /// A page of a list: newest first unless asked otherwise, continued from the last id seen (keyset paging,
@@ -37,7 +41,7 @@ enum ReportQueries {
     }
 
     static func list(
-        _ filter: ReportFilter, scope: ListScope, page: PageRequest, on db: any Database
+        _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
     ) async throws -> (reports: [ReportModel], more: Bool) {
         var query = db.sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")))
             .from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
@@ -60,6 +64,17 @@ enum ReportQueries {
             let pattern = "%" + likeEscaped(text.lowercased()) + "%"
             query = query.where(SQLGroupExpression(SQLQueryString(
                 "LOWER(r.title) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(r.body) LIKE \(bind: pattern) ESCAPE '\\'")))
+        }
+        // "Late" is the institution's lateness: a running triage or answer stage past its deadline, not on hold.
+        let running = "r.sla_stage IN ('triage', 'answer') AND r.held_at IS NULL"
+        if let late = filter.late {
+            query = query.where(SQLGroupExpression(late
+                ? SQLQueryString("\(unsafeRaw: running) AND r.stage_due_at < \(bind: now)")
+                : SQLQueryString("r.sla_stage IS NOT NULL AND NOT (\(unsafeRaw: running) AND r.stage_due_at < \(bind: now))")))
+        }
+        if let days = filter.dueWithinDays {
+            query = query.where(SQLGroupExpression(SQLQueryString(
+                "\(unsafeRaw: running) AND r.stage_due_at >= \(bind: now) AND r.stage_due_at < \(bind: now.addingTimeInterval(Double(days) * 86_400))")))
         }
         if let after = page.after {
             query = query.where(SQLColumn("id", table: "r"), page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))

@@ -44,7 +44,7 @@ struct World: Sendable {
             let user = try await AccountService.create(
                 .init(name: name, email: email, password: password, institutionID: home?.id, roles: roles.map { ($0.0, $0.1.id) }),
                 bcryptCost: 4, now: now, on: db)
-            let token = try await APITokens.issue(for: user.id, label: "test", lifetime: 30 * 86_400, now: now, on: db).token
+            let token = try await APITokens.issue(for: user.id, label: "test", lifetime: 400 * 86_400, now: now, on: db).token
             return Person(user: user, token: token)
         }
         let category = CategoryModel(parentID: nil, name: "PEKERJAAN UMUM DAN PENATAAN RUANG")

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import TanggapServer
+import Vapor
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run background work alone (jobs, reminders, the SLA sweep), so it can be scaled apart from `serve`.")
+
+    @ArgumentParser.Option(help: "How many job loops to run.") var loops = 2
+
+    func run() async throws {
+        var settings = try Settings.fromEnvironment()
+        settings.workers = max(1, loops)
+        settings.migrateOnStart = false
+        let (app, _) = try await Runtime.application(settings: settings)
+        do {
+            let pending = try await TanggapServer.pendingMigrations(app)
+            guard pending.isEmpty else { throw ArgumentParser.ValidationError("the database needs migrating: run `tanggap migrate` first") }
+            try await app.asyncBoot()
+            say("Tanggap worker running \(settings.workers) loop(s); stop with Ctrl-C or SIGTERM.")
+            await Signals.waitForTermination()
+            try await app.asyncShutdown()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}
+
+struct Sweep: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the SLA sweep once now and print what it did.")
+
+    func run() async throws {
+        try await Runtime.withApplication(migrate: false) { app, _ in
+            let summary = try await TanggapServer.sweepDeadlines(app)
+            say("SLA sweep: \(summary)")
+        }
+    }
+}
+
+struct Jobs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Look after the job queue.", subcommands: [Probe.self])
+
+    struct Probe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue diagnostic jobs and report how the workers shared them (each must run exactly once).")
+
+        @ArgumentParser.Option(help: "How many jobs.") var count = 1_000
+        @ArgumentParser.Flag(help: "Wait until the workers have run them all, then report.") var wait = false
+        @ArgumentParser.Option(help: "Give up waiting after this many seconds.") var timeout = 600
+
+        func run() async throws {
+            try await Runtime.withApplication(migrate: false) { app, _ in
+                let batch = try await TanggapServer.enqueueProbes(count: count, app: app)
+                say("Queued \(count) probe jobs (batch \(batch)).")
+                guard wait else { return }
+                let report = try await TanggapServer.awaitProbes(batch: batch, count: count, timeout: TimeInterval(timeout), app: app)
+                say(report.description)
+                if !report.isClean { throw ExitCode.failure }
+            }
+        }
+    }
+}
+
+/// Waits for SIGINT or SIGTERM.
+enum Signals {
+    static func waitForTermination() async {
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        for await _ in stream { break }
+        sources.forEach { $0.cancel() }
+    }
+}

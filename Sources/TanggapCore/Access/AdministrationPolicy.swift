@@ -1,0 +1,14 @@
+/// Who may change how the system is set up: calendars, holidays and time limits.
+public enum AdministrationPolicy {
+    /// The national settings (the national calendar, the deployment's limits): national admins only.
+    /// An institution's own: national admins, and institution admins whose subtree holds it.
+    public static func mayConfigure(_ institution: InstitutionPath?, by user: UserActor) -> Bool {
+        guard let institution else { return user.grants.contains { $0.role == .nationalAdmin } }
+        return user.holds(.nationalAdmin, covering: institution) || user.holds(.institutionAdmin, covering: institution)
+    }
+
+    /// Dead jobs (messages that could not be delivered) are the national admins' to see and retry.
+    public static func mayManageJobs(_ user: UserActor) -> Bool {
+        user.grants.contains { $0.role == .nationalAdmin }
+    }
+}
