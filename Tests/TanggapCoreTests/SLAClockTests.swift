@@ -86,6 +86,13 @@ import TanggapCore
         #expect(!SLAClock.sweep(again, at: at("2027-01-23T00:00:00+07:00"), escalated).1.contains(.caseOverdue))
     }
 
+    @Test func aCaseThatCompletesIsNotAlsoEscalated() {
+        let received = SLAClock.received(at: at("2026-11-23T10:00:00+07:00"), context)
+        let (answered, _) = SLAClock.after(transition(.answer, .dispatched, .answered), received, at: at("2027-01-15T10:00:00+07:00"), context)
+        let (_, changes) = SLAClock.sweep(answered, at: at("2027-02-15T10:00:00+07:00"), context)
+        #expect(changes == [.replyWindowEnded])
+    }
+
     @Test func closingStopsTheClock() {
         let received = SLAClock.received(at: at("2026-11-23T10:00:00+07:00"), context)
         let (archived, _) = SLAClock.after(transition(.archive, .received, .archived), received, at: at("2026-11-24T10:00:00+07:00"), context)

@@ -114,7 +114,10 @@ public enum SLAClock {
                 }
             }
         }
-        if !context.isEscalated, let caseDue = status.caseDueAt, now >= caseDue { changes.append(.caseOverdue) }
+        // A report that completes now is not escalated as well: the reporter's window closing ends the case.
+        if !context.isEscalated, !changes.contains(.replyWindowEnded), let caseDue = status.caseDueAt, now >= caseDue {
+            changes.append(.caseOverdue)
+        }
         next.nextCheckAt = nextCheck(next, context)
         return (next, changes)
     }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Logging
 import SQLKit
 import TanggapCore
 
@@ -14,11 +15,14 @@ enum SLASweeper {
         var changed = 0
         var events = 0
         var digests = 0
+        var failed = 0
         var seconds = 0.0
-        var description: String { "read \(read), changed \(changed), events \(events), digests \(digests), \(String(format: "%.2f", seconds)) s" }
+        var description: String {
+            "read \(read), changed \(changed), events \(events), digests \(digests), failed \(failed), \(String(format: "%.2f", seconds)) s"
+        }
     }
 
-    static func sweep(context: TanggapContext, on db: any Database, batchSize: Int = 500) async throws -> Summary {
+    static func sweep(context: TanggapContext, on db: any Database, batchSize: Int = 500, logger: Logger? = nil) async throws -> Summary {
         let started = Date()
         let now = context.clock.now()
         var summary = Summary()
@@ -27,10 +31,16 @@ enum SLASweeper {
             let due = try await dueReports(now: now, after: after, limit: batchSize, on: db)
             summary.read += due.count
             for (_, id) in due {
-                let events = try await sweepOne(id, now: now, context: context, on: db)
-                if events > 0 {
-                    summary.changed += 1
-                    summary.events += events
+                do {
+                    let events = try await sweepOne(id, now: now, context: context, on: db)
+                    if events > 0 {
+                        summary.changed += 1
+                        summary.events += events
+                    }
+                } catch {
+                    // One report that cannot be swept must not hold up the others; it is tried again next time.
+                    summary.failed += 1
+                    logger?.error("sla sweep of a report failed", metadata: ["report": .stringConvertible(id), "error": .string(String(describing: error))])
                 }
             }
             guard due.count == batchSize, let last = due.last else { break }

@@ -11,10 +11,8 @@ struct PeriodicTask: Sendable {
 
     static let standard: [PeriodicTask] = [
         PeriodicTask(name: "sla-sweep", interval: 60) { context, db, logger in
-            let summary = try await SLASweeper.sweep(context: context, on: db)
-            if summary.changed > 0 {
-                logger.info("sla sweep", metadata: ["read": .stringConvertible(summary.read), "changed": .stringConvertible(summary.changed)])
-            }
+            let summary = try await SLASweeper.sweep(context: context, on: db, logger: logger)
+            if summary.read > 0 { logger.info("sla sweep", metadata: ["summary": .string(summary.description)]) }
         },
         PeriodicTask(name: "maintenance", interval: 300) { context, db, _ in
             let now = context.clock.now()
