@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Logging
+import Synchronization
 import SQLKit
 import TanggapCore
 
@@ -27,12 +28,13 @@ enum SLASweeper {
         let now = context.clock.now()
         var summary = Summary()
         var after: (Date, Int64)? = nil
+        let recipients = RecipientCache()
         while true {
             let due = try await dueReports(now: now, after: after, limit: batchSize, on: db)
             summary.read += due.count
             for (_, id) in due {
                 do {
-                    let events = try await sweepOne(id, now: now, context: context, on: db)
+                    let events = try await sweepOne(id, now: now, context: context, recipients: recipients, on: db)
                     if events > 0 {
                         summary.changed += 1
                         summary.events += events
@@ -65,7 +67,7 @@ enum SLASweeper {
     }
 
     /// Sweeps one report; returns how many events it added.
-    private static func sweepOne(_ id: Int64, now: Date, context: TanggapContext, on db: any Database) async throws -> Int {
+    private static func sweepOne(_ id: Int64, now: Date, context: TanggapContext, recipients: RecipientCache, on db: any Database) async throws -> Int {
         try await db.writeTransaction { db in
             try await db.sql.update("reports").set(SQLIdentifier("version"), to: SQLRaw("version + 1")).where("id", .equal, id).run()
             guard let report = try await ReportModel.find(id, on: db), let next = report.slaNextCheckAt, next <= now else { return 0 }
@@ -82,7 +84,7 @@ enum SLASweeper {
                 case .turned(let light):
                     events.append((EventDetails(dueAt: status.stageDueAt, light: light), nil))
                     if light != .green {
-                        let users = try await Recipients.forHolder(holder, on: db)
+                        let users = try await recipients.forHolder(holder, on: db)
                         try await NotificationStore.add(light == .red ? .red : .yellow, for: users, reportID: id, institutionID: holder.institutionID, now: now, on: db)
                     }
                 case .ladder(let levelsUp):
@@ -109,5 +111,17 @@ enum SLASweeper {
             }
             return events.count + systemActions.count
         }
+    }
+}
+
+/// Who is told about a holder's reports, looked up once per holder in a sweep.
+final class RecipientCache: Sendable {
+    private let byHolder = Mutex<[Int64: [Int64]]>([:])
+
+    func forHolder(_ holder: InstitutionPath, on db: any Database) async throws -> [Int64] {
+        if let cached = byHolder.withLock({ $0[holder.institutionID] }) { return cached }
+        let users = try await Recipients.forHolder(holder, on: db)
+        byHolder.withLock { $0[holder.institutionID] = users }
+        return users
     }
 }
