@@ -109,3 +109,27 @@ import TanggapCore
         #expect(policy.yellowShare == 0.5 && policy.wholeCase == TimeLimit(30, .workingDays))
     }
 }
+
+@Suite struct ReminderPolicyTests {
+    let grants = [
+        StaffGrant(userID: 1, grant: RoleGrant(.nationalAdmin, on: Tree.national)),
+        StaffGrant(userID: 2, grant: RoleGrant(.institutionAdmin, on: Tree.pemkab)),
+        StaffGrant(userID: 3, grant: RoleGrant(.liaisonOfficer, on: Tree.dinas)),
+        StaffGrant(userID: 4, grant: RoleGrant(.liaisonOfficer, on: Tree.pemkab)),
+        StaffGrant(userID: 5, grant: RoleGrant(.technicalOfficer, on: Tree.dinas)),
+    ]
+
+    @Test func theHoldersLiaisonsAndTheNearestAdminsAreTold() {
+        #expect(ReminderPolicy.recipients(for: Tree.dinas, among: grants) == [2, 3])
+        #expect(ReminderPolicy.recipients(for: Tree.upt, among: grants) == [2], "no liaison at the UPT: its admins above")
+        #expect(ReminderPolicy.recipients(for: Tree.kemenkes, among: grants) == [1], "no admin anywhere below: the national admins")
+        let withOwnAdmin = grants + [StaffGrant(userID: 6, grant: RoleGrant(.institutionAdmin, on: Tree.dinas))]
+        #expect(ReminderPolicy.recipients(for: Tree.dinas, among: withOwnAdmin) == [3, 6])
+    }
+
+    @Test func theLadderClimbsOneLevelAtATimeAndStopsAtTheTop() {
+        #expect(ReminderPolicy.ladder(levelsUp: 1, above: Tree.upt, among: grants) == (Tree.dinas, [2]))
+        #expect(ReminderPolicy.ladder(levelsUp: 2, above: Tree.upt, among: grants) == (Tree.pemkab, [2]))
+        #expect(ReminderPolicy.ladder(levelsUp: 9, above: Tree.upt, among: grants) == (Tree.national, [1]))
+    }
+}

@@ -88,7 +88,7 @@ public struct Settings: Sendable {
 
     /// Reads `TANGGAP_*` variables. Unknown values are errors, not silently replaced by defaults.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
-        var reader = EnvironmentReader(env)
+        let reader = EnvironmentReader(env)
         let dataDirectory = reader.string("TANGGAP_DATA_DIR") ?? "./data"
         let database: DatabaseLocation
         if let url = reader.string("TANGGAP_DATABASE_URL") {
