@@ -5,6 +5,7 @@ import email.policy
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import tempfile
 import threading
@@ -50,7 +51,7 @@ def test_reminders_reach_the_mail_server_once_per_person_with_the_right_reports(
         server.start()
         try:
             # The demo holds reports that are already late; the first sweep after start finds them.
-            wait_until_quiet(sink, timeout=90)
+            wait_until_all_mailed(sink, os.path.join(data_dir, "tanggap.sqlite"), timeout=120)
             assert sink.messages, server.log()[-3000:]
             by_person = defaultdict(list)
             for recipients, message in sink.messages:
@@ -77,16 +78,17 @@ def test_reminders_reach_the_mail_server_once_per_person_with_the_right_reports(
             server.stop()
 
 
-def wait_until_quiet(sink, timeout):
-    """Waits for the first messages, then until none has come for two seconds."""
+def wait_until_all_mailed(sink, database, timeout):
+    """Waits until reminders exist, none is waiting for its e-mail, and no digest job is left to run."""
     deadline = time.time() + timeout
-    last = -1
     while time.time() < deadline:
-        count = len(sink.messages)
-        if count and count == last:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
+            reminders = db.execute("SELECT COUNT(*) FROM notifications").fetchone()[0]
+            unmailed = db.execute("SELECT COUNT(*) FROM notifications WHERE emailed_at IS NULL").fetchone()[0]
+            pending = db.execute("SELECT COUNT(*) FROM jobs WHERE kind = 'email.digest' AND state IN ('queued', 'running')").fetchone()[0]
+        if reminders and not unmailed and not pending and sink.messages:
             return
-        last = count
-        time.sleep(2)
+        time.sleep(1)
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="needs the throw-away PostgreSQL (TANGGAP_E2E_POSTGRES_URL)")
