@@ -59,7 +59,13 @@ import Vapor
             #expect(clockEvents.allSatisfy { ($0["actor"] as? [String: Any])?["kind"] as? String == "system" })
             // The regency's admin was told both times, in the in-app list.
             let inbox = try await world.get("/api/v1/notifications", as: world.pemkabAdmin)
-            #expect((inbox.json["items"] as! [[String: Any]]).map { $0["kind"] as! String } == ["red", "yellow"])
+            let items = inbox.json["items"] as! [[String: Any]]
+            #expect(items.map { $0["kind"] as! String } == ["red", "yellow"])
+            #expect(try await app.request(.POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [Int64]()]).status == .noContent)
+            #expect(try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin).json["items"] as? [Any] != nil)
+            #expect(try await app.request(.POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [items[0]["id"] as! Int64]]).status == .noContent)
+            let unread = try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin)
+            #expect((unread.json["items"] as! [[String: Any]]).map { $0["kind"] as! String } == ["yellow"])
 
             // Dispatched: a fresh clock for the unit, and no longer late.
             try await world.must("verify", on: report.trackingID, by: world.pemkabAdmin)

@@ -62,6 +62,8 @@ enum NotificationsController {
             .where("user_id", .equal, SQLBind(user.id)).where("read_at", .is, SQLLiteral.null)
         if let ids = body.ids {
             guard ids.count <= 1_000 else { throw APIError.field("ids", .tooMany) }
+            // An empty list marks nothing (and `IN ()` is not SQL that every database accepts).
+            guard !ids.isEmpty else { return .noContent }
             update = update.where("id", .in, SQLBind.group(ids))
         }
         try await update.run()
