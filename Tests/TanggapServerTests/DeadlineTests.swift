@@ -62,7 +62,8 @@ import Vapor
             let items = inbox.json["items"] as! [[String: Any]]
             #expect(items.map { $0["kind"] as! String } == ["red", "yellow"])
             #expect(try await app.request(.POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [Int64]()]).status == .noContent)
-            #expect(try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin).json["items"] as? [Any] != nil)
+            #expect((try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin).json["items"] as! [Any]).count == 2,
+                    "an empty list marks nothing read")
             #expect(try await app.request(.POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [items[0]["id"] as! Int64]]).status == .noContent)
             let unread = try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin)
             #expect((unread.json["items"] as! [[String: Any]]).map { $0["kind"] as! String } == ["yellow"])
@@ -200,6 +201,14 @@ import Vapor
             #expect(try await app.request(.DELETE, "/api/v1/holidays/\(id)", token: world.pemkabAdmin.token).status == .forbidden)
             #expect(try await app.request(.DELETE, "/api/v1/holidays/\(id)", token: world.nationalAdmin.token).status == .noContent)
             #expect(try await app.request(.GET, "/api/v1/jobs", token: world.pemkabAdmin.token).status == .forbidden)
+            // The deployment's own limits: national admins set them, every institution inherits them.
+            #expect(try await app.request(.PUT, "/api/v1/sla", token: world.pemkabAdmin.token, json: ["triage": ["amount": 4, "unit": "working_days"]]).status == .forbidden)
+            let deployment = try await app.request(.PUT, "/api/v1/sla", token: world.nationalAdmin.token, json: ["triage": ["amount": 4, "unit": "working_days"]])
+            #expect((deployment.json["triage"] as? [String: Any])?["amount"] as? Int == 4)
+            #expect(((try await world.get("/api/v1/sla")).json["triage"] as? [String: Any])?["amount"] as? Int == 4)
+            let inherited = try await world.get("/api/v1/sla?institution_id=\(world.upt.id)&classification=aspirasi")
+            #expect((inherited.json["triage"] as? [String: Any])?["amount"] as? Int == 4)
+            #expect((inherited.json["answer"] as? [String: Any])?["amount"] as? Int == 5)
         }
     }
 }

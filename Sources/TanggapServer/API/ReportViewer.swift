@@ -22,10 +22,7 @@ enum ReportViewer {
         else { throw APIError.reportNotFound }
         let provedReporter = try proves(req.headers.first(name: secretHeader), for: report)
         let user = req.signedInUser
-        var viewers: [Viewer] = [user.map { .user($0.actor) } ?? .publicVisitor]
-        if provedReporter { viewers.append(.reporter) }
-        let route = try await ReportHistory.route(of: report.id!, on: req.db)
-        guard let access = VisibilityPolicy.access(for: viewers, to: report.privacy(route: route)) else {
+        guard let access = try await access(to: report, provedReporter: provedReporter, for: req) else {
             throw APIError.reportNotFound
         }
         if provedReporter { return ViewedReport(report: report, access: access, actor: .reporter, eventActor: .reporter) }
@@ -33,6 +30,15 @@ enum ReportViewer {
             return ViewedReport(report: report, access: access, actor: .user(user.actor), eventActor: .user(id: user.id, institutionID: user.institutionID))
         }
         return ViewedReport(report: report, access: access, actor: nil, eventActor: nil)
+    }
+
+    /// What this request may see of `report` as it is now: the signed-in person (or the public), and the
+    /// reporter too when the secret was proven.
+    static func access(to report: ReportModel, provedReporter: Bool, for req: Request) async throws -> ReportAccess? {
+        var viewers: [Viewer] = [req.signedInUser.map { .user($0.actor) } ?? .publicVisitor]
+        if provedReporter { viewers.append(.reporter) }
+        let route = try await ReportHistory.route(of: report.id!, on: req.db)
+        return VisibilityPolicy.access(for: viewers, to: report.privacy(route: route))
     }
 
     /// True when `secret` is this report's secret; an offered secret that does not match is refused outright.

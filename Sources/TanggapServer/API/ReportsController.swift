@@ -115,10 +115,8 @@ enum ReportsController {
         req.logger.info("report action", metadata: ["tracking_id": .string(outcome.report.trackingID), "action": .string(kind.rawValue)])
 
         // What the viewer sees after the action: they may, for instance, have sent it out of their subtree.
-        let route = try await ReportHistory.route(of: outcome.report.id!, on: req.db)
-        var viewers: [Viewer] = [req.signedInUser.map { .user($0.actor) } ?? .publicVisitor]
-        if case .reporter = actor { viewers.append(.reporter) }
-        let access = VisibilityPolicy.access(for: viewers, to: outcome.report.privacy(route: route)) ?? viewed.access
+        let provedReporter = if case .reporter = actor { true } else { false }
+        let access = try await ReportViewer.access(to: outcome.report, provedReporter: provedReporter, for: req) ?? viewed.access
         let files = try await ReportQueries.attachments(of: outcome.report.id!, on: req.db)
         let names = try await NameBook.load(reports: [outcome.report], events: [outcome.event], on: req.db)
         let report = ReportPresenter.report(outcome.report, access: access, actor: actor, names: names, attachments: files, now: req.now)

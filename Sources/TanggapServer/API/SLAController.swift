@@ -39,8 +39,8 @@ enum SLAController {
             let path = try await CalendarController.institutionPath(institutionID, req)
             policy = try await req.tanggap.calendars.context(for: path, classification: classification ?? .pengaduan, isEscalated: false, now: req.now, on: req.db).policy
         } else {
-            let rows = try await SLAOverrideRow.onPath(InstitutionPath([0]), on: req.db)
-                .filter { $0.institutionID == nil && ($0.classification == nil || $0.classification == classification) }
+            let rows = try await SLAOverrideRow.deploymentWide(on: req.db)
+                .filter { $0.classification == nil || $0.classification == classification }
             policy = policy.applying(rows.map(\.override))
         }
         return Policy(institutionID: institutionID, classification: classification?.rawValue, triage: limit(policy.triage),

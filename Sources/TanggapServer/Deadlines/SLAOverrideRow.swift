@@ -23,22 +23,19 @@ struct SLAOverrideRow: Sendable {
     /// The deployment's overrides and those of every institution on the path, most general first: deployment,
     /// then from the top of the tree down; at each level the classification-specific row after the general one.
     static func onPath(_ holder: InstitutionPath, on db: any Database) async throws -> [SLAOverrideRow] {
-        let rows = try await db.sql.select().columns("institution_id", "classification", "triage", "answer", "reply", "whole_case", "yellow_share", "ladder_step")
-            .from("sla_policies")
-            .where { $0.where("institution_id", .is, SQLLiteral.null).orWhere("institution_id", .in, holder.ids) }
-            .all(decoding: Row.self)
+        let rows = try await rows(where: { $0.where("institution_id", .is, SQLLiteral.null).orWhere("institution_id", .in, holder.ids) }, on: db)
         let depthOf = Dictionary(uniqueKeysWithValues: holder.ids.enumerated().map { ($1, $0) })
-        return rows.map { row in
-            SLAOverrideRow(
-                institutionID: row.institution_id, classification: row.classification.flatMap(Classification.init(rawValue:)),
-                override: SLAPolicy.Override(
-                    triage: row.triage.flatMap(limit), answer: row.answer.flatMap(limit), reply: row.reply.flatMap(limit),
-                    wholeCase: row.whole_case.flatMap(limit), yellowShare: row.yellow_share, ladderStep: row.ladder_step))
-        }.sorted { a, b in
+        return rows.sorted { a, b in
             let depthA = a.institutionID.map { depthOf[$0] ?? 0 } ?? -1, depthB = b.institutionID.map { depthOf[$0] ?? 0 } ?? -1
             if depthA != depthB { return depthA < depthB }
             return a.classification == nil && b.classification != nil
         }
+    }
+
+    /// The deployment-wide overrides only (no institution), general first.
+    static func deploymentWide(on db: any Database) async throws -> [SLAOverrideRow] {
+        try await rows(where: { $0.where("institution_id", .is, SQLLiteral.null) }, on: db)
+            .sorted { $0.classification == nil && $1.classification != nil }
     }
 
     /// "5 working_days" → a limit.
@@ -49,4 +46,17 @@ struct SLAOverrideRow: Sendable {
     }
 
     static func text(_ limit: TimeLimit) -> String { "\(limit.amount) \(limit.unit.rawValue)" }
+
+    private static func rows(
+        where condition: (SQLPredicateGroupBuilder) -> SQLPredicateGroupBuilder, on db: any Database
+    ) async throws -> [SLAOverrideRow] {
+        try await db.sql.select().columns("institution_id", "classification", "triage", "answer", "reply", "whole_case", "yellow_share", "ladder_step")
+            .from("sla_policies").where(group: condition).all(decoding: Row.self).map { row in
+                SLAOverrideRow(
+                    institutionID: row.institution_id, classification: row.classification.flatMap(Classification.init(rawValue:)),
+                    override: SLAPolicy.Override(
+                        triage: row.triage.flatMap(limit), answer: row.answer.flatMap(limit), reply: row.reply.flatMap(limit),
+                        wholeCase: row.whole_case.flatMap(limit), yellowShare: row.yellow_share, ladderStep: row.ladder_step))
+            }
+    }
 }
