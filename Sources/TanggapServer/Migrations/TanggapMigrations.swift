@@ -14,5 +14,6 @@ enum TanggapMigrations {
         M0009_AddReportDeadlines(),
         M0010_CreateCalendarsAndLimits(),
         M0011_CreateJobs(),
+        M0012_CreatePublicParticipation(),
     ]
 }

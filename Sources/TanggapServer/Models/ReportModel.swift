@@ -62,6 +62,10 @@ final class ReportModel: Model, @unchecked Sendable {
     @OptionalField(key: "sla_next_check_at") var slaNextCheckAt: Date?
     @Field(key: "event_count") var eventCount: Int
     @Field(key: "version") var version: Int
+    @Field(key: "support_count") var supportCount: Int
+    @Field(key: "comment_count") var commentCount: Int
+    /// Whether the first answer came after its stage's deadline; nil until there is one.
+    @OptionalField(key: "first_answer_late") var firstAnswerLate: Bool?
 
     init() {}
 

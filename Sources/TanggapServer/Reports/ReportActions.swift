@@ -61,6 +61,9 @@ enum ReportActions {
                 let transition = try Lifecycle.decide(action, on: report.snapshot, by: actor)
                 let before = report.sla
                 report.apply(transition, holderID: transition.toHolder.institutionID, at: now)
+                if kind == .answer && report.firstAnswerLate == nil {
+                    report.firstAnswerLate = SLAClock.light(of: before, at: now) == .red
+                }
                 let clock = try await context.calendars.context(
                     for: transition.toHolder, classification: Classification(rawValue: report.classification) ?? .pengaduan,
                     isEscalated: transition.after.isEscalated, now: now, on: db)

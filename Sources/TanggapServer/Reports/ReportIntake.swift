@@ -139,5 +139,7 @@ extension ReportModel {
         ladderRung = 0
         eventCount = 1
         version = 1
+        supportCount = 0
+        commentCount = 0
     }
 }

@@ -18,6 +18,7 @@ struct ReportFilter: Sendable {
     var text: String?
     var reporterUserID: Int64?
     var escalated: Bool?
+    /// A region, or a province with everything in it.
     var regionID: Int64?
     /// Open reports past their stage's deadline (true), or open ones that are not (false).
     var late: Bool?
@@ -59,7 +60,11 @@ enum ReportQueries {
         if let before = filter.createdBefore { query = query.where(SQLColumn("created_at", table: "r"), .lessThan, SQLBind(before)) }
         if let reporter = filter.reporterUserID { query = query.where(SQLColumn("reporter_user_id", table: "r"), .equal, SQLBind(reporter)) }
         if let escalated = filter.escalated { query = query.where(SQLColumn("is_escalated", table: "r"), .equal, SQLBind(escalated)) }
-        if let region = filter.regionID { query = query.where(SQLColumn("region_id", table: "r"), .equal, SQLBind(region)) }
+        if let region = filter.regionID {
+            // A province stands for its regencies and cities too.
+            query = query.where(SQLGroupExpression(SQLQueryString(
+                "r.region_id = \(bind: region) OR r.region_id IN (SELECT id FROM regions WHERE parent_id = \(bind: region))")))
+        }
         if let text = filter.text, !text.isEmpty {
             let pattern = "%" + likeEscaped(text.lowercased()) + "%"
             query = query.where(SQLGroupExpression(SQLQueryString(
