@@ -17,10 +17,17 @@ enum ReportViewer {
     /// Loads a report by tracking ID for this request. A report the viewer may not see, an unknown ID and a
     /// wrong secret all give the same answer, so nothing tells a stranger whether a report exists.
     static func load(_ rawTrackingID: String, for req: Request) async throws -> ViewedReport {
+        try await load(rawTrackingID, secret: req.headers.first(name: secretHeader), for: req)
+    }
+
+    /// The same, with the secret from wherever the surface keeps it. `ignoreWrongSecret` is for a secret the
+    /// browser remembered rather than one typed just now: a stale one then counts as none.
+    static func load(_ rawTrackingID: String, secret: String?, ignoreWrongSecret: Bool = false, for req: Request) async throws -> ViewedReport {
         guard let trackingID = TrackingID(parsing: rawTrackingID),
             let report = try await ReportQueries.find(trackingID: trackingID, on: req.db)
         else { throw APIError.reportNotFound }
-        let provedReporter = try proves(req.headers.first(name: secretHeader), for: report)
+        let provedReporter: Bool
+        do { provedReporter = try proves(secret, for: report) } catch where ignoreWrongSecret { provedReporter = false }
         let user = req.signedInUser
         guard let access = try await access(to: report, provedReporter: provedReporter, for: req) else {
             throw APIError.reportNotFound

@@ -79,7 +79,11 @@ enum ReportsController {
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {
         let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
-        let publicID = req.parameters.get("attachment_id")!
+        return try await fileResponse(req.parameters.get("attachment_id")!, of: viewed, for: req)
+    }
+
+    /// One of a report's files, if the viewer may read it, served so that it can run nothing.
+    static func fileResponse(_ publicID: String, of viewed: ViewedReport, for req: Request) async throws -> Response {
         guard let file = try await AttachmentModel.query(on: req.db)
             .filter(\.$reportID == viewed.report.id!).filter(\.$publicID == publicID).first(),
             ReportPresenter.readable(file, by: viewed.access), let kind = AttachmentKind(rawValue: file.kind)

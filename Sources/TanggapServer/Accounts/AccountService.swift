@@ -69,6 +69,23 @@ enum AccountService {
         return try await signedInUser(id: user.id!, on: db)!
     }
 
+    /// Replaces a password after checking the current one; every other sign-in of the account ends with it.
+    static func changePassword(
+        of userID: Int64, current: String?, new password: String?, bcryptCost: Int, on db: any Database
+    ) async throws {
+        guard let user = try await UserModel.find(userID, on: db), user.isActive else { throw APIError.authenticationRequired }
+        guard let current, !current.isEmpty, current.utf8.count <= 200, (try? Bcrypt.verify(current, created: user.passwordHash)) == true
+        else { throw APIError.field("current_password", .invalid) }
+        var check = FieldChecker()
+        for error in PasswordRules.check(password, email: user.email) { check.add(error.field, error.code, limit: error.limit) }
+        try check.finish()
+        user.passwordHash = try Bcrypt.hash(password!, cost: bcryptCost)
+        try await db.transaction { db in
+            try await user.update(on: db)
+            try await db.sql.delete(from: "web_sessions").where("user_id", .equal, userID).run()
+        }
+    }
+
     /// The active user with this id and their grants, or nil.
     static func signedInUser(id: Int64, on db: any Database) async throws -> SignedInUser? {
         guard let user = try await UserModel.find(id, on: db), user.isActive else { return nil }

@@ -65,6 +65,12 @@ private func routes(_ app: Application, _ settings: Settings) throws {
 
     let pages = app.grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
     PortalHomeController.register(pages)
+    SubmitController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
+    ReportPageController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
+    PublicReportsController.register(pages)
+    ParticipationController.register(pages)
+    CitizenAccountController.register(pages)
+    StatisticsController.register(pages)
     SignInController.register(pages)
     OfficeHomeController.register(pages)
 }

@@ -21,7 +21,7 @@ public enum DemoSeeder {
         let password = password ?? randomPassword()
         let now = context.clock.now()
         let tree = try await DemoTree.build(password: password, bcryptCost: context.settings.bcryptCost, now: now, on: db)
-        var walker = DemoWalker(tree: tree, context: context, now: now, db: db)
+        var walker = DemoWalker(tree: tree, context: context, now: now, db: db, count: count)
         for index in 0..<count { try await walker.walk(index) }
         let names = try await InstitutionDirectory.names(Set(tree.people.all.flatMap { $0.grants.map(\.scope.institutionID) }), on: db)
         return Summary(
@@ -46,6 +46,7 @@ struct DemoWalker {
     let context: TanggapContext
     let now: Date
     let db: any Database
+    let count: Int
     var random = DemoRandom(seed: 20_261_123)
     var time = Date()
 
@@ -63,7 +64,9 @@ struct DemoWalker {
         let template = DemoContent.templates[random.next(DemoContent.templates.count)]
         let district = DemoContent.districts[random.next(DemoContent.districts.count)]
         let unit = tree.units[template.unit]!
-        time = now.addingTimeInterval(-Double(random.next(120 * 24) + 30) * 3600)
+        // Reports come in one after another over the last 120 days, so the newest id is the newest report.
+        let spacing = 120 * 86_400 / Double(max(count, 1))
+        time = now.addingTimeInterval(-Double(count - index) * spacing - 30 * 3600 - Double(random.next(Int(spacing * 0.4))))
 
         let withAccount = random.next(5) == 0
         let namesBandung = random.next(10) < 6
@@ -126,6 +129,8 @@ struct DemoWalker {
             try await act(.note, ActionRequest(text: "Survei lapangan dijadwalkan; perkiraan material 2 m³ aspal."), on: id, by: tree.people.technicalOfficer)
         }
         if outcome == .assigned { return }
+        // One unit in four takes its time: a tail of answers that come after the deadline.
+        if random.next(4) == 0 { time = min(now.addingTimeInterval(-3_600), time.addingTimeInterval(Double(random.next(8) + 4) * 86_400)) }
         try await act(.answer, ActionRequest(text: DemoContent.answers[random.next(3)]), on: id, by: liaison)
         if outcome == .answered { return }
         if outcome == .repliedBack {

@@ -8,6 +8,7 @@ struct PageFrame: Encodable {
     let path: String
     let signedIn: Bool
     let userName: String?
+    let isStaff: Bool
     let csrf: String
 
     init(_ req: Request) {
@@ -16,6 +17,7 @@ struct PageFrame: Encodable {
         path = req.url.path
         signedIn = req.signedInUser != nil
         userName = req.signedInUser?.name
+        isStaff = req.signedInUser?.isStaff ?? false
         csrf = CSRF.token(for: req)
     }
 }

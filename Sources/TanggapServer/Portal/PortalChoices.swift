@@ -1,0 +1,76 @@
+import Fluent
+import SQLKit
+import Foundation
+import TanggapCore
+import Vapor
+
+/// The lists the portal's forms pick from: regions by province, categories, institutions, and the fixed
+/// vocabularies in the user's language.
+enum PortalChoices {
+    /// Every province with its regencies and cities. A province itself may be picked when the place is unsure.
+    static func regions(selected: Int64?, on req: Request) async throws -> [ChoiceGroup] {
+        let all = try await RegionModel.query(on: req.db).sort(\.$name).all()
+        let children = Dictionary(grouping: all.filter { $0.parentID != nil }, by: { $0.parentID! })
+        let whole = req.text("form.whole_province")
+        return all.filter { $0.parentID == nil }.map { province in
+            let options = [Choice(String(province.id!), "\(province.name) (\(whole))", selected: province.id == selected)]
+                + (children[province.id!] ?? []).map { Choice(String($0.id!), $0.name, selected: $0.id == selected) }
+            return ChoiceGroup(label: province.name, options: options)
+        }
+    }
+
+    /// The provinces only, for filters where a province stands for everything in it.
+    static func provinces(selected: Int64?, on req: Request) async throws -> [Choice] {
+        try await RegionModel.query(on: req.db).filter(\.$parentID == nil).sort(\.$name).all()
+            .map { Choice(String($0.id!), $0.name, selected: $0.id == selected) }
+    }
+
+    /// The top of the taxonomy; sub-categories are found by searching (see `searchCategories`).
+    static func categories(selected: Int64?, on req: Request) async throws -> [Choice] {
+        try await CategoryModel.query(on: req.db).filter(\.$parentID == nil).filter(\.$isActive == true).sort(\.$name).all()
+            .map { Choice(String($0.id!), displayName($0.name), selected: $0.id == selected) }
+    }
+
+    /// Sub-categories whose name, or whose category's name, contains the words typed.
+    static func searchCategories(_ query: String, selected: Int64?, on req: Request) async throws -> [Choice] {
+        let words = query.lowercased().split(whereSeparator: \.isWhitespace).prefix(5).map(String.init)
+        guard !words.isEmpty, query.count <= 100 else { return [] }
+        struct Row: Decodable { let id: Int64; let name: String; let parent: String }
+        var conditions: [SQLQueryString] = []
+        for word in words {
+            let pattern = "%" + ReportQueries.likeEscaped(word) + "%"
+            conditions.append("(LOWER(c.name) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(p.name) LIKE \(bind: pattern) ESCAPE '\\')")
+        }
+        let rows = try await req.db.sql.raw("""
+            SELECT c.id, c.name, p.name AS parent FROM categories c JOIN categories p ON p.id = c.parent_id
+            WHERE c.is_active AND \(SQLList(conditions, separator: SQLRaw(" AND "))) ORDER BY p.name, c.name LIMIT 30
+            """).all(decoding: Row.self)
+        return rows.map { Choice(String($0.id), "\(displayName($0.parent)) › \(displayName($0.name))", selected: $0.id == selected) }
+    }
+
+    /// Institutions a citizen may name as the one they mean: the national level and the two below it.
+    /// Units deeper down are reached by dispatch, which is the institutions' own work.
+    static func institutions(selected: Int64?, on req: Request) async throws -> [Choice] {
+        guard let root = try await InstitutionDirectory.root(on: req.db) else { return [] }
+        let rows = try await InstitutionModel.query(on: req.db).filter(\.$isActive == true)
+            .filter(\.$depth <= root.path.depth + 2).sort(\.$path).limit(400).all()
+        return rows.map { Choice(String($0.id!), $0.name, selected: $0.id == selected) }
+    }
+
+    static func classifications(selected: String?, on req: Request) -> [Choice] {
+        Classification.allCases.map { Choice($0.rawValue, req.text("classification.\($0.rawValue)"), selected: $0.rawValue == selected) }
+    }
+
+    static func states(selected: String?, on req: Request) -> [Choice] {
+        ReportState.allCases.map { Choice($0.rawValue, req.text("state.\($0.rawValue)"), selected: $0.rawValue == selected) }
+    }
+
+    static func ratings(on req: Request) -> [Choice] {
+        Rating.allCases.map { Choice($0.rawValue, req.text("rating.\($0.rawValue)")) }
+    }
+
+    /// The taxonomy is stored in capitals, as the national list has it; people read it in ordinary case.
+    static func displayName(_ name: String) -> String {
+        name == name.uppercased() ? name.capitalized(with: Locale(identifier: "id_ID")) : name
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import TanggapCore
+import Vapor
+
+/// `/lacak` and `/laporan/{tracking id}`: finding a report, reading it, and the reporter's reply, confirmation
+/// and rating. The reporter is known by an account or by the secret this browser proved.
+enum ReportPageController {
+    static func register(_ pages: any RoutesBuilder, attachmentLimit: Int) {
+        pages.get("lacak", use: trackForm)
+        pages.post("lacak", use: track)
+        pages.get("laporan", ":tracking_id", use: show)
+        pages.get("laporan", ":tracking_id", "lampiran", ":attachment_id", use: attachment)
+        pages.on(.POST, "laporan", ":tracking_id", "tindakan", ":action",
+                 body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: act)
+    }
+
+    struct TrackForm: Encodable {
+        var trackingID = ""
+        var error: String?
+    }
+
+    @Sendable static func trackForm(_ req: Request) async throws -> Response {
+        let id = (try? req.query.get(String.self, at: "id")).map { String($0.prefix(20)) } ?? ""
+        return try await req.renderPage("portal/lacak", TrackForm(trackingID: id))
+    }
+
+    struct TrackInput: Content {
+        var tracking_id: String?
+        var secret: String?
+    }
+
+    /// A tracking ID (and, for a report without an account, its secret) opens the report. An unknown ID, a
+    /// report the visitor may not see and a wrong secret all get the same answer.
+    @Sendable static func track(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let input = try req.content.decode(TrackInput.self)
+        let typedID = String((input.tracking_id ?? "").prefix(40))
+        do {
+            try req.enforceRateLimit("track", perMinute: req.tanggap.settings.rateLimits.reporterActionsPerMinute)
+            guard let trackingID = TrackingID(parsing: typedID) else { throw APIError.reportNotFound }
+            let secret = input.secret.flatMap { $0.trimmingCharacters(in: .whitespaces).nilIfEmpty }
+            let viewed = try await ReportViewer.load(typedID, secret: secret, for: req)
+            let response = req.seeOther("/laporan/\(trackingID.display)")
+            if let secret, case .reporter = viewed.actor { ReporterPasses.remember(trackingID, secret: secret, on: req, response: response) }
+            return response
+        } catch let error as APIError {
+            let form = TrackForm(trackingID: typedID, error: req.text("error.\(error.code)"))
+            let response = try await req.renderPage("portal/lacak", form, status: error.status)
+            for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
+            return response
+        }
+    }
+
+    /// The report as this browser may see it: with the remembered secret, a stale one counting as none.
+    static func load(_ req: Request) async throws -> ViewedReport {
+        let raw = req.parameters.get("tracking_id")!
+        let secret = TrackingID(parsing: raw).flatMap { ReporterPasses.secret(for: $0, req) }
+        return try await ReportViewer.load(raw, secret: secret, ignoreWrongSecret: true, for: req)
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        let viewed = try await load(req)
+        return try await req.renderPage("portal/laporan", try await ReportPage.build(viewed, on: req))
+    }
+
+    @Sendable static func attachment(_ req: Request) async throws -> Response {
+        try await ReportsController.fileResponse(req.parameters.get("attachment_id")!, of: try await load(req), for: req)
+    }
+
+    /// The reporter's actions, by their names in the page's URLs.
+    static let reporterActions: [String: EventKind] = ["balas": .reply, "konfirmasi": .confirm, "nilai": .rate]
+
+    struct ActionInput: Content {
+        var text: String?
+        var note: String?
+        var rating: String?
+        var comment: String?
+        var attachments: [File]?
+    }
+
+    @Sendable static func act(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let kind = reporterActions[req.parameters.get("action")!] else { throw APIError.notFound }
+        let viewed = try await load(req)
+        let input = try req.decodeBody(ActionInput.self)
+        guard let actor = viewed.actor, let eventActor = viewed.eventActor else {
+            return req.seeOther("/lacak?id=\(TrackingID(parsing: viewed.report.trackingID)!.display)")
+        }
+        return try await req.handlingForm {
+            try req.enforceRateLimit("reporter-action", perMinute: req.tanggap.settings.rateLimits.reporterActionsPerMinute)
+            var request = ActionRequest()
+            request.text = input.text
+            request.note = input.note
+            request.rating = input.rating
+            request.comment = input.comment
+            _ = try await ReportActions.perform(
+                kind, request, uploads: input.attachments?.uploads ?? [], on: viewed.report.id!, by: actor,
+                attributedTo: eventActor, channel: .web, context: req.tanggap, on: req.db)
+            return req.seeOther("/laporan/\(TrackingID(parsing: viewed.report.trackingID)!.display)#riwayat")
+        } refused: { feedback, status in
+            let typed = ReportPage.Typed(text: input.text ?? input.note ?? "", ratingComment: input.comment ?? "")
+            let page = try await ReportPage.build(viewed, feedback: feedback, typed: typed, on: req)
+            return try await req.renderPage("portal/laporan", page, status: status)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Fluent
+import Foundation
+import TanggapCore
+import Vapor
+
+/// `/statistik`: how every institution and province did, as a ranking, a chart, tables and CSV.
+enum StatisticsController {
+    static func register(_ pages: any RoutesBuilder) {
+        pages.get("statistik", use: page)
+        pages.get("statistik.csv", use: csv)
+    }
+
+    /// The periods one may look at; the default is the last twelve months.
+    enum Period: String, CaseIterable {
+        case month = "30", year = "365", all = "semua"
+
+        func start(before now: Date) -> Date? {
+            switch self {
+            case .month: now.addingTimeInterval(-30 * 86_400)
+            case .year: now.addingTimeInterval(-365 * 86_400)
+            case .all: nil
+            }
+        }
+    }
+
+    struct Line: Encodable {
+        let id: String
+        let name: String
+        let link: String?
+        let received: String
+        let inTime: String
+        let tone: String
+        let late: String
+        let completed: String
+        let median: String
+        let satisfied: String
+        let rank: Int
+    }
+
+    struct Statistics: Encodable {
+        let institution: String
+        let parentLink: String?
+        let periods: [Choice]
+        let period: String
+        let overall: Line
+        let silent: String?
+        let chart: BarChart?
+        let institutions: [Line]?
+        let regions: [Line]?
+        let csvLink: String
+    }
+
+    /// The institution looked at (the national level unless `instansi` names another) and the period.
+    private static func scope(_ req: Request) async throws -> (Institution, Period) {
+        let period = (try? req.query.get(String.self, at: "periode")).flatMap(Period.init(rawValue:)) ?? .year
+        if let id = try? req.query.get(Int64.self, at: "instansi") {
+            guard let institution = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
+            return (institution, period)
+        }
+        guard let root = try await InstitutionDirectory.root(on: req.db) else { throw APIError(status: .serviceUnavailable, code: "not_set_up") }
+        return (root, period)
+    }
+
+    @Sendable static func page(_ req: Request) async throws -> Response {
+        let (institution, period) = try await scope(req)
+        let result = try await PublicStatistics.compute(under: institution, since: period.start(before: req.now), now: req.now, on: req.db)
+        // Institutions without a report in the period are counted, not ranked.
+        let ranked = result.institutions.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
+        let silent = result.institutions.count - ranked.count
+        // Which rows can be opened further down the tree (PostgreSQL refuses an empty IN list).
+        let hasChildren = ranked.isEmpty ? [] : Set(try await InstitutionModel.query(on: req.db)
+            .filter(\.$parentID ~~ ranked.map(\.id)).all(\.$parentID).compactMap { $0 })
+        func line(_ row: PublicStatistics.Row, rank: Int, drill: Bool) -> Line {
+            let f = row.figures
+            return Line(
+                id: String(row.id), name: row.id == institution.id && drill ? req.text("stats.directly", ["institution": row.name]) : row.name,
+                link: drill && row.id != institution.id && hasChildren.contains(row.id) ? "/statistik?instansi=\(row.id)&periode=\(period.rawValue)" : nil,
+                received: DisplayFormat.number(f.received, req), inTime: DisplayFormat.percent(f.inTimePercent),
+                tone: BarChart.trafficLight(f.inTimePercent), late: DisplayFormat.number(f.lateNow, req),
+                completed: DisplayFormat.number(f.completed, req), median: DisplayFormat.decimal(f.medianDaysToFirstAnswer, req),
+                satisfied: DisplayFormat.percent(f.satisfiedPercent), rank: rank)
+        }
+        let lines = ranked.enumerated().map { line($0.element, rank: $0.offset + 1, drill: true) }
+        let charted = lines.prefix(12).map { (label: $0.name, percent: ranked[$0.rank - 1].figures.inTimePercent) }
+        let chart = charted.isEmpty ? nil : BarChart(
+            title: req.text("stats.chart_title", ["institution": institution.name]),
+            summary: charted.map { "\($0.label): \(DisplayFormat.percent($0.percent))" }.joined(separator: "; "),
+            items: charted, tone: BarChart.trafficLight)
+        let regions = result.regions.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
+        let statistics = Statistics(
+            institution: institution.name,
+            parentLink: institution.parentID.map { "/statistik?instansi=\($0)&periode=\(period.rawValue)" },
+            periods: Period.allCases.map { Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period) },
+            period: period.rawValue,
+            overall: line(PublicStatistics.Row(id: institution.id, name: institution.name, figures: result.overall), rank: 0, drill: false),
+            silent: silent > 0 ? req.text("stats.silent", ["count": String(silent)]) : nil,
+            chart: chart, institutions: lines.nilIfEmpty,
+            regions: regions.enumerated().map { line($0.element, rank: $0.offset + 1, drill: false) }.nilIfEmpty,
+            csvLink: "/statistik.csv?instansi=\(institution.id)&periode=\(period.rawValue)")
+        return try await req.renderPage("portal/statistik", statistics)
+    }
+
+    /// The same figures as the page, for spreadsheets: one row per institution and per province.
+    @Sendable static func csv(_ req: Request) async throws -> Response {
+        let (institution, period) = try await scope(req)
+        let result = try await PublicStatistics.compute(under: institution, since: period.start(before: req.now), now: req.now, on: req.db)
+        var csv = CSVWriter(header: [
+            "level", "id", "name", "received", "answered", "answered_in_time", "answered_in_time_percent", "late_now", "completed",
+            "median_days_to_first_answer", "rated", "satisfied", "satisfied_percent",
+        ])
+        func add(_ level: String, _ row: PublicStatistics.Row) {
+            let f = row.figures
+            func number(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
+            csv.append([level, String(row.id), row.name, String(f.received), String(f.answered), String(f.answeredInTime),
+                        number(f.inTimePercent), String(f.lateNow), String(f.completed), number(f.medianDaysToFirstAnswer),
+                        String(f.rated), String(f.satisfied), number(f.satisfiedPercent)])
+        }
+        add("total", PublicStatistics.Row(id: institution.id, name: institution.name, figures: result.overall))
+        for row in result.institutions.sorted(by: { PerformanceRanking.precedes($0.figures, $1.figures) }) { add("institution", row) }
+        for row in result.regions where row.figures.received > 0 { add("province", row) }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tanggap-statistik-\(institution.id)-\(period.rawValue).csv\"")
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+        return Response(status: .ok, headers: headers, body: .init(string: csv.text))
+    }
+}

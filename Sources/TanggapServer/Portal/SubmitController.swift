@@ -1,0 +1,165 @@
+import Foundation
+import TanggapCore
+import Vapor
+
+/// `/lapor`: the report form, and the receipt with the tracking ID once the report is safely stored.
+enum SubmitController {
+    static func register(_ pages: any RoutesBuilder, attachmentLimit: Int) {
+        pages.get("lapor", use: form)
+        pages.on(.POST, "lapor", body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: submit)
+        pages.get("lapor", "terkirim", ":tracking_id", use: receipt)
+    }
+
+    /// The form's fields exactly as typed, so that a refused form comes back with everything in it.
+    struct Values: Content {
+        var classification: String?
+        var title: String?
+        var body: String?
+        var event_date: String?
+        var location_text: String?
+        var region_id: String?
+        var latitude: String?
+        var longitude: String?
+        var category_id: String?
+        var subcategory_id: String?
+        var category_query: String?
+        var target_institution_id: String?
+        var is_anonymous: String?
+        var is_confidential: String?
+        var reporter_name: String?
+        var reporter_email: String?
+        var reporter_phone: String?
+    }
+
+    struct Posted: Content {
+        var values: Values
+        var findCategory: String?
+        var attachments: [File]?
+
+        init(from decoder: any Decoder) throws {
+            values = try Values(from: decoder)
+            let container = try decoder.container(keyedBy: Keys.self)
+            findCategory = try container.decodeIfPresent(String.self, forKey: .findCategory)
+            attachments = try container.decodeIfPresent([File].self, forKey: .attachments)
+        }
+
+        func encode(to encoder: any Encoder) throws { try values.encode(to: encoder) }
+
+        private enum Keys: String, CodingKey { case findCategory = "find_category", attachments }
+    }
+
+    struct Form: Encodable {
+        var values: Values
+        var feedback: FormFeedback
+        var classifications: [Choice]
+        var regions: [ChoiceGroup]
+        var categories: [Choice]
+        var categoryMatches: [Choice]
+        var searchedCategories: Bool
+        var noCategoryMatches: Bool
+        var institutions: [Choice]
+        var signedInName: String?
+        var attachmentHint: String
+    }
+
+    @Sendable static func form(_ req: Request) async throws -> Response {
+        var values = Values()
+        values.classification = Classification.pengaduan.rawValue
+        values.target_institution_id = try? req.query.get(String.self, at: "instansi")
+        return try await render(values, feedback: .none, status: .ok, on: req)
+    }
+
+    @Sendable static func submit(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        let posted = try req.decodeBody(Posted.self)
+        // "Find a category" re-shows the form with the matches; nothing is filed yet.
+        if posted.findCategory != nil { return try await render(posted.values, feedback: .none, status: .ok, on: req) }
+        return try await req.handlingForm {
+            try req.enforceRateLimit("submit", perMinute: req.tanggap.settings.rateLimits.submissionsPerMinute)
+            let submission = try await submission(from: posted.values, on: req)
+            let receipt = try await ReportIntake.submit(
+                submission, uploads: posted.attachments?.uploads ?? [], from: req.signedInUser.map { .user($0) } ?? .visitor,
+                defaultChannel: .web, context: req.tanggap, on: req.db)
+            req.logger.info("report received", metadata: ["tracking_id": .string(receipt.trackingID.value)])
+            let response = req.seeOther("/lapor/terkirim/\(receipt.trackingID.display)")
+            if let secret = receipt.secret { ReporterPasses.remember(receipt.trackingID, secret: secret, on: req, response: response) }
+            return response
+        } refused: { feedback, status in
+            try await render(posted.values, feedback: feedback, status: status, on: req)
+        }
+    }
+
+    /// The form's text turned into a submission; numbers that are not numbers are the user's error, by field.
+    static func submission(from v: Values, on req: Request) async throws -> ReportSubmission {
+        var check = FieldChecker()
+        func id(_ text: String?, _ field: String) -> Int64? {
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let value = Int64(text), value > 0 else { check.add(field, .invalid); return nil }
+            return value
+        }
+        func coordinate(_ text: String?, _ field: String) -> Double? {
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), value.isFinite else { check.add(field, .invalid); return nil }
+            return value
+        }
+        var categoryID = id(v.category_id, "category_id")
+        let subcategoryID = id(v.subcategory_id, "subcategory_id")
+        // A sub-category found by searching names its own category.
+        if let subcategoryID, let sub = try await CategoryModel.find(subcategoryID, on: req.db), let parent = sub.parentID {
+            categoryID = parent
+        }
+        let submission = ReportSubmission(
+            classification: v.classification, title: v.title, body: v.body, eventDate: v.event_date.flatMap { $0.isEmpty ? nil : $0 },
+            locationText: v.location_text, regionID: id(v.region_id, "region_id"), latitude: coordinate(v.latitude, "latitude"),
+            longitude: coordinate(v.longitude, "longitude"), categoryID: categoryID, subcategoryID: subcategoryID,
+            targetInstitutionID: id(v.target_institution_id, "target_institution_id"), isAnonymous: v.is_anonymous != nil,
+            isConfidential: v.is_confidential != nil, channel: nil, reporterName: v.reporter_name,
+            reporterEmail: v.reporter_email, reporterPhone: v.reporter_phone)
+        try check.finish()
+        return submission
+    }
+
+    static func render(_ values: Values, feedback: FormFeedback, status: HTTPStatus, on req: Request) async throws -> Response {
+        let query = (values.category_query ?? "").trimmingCharacters(in: .whitespaces)
+        let matches = try await PortalChoices.searchCategories(query, selected: values.subcategory_id.flatMap { Int64($0) }, on: req)
+        let form = Form(
+            values: values, feedback: feedback,
+            classifications: PortalChoices.classifications(selected: values.classification, on: req),
+            regions: try await PortalChoices.regions(selected: values.region_id.flatMap { Int64($0) }, on: req),
+            categories: try await PortalChoices.categories(selected: values.category_id.flatMap { Int64($0) }, on: req),
+            categoryMatches: matches, searchedCategories: !query.isEmpty, noCategoryMatches: !query.isEmpty && matches.isEmpty,
+            institutions: try await PortalChoices.institutions(selected: values.target_institution_id.flatMap { Int64($0) }, on: req),
+            signedInName: req.signedInUser?.name,
+            attachmentHint: req.text("submit.attachments_hint", [
+                "limit": DisplayFormat.decimal(Double(req.tanggap.settings.attachmentLimitBytes) / 1_048_576, req)]))
+        return try await req.renderPage("portal/lapor", form, status: status)
+    }
+
+    struct Receipt: Encodable {
+        let trackingID: String
+        let secret: String?
+        let link: String
+        let hasAccount: Bool
+    }
+
+    /// Shown once after filing: the tracking ID large, the secret for a report without an account (read from
+    /// this browser's own cookie, never from the URL), and the link to keep.
+    @Sendable static func receipt(_ req: Request) async throws -> Response {
+        let raw = req.parameters.get("tracking_id")!
+        guard let trackingID = TrackingID(parsing: raw) else { throw APIError.reportNotFound }
+        let secret = ReporterPasses.secret(for: trackingID, req)
+        let viewed = try await ReportViewer.load(raw, secret: secret, ignoreWrongSecret: true, for: req)
+        guard viewed.access.level != .public else { throw APIError.reportNotFound }
+        let link = "/laporan/\(trackingID.display)"
+        return try await req.renderPage("portal/terkirim", Receipt(
+            trackingID: trackingID.display, secret: secret.map(formatSecret), link: link,
+            hasAccount: viewed.report.reporterUserID != nil))
+    }
+
+    /// `ABCD-EFGH-JKLM-NPQR`, as it was first shown.
+    static func formatSecret(_ canonical: String) -> String {
+        stride(from: 0, to: canonical.count, by: 4).map { start in
+            String(canonical.dropFirst(start).prefix(4))
+        }.joined(separator: "-")
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import TanggapCore
+import Vapor
+
+/// What a form shows after a refused post: a sentence at the top and one beside each field at fault, in the
+/// user's language. Everything typed is kept by the page's own view model.
+struct FormFeedback: Encodable {
+    var general: String?
+    /// Field name → message. Files are reported under `attachments`, whichever file was at fault.
+    var fields: [String: String] = [:]
+
+    static let none = FormFeedback()
+
+    /// The feedback for a refusal the user can act on; nil for anything else, which goes to the error page.
+    static func from(_ error: any Error, on req: Request) -> (FormFeedback, HTTPStatus)? {
+        let localizer = req.tanggap.localizer
+        func message(_ code: String) -> String { localizer.text("error.\(code)", req.language) }
+        switch error {
+        case let failure as ValidationFailure:
+            return (FormFeedback(general: message("validation_failed"), fields: fieldMessages(failure.errors, on: req)), .unprocessableEntity)
+        case let error as APIError:
+            return (FormFeedback(general: message(error.code), fields: fieldMessages(error.fields, on: req)), error.status)
+        case let error as TransitionError:
+            let api = error.apiError
+            return (FormFeedback(general: message(api.code), fields: fieldMessages(api.fields, on: req)), api.status)
+        default:
+            return nil
+        }
+    }
+
+    static func fieldMessages(_ errors: [FieldError], on req: Request) -> [String: String] {
+        var messages: [String: String] = [:]
+        for error in errors {
+            let field = error.field.hasPrefix("attachments") ? "attachments" : error.field
+            guard messages[field] == nil else { continue }
+            messages[field] = req.tanggap.localizer.text(
+                "field.\(error.code.rawValue)", req.language, ["limit": error.limit.map(String.init) ?? ""])
+        }
+        return messages
+    }
+}
+
+/// One option of a select or a radio group, already marked when it is the current value.
+struct Choice: Encodable {
+    let value: String
+    let label: String
+    let selected: Bool
+
+    init(_ value: String, _ label: String, selected: Bool = false) {
+        self.value = value
+        self.label = label
+        self.selected = selected
+    }
+}
+
+/// Options under a heading (`<optgroup>`).
+struct ChoiceGroup: Encodable {
+    let label: String
+    let options: [Choice]
+}
+
+extension Request {
+    /// Runs a form post's work; a refusal the user can fix renders the form again through `refused`.
+    func handlingForm(
+        _ work: () async throws -> Response, refused: (FormFeedback, HTTPStatus) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await work()
+        } catch {
+            guard let (feedback, status) = FormFeedback.from(error, on: self) else { throw error }
+            let response = try await refused(feedback, status)
+            if let error = error as? APIError {
+                for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
+            }
+            return response
+        }
+    }
+
+    func text(_ key: String, _ values: [String: String] = [:]) -> String {
+        tanggap.localizer.text(key, language, values)
+    }
+}
