@@ -27,16 +27,18 @@ import TanggapCore
         let (early, nothing) = SLAClock.sweep(received, at: at("2026-11-25T12:00:00+07:00"), context)
         #expect(nothing.isEmpty && early == received)
         let (yellow, turnedYellow) = SLAClock.sweep(received, at: at("2026-11-26T08:00:00+07:00"), context)
-        #expect(turnedYellow == [.turned(.yellow)] && yellow.nextCheckAt == received.stageDueAt)
+        // The deadline's last second is still in time; the next look is the moment after it.
+        #expect(turnedYellow == [.turned(.yellow)] && yellow.nextCheckAt == at("2026-11-27T00:00:00+07:00"))
+        #expect(SLAClock.light(of: yellow, at: at("2026-11-26T23:59:59+07:00")) == .yellow)
         let (red, turnedRed) = SLAClock.sweep(yellow, at: at("2026-11-27T00:00:00+07:00"), context)
         #expect(turnedRed == [.turned(.red)])
         // Red for two working days: the level above is told; two more: the one above that; then no further.
-        #expect(red.nextCheckAt == at("2026-11-30T23:59:59+07:00"))
+        #expect(red.nextCheckAt == at("2026-12-01T00:00:00+07:00"))
         let (ladder1, told1) = SLAClock.sweep(red, at: at("2026-12-02T09:00:00+07:00"), context)
         #expect(told1 == [.ladder(levelsUp: 1)])
         let (ladder2, told2) = SLAClock.sweep(ladder1, at: at("2026-12-08T09:00:00+07:00"), context)
         #expect(told2 == [.ladder(levelsUp: 2)])
-        #expect(ladder2.nextCheckAt == ladder2.caseDueAt, "nothing is left to check but the whole case")
+        #expect(ladder2.nextCheckAt == ladder2.caseDueAt!.addingTimeInterval(1), "nothing is left to check but the whole case")
     }
 
     @Test func aSweepThatComesLateSkipsStraightToRed() {

@@ -100,7 +100,7 @@ public enum SLAClock {
         var changes: [SLAChange] = []
         guard let stage = status.stage, status.heldAt == nil else { return (status, []) }
         if stage == .reply {
-            if let due = status.stageDueAt, now >= due { changes.append(.replyWindowEnded) }
+            if let due = status.stageDueAt, now > due { changes.append(.replyWindowEnded) }
         } else {
             if let current = light(of: status, at: now), current != status.light {
                 next.light = current
@@ -108,14 +108,14 @@ public enum SLAClock {
             }
             if next.light == .red, let due = status.stageDueAt {
                 while next.ladderRung < context.holderDepth,
-                    now >= context.calendar.addingWorkingDays((next.ladderRung + 1) * context.policy.ladderStep, to: due) {
+                    now > context.calendar.addingWorkingDays((next.ladderRung + 1) * context.policy.ladderStep, to: due) {
                     next.ladderRung += 1
                     changes.append(.ladder(levelsUp: next.ladderRung))
                 }
             }
         }
         // A report that completes now is not escalated as well: the reporter's window closing ends the case.
-        if !context.isEscalated, !changes.contains(.replyWindowEnded), let caseDue = status.caseDueAt, now >= caseDue {
+        if !context.isEscalated, !changes.contains(.replyWindowEnded), let caseDue = status.caseDueAt, now > caseDue {
             changes.append(.caseOverdue)
         }
         next.nextCheckAt = nextCheck(next, context)
@@ -127,7 +127,8 @@ public enum SLAClock {
         guard let stage = status.stage, let due = status.stageDueAt else { return nil }
         if stage == .reply { return .green }
         if let heldAt = status.heldAt { return light(of: SLAStatus(stage: stage, stageDueAt: due, yellowAt: status.yellowAt), at: heldAt) }
-        if now >= due { return .red }
+        // The deadline's last second is still in time: late begins after it (as the `late` filter has it).
+        if now > due { return .red }
         if let yellow = status.yellowAt, now >= yellow { return .yellow }
         return .green
     }
@@ -202,20 +203,21 @@ public enum SLAClock {
     private static func nextCheck(_ status: SLAStatus, _ context: Context) -> Date? {
         guard let stage = status.stage, status.heldAt == nil else { return nil }
         var candidates: [Date] = []
+        // A deadline passes the moment after its last second.
         if stage == .reply {
-            if let due = status.stageDueAt { candidates.append(due) }
+            if let due = status.stageDueAt { candidates.append(due.addingTimeInterval(1)) }
         } else if let due = status.stageDueAt {
             switch status.light {
             case .green: if let yellow = status.yellowAt { candidates.append(yellow) }
-            case .yellow: candidates.append(due)
+            case .yellow: candidates.append(due.addingTimeInterval(1))
             case .red:
                 if status.ladderRung < context.holderDepth {
-                    candidates.append(context.calendar.addingWorkingDays((status.ladderRung + 1) * context.policy.ladderStep, to: due))
+                    candidates.append(context.calendar.addingWorkingDays((status.ladderRung + 1) * context.policy.ladderStep, to: due).addingTimeInterval(1))
                 }
-            case nil: candidates.append(due)
+            case nil: candidates.append(due.addingTimeInterval(1))
             }
         }
-        if !context.isEscalated, let caseDue = status.caseDueAt { candidates.append(caseDue) }
+        if !context.isEscalated, let caseDue = status.caseDueAt { candidates.append(caseDue.addingTimeInterval(1)) }
         return candidates.min()
     }
 }
