@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TanggapCore
+
+/// The public figures (counted against a plain recount) and the rules for comments on published reports.
+@Suite struct PublicParticipationTests {
+    let start = Date(timeIntervalSince1970: 1_790_000_000)
+
+    func facts(answerAfterDays: Double?, late: Bool? = nil, state: ReportState = .answered, lateNow: Bool = false, rating: Rating? = nil) -> ReportFacts {
+        ReportFacts(createdAt: start, firstAnsweredAt: answerAfterDays.map { start.addingTimeInterval($0 * 86_400) },
+                    firstAnswerLate: answerAfterDays == nil ? nil : (late ?? false), state: state, isLateNow: lateNow, rating: rating)
+    }
+
+    @Test func figuresCountWhatHappened() {
+        var figures = PerformanceFigures()
+        #expect(figures.inTimePercent == nil && figures.medianDaysToFirstAnswer == nil && figures.satisfiedPercent == nil)
+        figures.count(facts(answerAfterDays: 1))
+        figures.count(facts(answerAfterDays: 3, late: true, state: .completed, rating: .satisfied))
+        figures.count(facts(answerAfterDays: 2, state: .completed, rating: .notSatisfied))
+        figures.count(facts(answerAfterDays: 10, late: true, state: .completed, rating: .verySatisfied))
+        figures.count(facts(answerAfterDays: nil, state: .dispatched, lateNow: true))
+        #expect(figures.received == 5 && figures.answered == 4 && figures.answeredInTime == 2 && figures.lateNow == 1)
+        #expect(figures.completed == 3 && figures.rated == 3 && figures.satisfied == 2)
+        #expect(figures.inTimePercent == 50 && figures.completedPercent == 60)
+        #expect(abs(figures.satisfiedPercent! - 200.0 / 3) < 1e-9)
+        // Days 1, 2, 3, 10: the middle two are 2 and 3.
+        #expect(figures.medianDaysToFirstAnswer == 2.5)
+        figures.count(facts(answerAfterDays: 4))
+        #expect(figures.medianDaysToFirstAnswer == 3)
+    }
+
+    @Test(arguments: 0..<20)
+    func theMedianIsTheMiddleOfTheSortedDays(seed: Int) {
+        var random = SplitMix64(seed: UInt64(seed + 1))
+        var figures = PerformanceFigures()
+        var days: [Double] = []
+        for _ in 0..<(1 + Int(random.next() % 40)) {
+            let day = Double(random.next() % 2_000) / 100
+            days.append(day)
+            figures.count(facts(answerAfterDays: day))
+        }
+        days.sort()
+        let expected = days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
+        #expect(abs(figures.medianDaysToFirstAnswer! - expected) < 1e-9)
+    }
+
+    @Test func theRankingPutsInTimeFirstThenFewerLateThenMoreReceived() {
+        func make(inTime: Int, of answered: Int, lateNow: Int = 0, received: Int? = nil) -> PerformanceFigures {
+            var figures = PerformanceFigures()
+            for index in 0..<(received ?? answered) {
+                let answeredOne = index < answered
+                figures.count(facts(answerAfterDays: answeredOne ? 1 : nil, late: index >= inTime, lateNow: !answeredOne && index - answered < lateNow))
+            }
+            return figures
+        }
+        let best = make(inTime: 9, of: 10)
+        let sameShareFewerLate = make(inTime: 9, of: 10, lateNow: 0, received: 12)
+        let sameShareMoreLate = make(inTime: 9, of: 10, lateNow: 2, received: 12)
+        let worse = make(inTime: 5, of: 10)
+        let silent = make(inTime: 0, of: 0, received: 3)
+        let ranked = [silent, worse, sameShareMoreLate, best, sameShareFewerLate].sorted(by: PerformanceRanking.precedes)
+        #expect(ranked == [sameShareFewerLate, best, sameShareMoreLate, worse, silent])
+    }
+
+    @Test func moderatorsAreTheNationalAdminAndTheHoldersAdmins() {
+        let national = UserActor(id: 1, grants: [RoleGrant(.nationalAdmin, on: Tree.national)])
+        let pemkabAdmin = UserActor(id: 2, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab)])
+        let kemenkesAdmin = UserActor(id: 3, grants: [RoleGrant(.institutionAdmin, on: Tree.kemenkes)])
+        let liaison = UserActor(id: 4, grants: [RoleGrant(.liaisonOfficer, on: Tree.pemkab)])
+        let citizen = UserActor(id: 5, grants: [])
+        #expect(CommentModeration.mayModerate(national, reportHolder: Tree.upt))
+        #expect(CommentModeration.mayModerate(pemkabAdmin, reportHolder: Tree.upt))
+        #expect(!CommentModeration.mayModerate(kemenkesAdmin, reportHolder: Tree.upt))
+        #expect(!CommentModeration.mayModerate(pemkabAdmin, reportHolder: Tree.national))
+        #expect(!CommentModeration.mayModerate(liaison, reportHolder: Tree.upt))
+        #expect(!CommentModeration.mayModerate(citizen, reportHolder: Tree.upt))
+    }
+
+    @Test func anAnonymousReporterStaysAnonymousInTheirOwnComments() {
+        #expect(!CommentModeration.showsAuthorName(commenterID: 99, reporterUserID: 99, reportIsAnonymous: true))
+        #expect(CommentModeration.showsAuthorName(commenterID: 99, reporterUserID: 99, reportIsAnonymous: false))
+        #expect(CommentModeration.showsAuthorName(commenterID: 7, reporterUserID: 99, reportIsAnonymous: true))
+        #expect(CommentModeration.showsAuthorName(commenterID: 7, reporterUserID: nil, reportIsAnonymous: true))
+    }
+}
