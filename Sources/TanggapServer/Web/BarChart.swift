@@ -18,7 +18,7 @@ struct BarChart: Encodable {
     let bars: [Bar]
 
     static let width = 600
-    static let rowHeight = 40
+    static let rowHeight = 46
 
     /// One bar per item, its length the share in percent; `tone` names the CSS class of the bar's colour.
     init(title: String, summary: String, items: [(label: String, percent: Double?)], tone: (Double?) -> String) {
@@ -27,7 +27,7 @@ struct BarChart: Encodable {
         let usable = Double(Self.width - 60)
         bars = items.enumerated().map { index, item in
             let top = index * Self.rowHeight
-            return Bar(label: item.label, value: DisplayFormat.percent(item.percent), labelY: top + 14, barY: top + 20,
+            return Bar(label: item.label, value: DisplayFormat.percent(item.percent), labelY: top + 18, barY: top + 25,
                        width: max(2, Int(((item.percent ?? 0) / 100 * usable).rounded())), tone: tone(item.percent))
         }
         height = max(Self.rowHeight, items.count * Self.rowHeight)
