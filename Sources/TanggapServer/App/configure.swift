@@ -63,7 +63,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     SLAController.register(api)
     NotificationsController.register(api)
 
-    let pages = app.grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
+    let pages = app.grouped(LanguageCookieMiddleware()).grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
     PortalHomeController.register(pages)
     SubmitController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
     ReportPageController.register(pages, attachmentLimit: settings.attachmentLimitBytes)

@@ -71,3 +71,17 @@ extension Request {
         return best?.language ?? .id
     }
 }
+
+/// Remembers a language chosen with `?lang=` in a cookie, so the next page speaks it too.
+struct LanguageCookieMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        if let chosen = try? request.query.get(String.self, at: "lang"), let language = Language(rawValue: chosen),
+            request.cookies["lang"]?.string != language.rawValue {
+            response.cookies["lang"] = HTTPCookies.Value(
+                string: language.rawValue, expires: request.now.addingTimeInterval(365 * 86_400), path: "/",
+                isSecure: request.tanggap.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+}
