@@ -126,3 +126,24 @@ def make_server():
     yield make
     for srv in started:
         srv.stop(signal.SIGKILL)
+
+
+def chromium(width=1280, language="id"):
+    """Headless Debian chromium driven through chromedriver, in the given window width and language."""
+    from selenium import webdriver
+    options = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 f"--window-size={width},900", f"--lang={language}"]:
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
+    options.binary_location = "/usr/bin/chromium"
+    service = webdriver.ChromeService(executable_path="/usr/bin/chromedriver")
+    return webdriver.Chrome(options=options, service=service)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless chromium for a test module; each test starts it without cookies."""
+    driver = chromium()
+    yield driver
+    driver.quit()
