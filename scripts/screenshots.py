@@ -8,33 +8,48 @@ import os
 import sys
 import tempfile
 
+import requests
+
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Tests", "e2e"))
 os.environ.setdefault("SE_OFFLINE", "true")
 
-from conftest import ROOT, Server  # noqa: E402
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
+from conftest import ROOT, Server, chromium  # noqa: E402
+from portal import png_file, sign_in, submit_report  # noqa: E402
 
-PAGES = [("home", "/", None), ("sign-in", "/masuk", None), ("office", "/kelola", "admin.bandung@tanggap.test")]
 WIDTHS = [360, 1280]
 
 
-def browser(width):
-    options = webdriver.ChromeOptions()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--window-size={width},900"]:
-        options.add_argument(flag)
-    # Indonesian first, as the people who use Tanggap see it.
-    options.add_argument("--lang=id")
-    options.add_experimental_option("prefs", {"intl.accept_languages": "id,en"})
-    options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path="/usr/bin/chromedriver"))
+def showcase_report(server):
+    """A published demo report that went the whole way: answered, confirmed and rated."""
+    reports = requests.get(server.url + "/api/v1/reports", params={"state": "completed", "limit": 50}, timeout=10).json()
+    rated = [r for r in reports["items"] if r.get("rating")] or reports["items"]
+    return rated[0]["tracking_id"]
 
 
-def sign_in(driver, server, email):
-    driver.get(server.url + "/masuk")
-    driver.find_element(By.ID, "email").send_keys(email)
-    driver.find_element(By.ID, "password").send_keys(server.password)
-    driver.find_element(By.CSS_SELECTOR, "form.stack button").click()
+def pages(server):
+    """(file name, what to do in the browser before the picture, account to sign in with or None)."""
+    report = showcase_report(server)
+
+    def receipt(driver):
+        submit_report(driver, server.url, "Lampu jalan mati di Jalan Raya Soreang",
+                      "Sudah dua minggu lampu jalan di depan SD Negeri 1 Soreang mati; malam hari gelap gulita.",
+                      name="Dewi Lestari", phone="081234567890", attachment=png_file())
+
+    def visit(path):
+        return lambda driver: driver.get(server.url + path)
+
+    return [
+        ("home", visit("/"), None),
+        ("submit", visit("/lapor"), None),
+        ("receipt", receipt, None),
+        ("track", visit("/lacak"), None),
+        ("report", visit(f"/laporan/{report}"), None),
+        ("public-reports", visit("/laporan"), None),
+        ("statistics", visit("/statistik"), None),
+        ("sign-in", visit("/masuk"), None),
+        ("my-reports", visit("/laporan-saya"), "warga@tanggap.test"),
+        ("office", visit("/kelola"), "admin.bandung@tanggap.test"),
+    ]
 
 
 def main():
@@ -44,12 +59,13 @@ def main():
         server = Server("sqlite", data).start()
         try:
             for width in WIDTHS:
-                driver = browser(width)
+                driver = chromium(width)
                 try:
-                    for name, path, account in PAGES:
+                    for name, show, account in pages(server):
+                        driver.delete_all_cookies()
                         if account:
-                            sign_in(driver, server, account)
-                        driver.get(server.url + path)
+                            sign_in(driver, server.url, account, server.password)
+                        show(driver)
                         # The whole page, not only what fits in the window.
                         metrics = {"width": width, "height": 600, "deviceScaleFactor": 1, "mobile": width < 600}
                         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
