@@ -43,8 +43,12 @@ public struct Settings: Sendable {
     public var smtp: SMTPSettings?
     /// The address people reach Tanggap at, for links in e-mails.
     public var publicURL: String
-    /// The language of messages that go out to staff (e-mail digests).
+    /// The language of messages that go out to staff (e-mail digests) and to reporters on their channels.
     public var language: Language
+    /// SMS, WhatsApp, Telegram and inbound e-mail gateways.
+    public var channels = ChannelSettings()
+    /// The first retry of a failed job waits this long; each further one twice as long (up to an hour).
+    public var jobBackoffSeconds: Double = 10
 
     public enum DemoMode: String, Sendable {
         /// Seed the demo into an empty embedded database; never into PostgreSQL.
@@ -144,6 +148,10 @@ public struct Settings: Sendable {
                 host: host, port: try reader.int("TANGGAP_SMTP_PORT", in: 1...65_535) ?? (tls ? 465 : 25), from: from,
                 username: reader.string("TANGGAP_SMTP_USERNAME"), password: reader.string("TANGGAP_SMTP_PASSWORD"), implicitTLS: tls)
         }
+        settings.channels = try ChannelSettings.read(reader)
+        if let backoff = try reader.int("TANGGAP_JOB_BACKOFF_SECONDS", in: 1...3_600) { settings.jobBackoffSeconds = Double(backoff) }
+        settings.rateLimits.channelMessagesPerMinute = try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
+            ?? settings.rateLimits.channelMessagesPerMinute
         return settings
     }
 }
@@ -155,6 +163,8 @@ public struct RateLimitSettings: Sendable {
     public var loginsPerMinute = 10
     /// Replies, confirmations and ratings by secret per client address per minute.
     public var reporterActionsPerMinute = 30
+    /// Messages per sender (phone number, chat, address) per minute on each channel.
+    public var channelMessagesPerMinute = 10
 
     public init() {}
 }
@@ -169,7 +179,7 @@ public enum SettingsError: Error, CustomStringConvertible {
     }
 }
 
-private struct EnvironmentReader {
+struct EnvironmentReader {
     let env: [String: String]
 
     init(_ env: [String: String]) { self.env = env }

@@ -26,6 +26,7 @@ enum JobKinds {
 
     static let handlers: [String: JobHandler] = [
         emailDigest: DigestMail.send,
+        Deliveries.jobKind: Deliveries.send,
         probe: Probe.run,
     ]
 }

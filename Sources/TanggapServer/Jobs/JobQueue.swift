@@ -48,22 +48,23 @@ enum JobQueue {
     }
 
     /// Puts a failed job back with a later time, or into the dead letter when it has had all its attempts.
-    static func fail(_ job: ClaimedJob, error: String, now: Date, on db: any Database) async throws {
+    static func fail(_ job: ClaimedJob, error: String, backoffBase: Double = 10, now: Date, on db: any Database) async throws {
         let message = String(error.prefix(2_000))
         var update = db.sql.update("jobs").set("last_error", to: SQLBind(message))
             .set("locked_by", to: SQLLiteral.null).set("locked_until", to: SQLLiteral.null)
         if job.attempts >= job.max_attempts {
             update = update.set("state", to: SQLBind("dead")).set("finished_at", to: SQLBind(now))
         } else {
-            update = update.set("state", to: SQLBind("queued")).set("run_at", to: SQLBind(now.addingTimeInterval(backoff(after: job.attempts))))
+            update = update.set("state", to: SQLBind("queued")).set("run_at", to: SQLBind(now.addingTimeInterval(backoff(after: job.attempts, base: backoffBase))))
         }
         try await update.where("id", .equal, SQLBind(job.id)).run()
     }
 
-    /// 10 s, 20 s, 40 s … doubling, at most an hour, with a tenth of jitter so that retries do not march together.
-    static func backoff(after attempt: Int) -> TimeInterval {
-        let base = min(3_600, 10 * pow(2, Double(max(0, attempt - 1))))
-        return base * Double.random(in: 0.9...1.1)
+    /// 10 s, 20 s, 40 s … (from `base`) doubling, at most an hour, with a tenth of jitter so that retries do not
+    /// march together.
+    static func backoff(after attempt: Int, base: Double = 10) -> TimeInterval {
+        let wait = min(3_600, base * pow(2, Double(max(0, attempt - 1))))
+        return wait * Double.random(in: 0.9...1.1)
     }
 
     /// Jobs whose worker vanished (its lease ran out) go back to the queue.

@@ -49,7 +49,8 @@ struct JobWorker: Sendable {
                 "job": .stringConvertible(job.id), "kind": .string(job.kind), "attempt": .stringConvertible(job.attempts),
                 "error": .string(String(describing: error)),
             ])
-            try? await JobQueue.fail(job, error: String(describing: error), now: context.clock.now(), on: db)
+            try? await JobQueue.fail(job, error: String(describing: error), backoffBase: context.settings.jobBackoffSeconds,
+                                     now: context.clock.now(), on: db)
         }
     }
 
