@@ -11,6 +11,7 @@ enum ReportsController {
         reports.get(use: list)
         reports.get(":tracking_id", use: show)
         reports.get(":tracking_id", "events", use: events)
+        reports.get(":tracking_id", "deliveries", use: deliveries)
         reports.get(":tracking_id", "attachments", ":attachment_id", use: attachment)
         reports.on(.POST, ":tracking_id", ":action", body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: act)
     }
@@ -75,6 +76,13 @@ enum ReportsController {
         let files = try await ReportQueries.attachments(of: viewed.report.id!, on: req.db)
         let items = ReportPresenter.events(events, of: viewed.report, access: viewed.access, names: names, attachments: files)
         return try await privateResponse(Items(items: items), for: req)
+    }
+
+    /// The delivery log: staff of the report see what the reporter was sent and whether it arrived.
+    @Sendable static func deliveries(_ req: Request) async throws -> Response {
+        let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
+        guard viewed.access.level == .staff else { throw APIError.forbidden }
+        return try await privateResponse(Items(items: try await Deliveries.log(of: viewed.report.id!, on: req.db)), for: req)
     }
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {

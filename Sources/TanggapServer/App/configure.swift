@@ -62,6 +62,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     CalendarController.register(api)
     SLAController.register(api)
     NotificationsController.register(api)
+    WebhookController.register(app, settings: settings)
 
     let pages = app.grouped(LanguageCookieMiddleware()).grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
     PortalHomeController.register(pages)

@@ -101,7 +101,7 @@ extension Request {
     /// Pages answer errors with pages; the API, health checks and files answer with JSON.
     var isPageRequest: Bool {
         let path = url.path
-        return !path.hasPrefix("/api/") && path != "/healthz" && path != "/readyz"
+        return !path.hasPrefix("/api/") && !path.hasPrefix("/webhooks/") && path != "/healthz" && path != "/readyz"
     }
 }
 

@@ -15,5 +15,6 @@ enum TanggapMigrations {
         M0010_CreateCalendarsAndLimits(),
         M0011_CreateJobs(),
         M0012_CreatePublicParticipation(),
+        M0013_CreateChannels(),
     ]
 }

@@ -66,6 +66,8 @@ final class ReportModel: Model, @unchecked Sendable {
     @Field(key: "comment_count") var commentCount: Int
     /// Whether the first answer came after its stage's deadline; nil until there is one.
     @OptionalField(key: "first_answer_late") var firstAnswerLate: Bool?
+    /// Where to answer the reporter on their own channel: a phone number, a Telegram chat, an e-mail address.
+    @OptionalField(key: "reply_address") var replyAddress: String?
 
     init() {}
 

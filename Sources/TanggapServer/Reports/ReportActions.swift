@@ -40,9 +40,11 @@ enum ReportActions {
     /// Actions that may carry files.
     static let takesAttachments: Set<EventKind> = [.reply, .answer, .note]
 
+    /// `also` writes what must commit with the action (a channel's message record and its acknowledgement).
     static func perform(
         _ kind: EventKind, _ request: ActionRequest, uploads: [Upload] = [], on reportID: Int64, by actor: Actor,
-        attributedTo eventActor: EventActor, channel: Channel, context: TanggapContext, on db: any Database
+        attributedTo eventActor: EventActor, channel: Channel, also: (@Sendable (any Database, ReportModel) async throws -> Void)? = nil,
+        context: TanggapContext, on db: any Database
     ) async throws -> Outcome {
         let action = try await resolve(kind, request, reportID: reportID, on: db)
         var accepted: [AcceptedFile] = []
@@ -88,6 +90,9 @@ enum ReportActions {
                     try await CorrectionModel(correction, reportID: reportID, eventID: event.id!, by: eventActor, at: now).create(on: db)
                 }
                 try await files.insert(reportID: reportID, eventID: event.id, audience: transition.audience, now: now, on: db)
+                // The reporter hears of it on their own channel: queued now, sent once this commits.
+                try await ReporterNotices.enqueue(kind, note: transition.note, on: report, context: context, now: now, db: db)
+                try await also?(db, report)
                 return Outcome(report: report, event: event)
             }
         } catch {

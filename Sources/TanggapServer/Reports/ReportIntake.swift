@@ -29,8 +29,11 @@ enum SubmitterIdentity: Sendable {
 /// Takes in a new report from any surface: checks it, stores it with its first event and its files in one
 /// transaction, and only then answers. An acknowledged report is in the database.
 enum ReportIntake {
+    /// `replyAddress` is where a channel answers the reporter; `also` writes what must commit with the report
+    /// (a channel's message record and its acknowledgement) in the same transaction.
     static func submit(
         _ input: ReportSubmission, uploads: [Upload], from submitter: SubmitterIdentity, defaultChannel: Channel,
+        replyAddress: String? = nil, also: (@Sendable (any Database, SubmissionReceipt) async throws -> Void)? = nil,
         context: TanggapContext, on db: any Database
     ) async throws -> SubmissionReceipt {
         let now = context.clock.now()
@@ -66,6 +69,7 @@ enum ReportIntake {
                 let trackingID = TrackingID.generate(using: &generator)
                 let model = ReportModel(report, trackingID: trackingID, holder: holder, owner: account, secret: secret, now: now)
                 model.sla = deadlines
+                model.replyAddress = replyAddress
                 let actingUser: SignedInUser? = if case .user(let user) = submitter { user } else { nil }
                 do {
                     let reportID = try await db.writeTransaction { db in
@@ -77,6 +81,7 @@ enum ReportIntake {
                             audience: .public, note: nil, details: EventDetails(dueAt: deadlines.stageDueAt), now: now, on: db)
                         try await ReportHistory.recordRoute(reportID, through: holder, now: now, on: db)
                         try await files.insert(reportID: reportID, eventID: nil, audience: .public, now: now, on: db)
+                        try await also?(db, SubmissionReceipt(reportID: reportID, trackingID: trackingID, secret: secret))
                         return reportID
                     }
                     return SubmissionReceipt(reportID: reportID, trackingID: trackingID, secret: secret)

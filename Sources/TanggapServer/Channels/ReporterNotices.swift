@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import TanggapCore
+
+/// What the reporter hears of, on the channel they used: verified, dispatched, answered, a question while on
+/// hold, completed. Each becomes one message in the outbox, written with the event.
+enum ReporterNotices {
+    static let told: Set<EventKind> = [.verify, .dispatch, .answer, .hold, .confirm]
+
+    /// Where to reach the reporter: back on their own channel; for web, app and offline reports, by e-mail
+    /// (or SMS for an offline report with only a phone number). Nil when there is no way or no gateway.
+    static func route(of report: ReportModel, context: TanggapContext) -> (TanggapCore.Channel, String)? {
+        let channel = TanggapCore.Channel(rawValue: report.channel)
+        var candidates: [(TanggapCore.Channel, String?)]
+        switch channel {
+        case .sms, .whatsapp, .telegram, .email:
+            candidates = [(channel!, report.replyAddress)]
+        case .web, .api, .federation, .socialMedia, .none:
+            candidates = [(.email, report.reporterEmail)]
+        case .radio, .publicDialogue, .walkIn, .letter:
+            candidates = [(.email, report.reporterEmail), (.sms, report.reporterPhone)]
+        }
+        for (channel, address) in candidates {
+            if let address, ChannelSenders.isConfigured(channel, context: context) { return (channel, address) }
+        }
+        return nil
+    }
+
+    static func enqueue(
+        _ kind: EventKind, note: String?, on report: ReportModel, context: TanggapContext, now: Date, db: any Database
+    ) async throws {
+        guard told.contains(kind), let (channel, address) = route(of: report, context: context) else { return }
+        let holder = try await InstitutionModel.find(report.holderID, on: db)?.name ?? ""
+        let trackingID = TrackingID(parsing: report.trackingID)!.display
+        let message = ChannelText.notice(
+            kind, trackingID: trackingID, holder: holder, text: note, channel: channel, address: address,
+            title: report.title, context: context)
+        try await Deliveries.enqueue(message, reportID: report.id, now: now, on: db)
+    }
+}
+
+/// The words of outgoing messages, in the deployment's language and each channel's length.
+enum ChannelText {
+    /// One SMS is 160 characters; two joined ones are 306 (phones show them as one).
+    static let smsLimit = 306
+    static let chatLimit = 4_000
+
+    static func notice(
+        _ kind: EventKind, trackingID: String, holder: String, text: String?, channel: TanggapCore.Channel, address: String,
+        title: String, context: TanggapContext
+    ) -> OutboundMessage {
+        let language = context.settings.language
+        let link = "\(context.settings.publicURL)/laporan/\(trackingID)"
+        func say(_ key: String, _ extra: [String: String] = [:]) -> String {
+            context.localizer.text(key, language, ["id": trackingID, "holder": holder, "link": link].merging(extra) { $1 })
+        }
+        let lead = say("notice.\(kind.rawValue)")
+        let invitesReply = kind == .answer || kind == .hold
+        switch channel {
+        case .email:
+            var body = lead
+            if let text { body += "\n\n" + text }
+            if invitesReply { body += "\n\n" + say("notice.reply_by_email") }
+            body += "\n\n" + say("notice.link")
+            return OutboundMessage(channel: .email, address: address, subject: "[Tanggap \(trackingID)] \(title)", body: body)
+        case .sms:
+            let tail = invitesReply ? " " + say("notice.reply_by_sms") : ""
+            return OutboundMessage(channel: .sms, address: address, body: fit(lead, text, tail, limit: smsLimit))
+        default:
+            let tail = invitesReply ? "\n\n" + say("notice.reply_by_chat") : ""
+            return OutboundMessage(channel: channel, address: address, body: fit(lead, text, tail, limit: chatLimit))
+        }
+    }
+
+    /// `lead: text tail` within `limit` characters, shortening the text (never the lead or the tail) with "…".
+    static func fit(_ lead: String, _ text: String?, _ tail: String, limit: Int) -> String {
+        guard let text, !text.isEmpty else { return String((lead + tail).prefix(limit)) }
+        let room = limit - lead.count - tail.count - 1  // the space after the lead
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        let shown = flat.count <= room ? flat : String(flat.prefix(max(0, room - 1))) + "…"
+        return String((lead + " " + shown + tail).prefix(limit))
+    }
+}
