@@ -17,6 +17,8 @@ enum OfficeHomeController {
         let counts: [Count]
         let total: Int
         let isStaff: Bool
+        let isOperator: Bool
+        let isModerator: Bool
     }
 
     @Sendable static func home(_ req: Request) async throws -> Response {
@@ -32,7 +34,9 @@ enum OfficeHomeController {
             grants: user.grants.map { Home.Grant(role: localizer.text("role.\($0.role.rawValue)", req.language),
                                                  institution: names[$0.scope.institutionID] ?? "") },
             counts: ReportState.allCases.map { Home.Count(state: $0.rawValue, label: localizer.text("state.\($0.rawValue)", req.language), count: counts[$0] ?? 0) },
-            total: counts.values.reduce(0, +), isStaff: user.isStaff)
+            total: counts.values.reduce(0, +), isStaff: user.isStaff,
+            isOperator: user.grants.contains { $0.role == .operator },
+            isModerator: user.grants.contains { $0.role == .nationalAdmin || $0.role == .institutionAdmin })
         return try await req.renderPage("kelola/beranda", home)
     }
 }

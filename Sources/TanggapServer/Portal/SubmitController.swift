@@ -8,6 +8,9 @@ enum SubmitController {
         pages.get("lapor", use: form)
         pages.on(.POST, "lapor", body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: submit)
         pages.get("lapor", "terkirim", ":tracking_id", use: receipt)
+        // Operators type in what came by radio, public dialogue, walk-in or letter, with the same form.
+        pages.get("kelola", "kanal", use: operatorForm)
+        pages.on(.POST, "kelola", "kanal", body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: operatorSubmit)
     }
 
     /// The form's fields exactly as typed, so that a refused form comes back with everything in it.
@@ -29,6 +32,7 @@ enum SubmitController {
         var reporter_name: String?
         var reporter_email: String?
         var reporter_phone: String?
+        var channel: String?
     }
 
     struct Posted: Content {
@@ -60,6 +64,9 @@ enum SubmitController {
         var institutions: [Choice]
         var signedInName: String?
         var attachmentHint: String
+        /// For an operator: the offline channels to record, and where the form posts.
+        var operatorChannels: [Choice]?
+        var action = "/lapor"
     }
 
     @Sendable static func form(_ req: Request) async throws -> Response {
@@ -113,13 +120,15 @@ enum SubmitController {
             locationText: v.location_text, regionID: id(v.region_id, "region_id"), latitude: coordinate(v.latitude, "latitude"),
             longitude: coordinate(v.longitude, "longitude"), categoryID: categoryID, subcategoryID: subcategoryID,
             targetInstitutionID: id(v.target_institution_id, "target_institution_id"), isAnonymous: v.is_anonymous != nil,
-            isConfidential: v.is_confidential != nil, channel: nil, reporterName: v.reporter_name,
+            isConfidential: v.is_confidential != nil, channel: v.channel, reporterName: v.reporter_name,
             reporterEmail: v.reporter_email, reporterPhone: v.reporter_phone)
         try check.finish()
         return submission
     }
 
-    static func render(_ values: Values, feedback: FormFeedback, status: HTTPStatus, on req: Request) async throws -> Response {
+    static func render(
+        _ values: Values, feedback: FormFeedback, status: HTTPStatus, asOperator: Bool = false, on req: Request
+    ) async throws -> Response {
         let query = (values.category_query ?? "").trimmingCharacters(in: .whitespaces)
         let matches = try await PortalChoices.searchCategories(query, selected: values.subcategory_id.flatMap { Int64($0) }, on: req)
         let form = Form(
@@ -129,9 +138,11 @@ enum SubmitController {
             categories: try await PortalChoices.categories(selected: values.category_id.flatMap { Int64($0) }, on: req),
             categoryMatches: matches, searchedCategories: !query.isEmpty, noCategoryMatches: !query.isEmpty && matches.isEmpty,
             institutions: try await PortalChoices.institutions(selected: values.target_institution_id.flatMap { Int64($0) }, on: req),
-            signedInName: req.signedInUser?.name,
+            signedInName: asOperator ? nil : req.signedInUser?.name,
             attachmentHint: req.text("submit.attachments_hint", [
-                "limit": DisplayFormat.decimal(Double(req.tanggap.settings.attachmentLimitBytes) / 1_048_576, req)]))
+                "limit": DisplayFormat.decimal(Double(req.tanggap.settings.attachmentLimitBytes) / 1_048_576, req)]),
+            operatorChannels: asOperator ? offlineChannels(selected: values.channel, on: req) : nil,
+            action: asOperator ? "/kelola/kanal" : "/lapor")
         return try await req.renderPage("portal/lapor", form, status: status)
     }
 
@@ -154,6 +165,46 @@ enum SubmitController {
         return try await req.renderPage("portal/terkirim", Receipt(
             trackingID: trackingID.display, secret: secret.map(formatSecret), link: link,
             hasAccount: viewed.report.reporterUserID != nil))
+    }
+
+    static func offlineChannels(selected: String?, on req: Request) -> [Choice] {
+        let channels = TanggapCore.Channel.offline.map(\.rawValue).sorted()
+        return channels.map { Choice($0, req.text("channel.\($0)"), selected: $0 == selected) }
+    }
+
+    /// The operator's form: only for staff with the operator role.
+    static func requireOperator(_ req: Request) throws -> SignedInUser? {
+        guard let user = req.signedInUser else { return nil }
+        guard user.grants.contains(where: { $0.role == .operator }) else { throw APIError.forbidden }
+        return user
+    }
+
+    @Sendable static func operatorForm(_ req: Request) async throws -> Response {
+        guard try requireOperator(req) != nil else { return req.seeOther("/masuk?next=/kelola/kanal") }
+        var values = Values()
+        values.classification = Classification.pengaduan.rawValue
+        values.channel = TanggapCore.Channel.walkIn.rawValue
+        return try await render(values, feedback: .none, status: .ok, asOperator: true, on: req)
+    }
+
+    /// Files the report for the person in front of the operator and shows its receipt at once, secret included:
+    /// the operator hands both over, and nothing keeps the secret in the operator's browser.
+    @Sendable static func operatorSubmit(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let user = try requireOperator(req) else { return req.seeOther("/masuk?next=/kelola/kanal") }
+        let posted = try req.decodeBody(Posted.self)
+        if posted.findCategory != nil { return try await render(posted.values, feedback: .none, status: .ok, asOperator: true, on: req) }
+        return try await req.handlingForm {
+            let submission = try await submission(from: posted.values, on: req)
+            let receipt = try await ReportIntake.submit(
+                submission, uploads: posted.attachments?.uploads ?? [], from: .user(user), defaultChannel: TanggapCore.Channel.walkIn,
+                context: req.tanggap, on: req.db)
+            return try await req.renderPage("portal/terkirim", Receipt(
+                trackingID: receipt.trackingID.display, secret: receipt.secret,
+                link: "/laporan/\(receipt.trackingID.display)", hasAccount: false), status: .created)
+        } refused: { feedback, status in
+            try await render(posted.values, feedback: feedback, status: status, asOperator: true, on: req)
+        }
     }
 
     /// `ABCD-EFGH-JKLM-NPQR`, as it was first shown.
