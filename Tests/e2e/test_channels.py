@@ -155,6 +155,17 @@ def test_whatsapp_text_and_photo_to_the_answer_on_whatsapp(server, gateway):
     gateway.wait_for("whatsapp", number, "balasan untuk laporan")
     assert report(server, tracking_id)["state"] == "dispatched"
 
+    # WhatsApp's status callbacks are kept beside each message: delivered, then read.
+    admin = Officer(server, "admin@tanggap.test")
+    log = requests.get(f"{server.url}/api/v1/reports/{tracking_id}/deliveries", headers=admin.headers, timeout=10).json()["items"]
+    first = log[0]["gateway_message_id"]
+    for status in ["delivered", "read"]:
+        statuses = {"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp", "statuses": [{"id": first, "status": status, "recipient_id": number}]}}]}]}
+        assert fg.post_whatsapp(server.url, statuses).status_code == 200
+    log = requests.get(f"{server.url}/api/v1/reports/{tracking_id}/deliveries", headers=admin.headers, timeout=10).json()["items"]
+    assert log[0]["gateway_status"] == "read" and all(d["channel"] == "whatsapp" for d in log)
+
 
 def test_telegram_message_and_photo_to_the_answer_on_telegram(server, gateway):
     chat = str(700000000 + int(str(uuid.uuid4().int)[:6]))

@@ -54,9 +54,17 @@ def test_reminders_reach_the_mail_server_once_per_person_with_the_right_reports(
             wait_until_all_mailed(sink, os.path.join(data_dir, "tanggap.sqlite"), timeout=120)
             assert sink.messages, server.log()[-3000:]
             by_person = defaultdict(list)
+            notices = []
             for recipients, message in sink.messages:
+                if "perlu perhatian" not in message["Subject"]:
+                    notices.append((recipients, message))  # a reporter hearing of their own report, not a reminder
+                    continue
                 for to in recipients:
                     by_person[to].append(message)
+            # The demo citizen's answered reports complete when their reply window closes: one e-mail each.
+            assert all(recipients == ["warga@tanggap.test"] for recipients, _ in notices)
+            subjects = [message["Subject"] for _, message in notices]
+            assert len(subjects) == len(set(subjects)) and all(s.startswith("[Tanggap ") for s in subjects)
             assert all(len(messages) == 1 for messages in by_person.values()), {k: len(v) for k, v in by_person.items()}
             assert "penghubung.pupr@tanggap.test" in by_person
 

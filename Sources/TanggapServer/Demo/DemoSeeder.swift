@@ -165,6 +165,9 @@ struct DemoWalker {
     private func at(_ moment: Date) -> TanggapContext {
         var shifted = context
         shifted.clock = Clock { moment }
+        // Seeded history happened in the past and to made-up people: it sends no messages to reporters.
+        shifted.mailer = nil
+        shifted.settings.channels = ChannelSettings()
         return shifted
     }
 }
