@@ -26,9 +26,18 @@ def showcase_report(server):
     return rated[0]["tracking_id"]
 
 
+def dispatched_report(server):
+    """A report at one of Kabupaten Bandung's units, as its admin sees it."""
+    token = server.token("admin.bandung@tanggap.test")
+    reports = requests.get(server.url + "/api/v1/reports", params={"state": "dispatched", "limit": 1},
+                           headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    return reports["items"][0]["tracking_id"]
+
+
 def pages(server):
     """(file name, what to do in the browser before the picture, account to sign in with or None)."""
     report = showcase_report(server)
+    at_unit = dispatched_report(server)
 
     def receipt(driver):
         submit_report(driver, server.url, "Lampu jalan mati di Jalan Raya Soreang",
@@ -49,6 +58,8 @@ def pages(server):
         ("sign-in", visit("/masuk"), None),
         ("my-reports", visit("/laporan-saya"), "warga@tanggap.test"),
         ("office", visit("/kelola"), "admin.bandung@tanggap.test"),
+        ("inbox", visit("/kelola/kotak"), "admin.bandung@tanggap.test"),
+        ("workspace", visit(f"/kelola/laporan/{at_unit}"), "admin.bandung@tanggap.test"),
     ]
 
 

@@ -74,4 +74,6 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     StatisticsController.register(pages)
     SignInController.register(pages)
     OfficeHomeController.register(pages)
+    InboxController.register(pages)
+    WorkspaceController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
 }

@@ -84,4 +84,11 @@ enum DemoContent {
 
     static let names = ["Siti Nurhaliza", "Asep Saepudin", "Dewi Lestari", "Budi Santoso", "Rina Kurniawati", "Ujang Supriatna",
                         "Euis Rohayati", "Dadang Hermawan", "Nining Suryani", "Agus Setiawan", "Yeni Marlina", "Iwan Gunawan"]
+
+    /// Standard answers of Kabupaten Bandung, offered to its units' officers.
+    static let replyTemplates: [(String, String)] = [
+        ("Sudah ditindaklanjuti", "Terima kasih atas laporan Anda. Petugas kami telah turun ke lapangan dan masalah sudah ditangani. Mohon konfirmasi bila masih ada kendala."),
+        ("Dijadwalkan perbaikan", "Terima kasih atas laporan Anda. Perbaikan telah dijadwalkan dan akan dilaksanakan dalam 14 hari kerja. Kami akan mengabari bila sudah selesai."),
+        ("Perlu data tambahan", "Terima kasih atas laporan Anda. Agar dapat kami tindak lanjuti, mohon kirimkan lokasi tepat dan foto kondisi terkini."),
+    ]
 }

@@ -21,6 +21,9 @@ public enum DemoSeeder {
         let password = password ?? randomPassword()
         let now = context.clock.now()
         let tree = try await DemoTree.build(password: password, bcryptCost: context.settings.bcryptCost, now: now, on: db)
+        for (title, body) in DemoContent.replyTemplates {
+            try await ReplyTemplates.add(title: title, body: body, to: tree.bandung.id, now: now, on: db)
+        }
         var walker = DemoWalker(tree: tree, context: context, now: now, db: db, count: count)
         for index in 0..<count { try await walker.walk(index) }
         let names = try await InstitutionDirectory.names(Set(tree.people.all.flatMap { $0.grants.map(\.scope.institutionID) }), on: db)

@@ -16,5 +16,6 @@ enum TanggapMigrations {
         M0011_CreateJobs(),
         M0012_CreatePublicParticipation(),
         M0013_CreateChannels(),
+        M0014_CreateReplyTemplates(),
     ]
 }

@@ -12,6 +12,8 @@ struct ReportPage: Encodable {
         let actor: String
         let note: String?
         let isAnswer: Bool
+        /// Seen by staff only (notes, assignments): the back office marks them.
+        let isInternal: Bool
         let files: [File]?
     }
     struct Comment: Encodable { let id: String; let author: String; let at: String; let body: String }
@@ -90,11 +92,7 @@ struct ReportPage: Encodable {
             reporterName: representation.reporter?.name, isAnonymous: report.isAnonymous, isConfidential: report.isConfidential,
             rating: representation.rating.map { req.text("rating.\($0)") },
             files: (representation.attachments ?? []).map(file).nilIfEmpty,
-            timeline: presented.map { event in
-                Event(at: DisplayFormat.dateTime(event.at, req), title: req.text("event.\(event.kind)"),
-                      actor: actorName(event.actor, on: req), note: event.note, isAnswer: event.kind == EventKind.answer.rawValue,
-                      files: event.attachments.map(file).nilIfEmpty)
-            },
+            timeline: timeline(presented, file: file, on: req),
             isReporter: isReporter, canReply: offered.contains(EventKind.reply.pathComponent),
             canConfirm: offered.contains(EventKind.confirm.pathComponent), canRate: offered.contains(EventKind.rate.pathComponent),
             noActions: offered.isDisjoint(with: [EventKind.reply, .confirm, .rate].map(\.pathComponent)),
@@ -107,6 +105,15 @@ struct ReportPage: Encodable {
                                at: DisplayFormat.dateTime(comment.created_at, req), body: comment.body)
             }.nilIfEmpty,
             feedback: feedback, typed: typed)
+    }
+
+    /// Events as a page lists them, their files linked through `file`.
+    static func timeline(_ events: [EventRepresentation], file: (AttachmentRepresentation) -> File, on req: Request) -> [Event] {
+        events.map { event in
+            Event(at: DisplayFormat.dateTime(event.at, req), title: req.text("event.\(event.kind)"),
+                  actor: actorName(event.actor, on: req), note: event.note, isAnswer: event.kind == EventKind.answer.rawValue,
+                  isInternal: event.audience == EventAudience.staff.rawValue, files: event.attachments.map(file).nilIfEmpty)
+        }
     }
 
     /// The reporter as "the reporter" unless the viewer may know the name; staff by their institution (and

@@ -24,14 +24,28 @@ struct ReportFilter: Sendable {
     var late: Bool?
     /// Open reports whose stage falls due within this many days from now (and is not yet late).
     var dueWithinDays: Int?
+    /// Reports held now somewhere in these subtrees (an inbox: where the work lies today, not where it passed).
+    var heldWithin: [InstitutionPath] = []
+    var assignee: AssigneeFilter?
+    /// Reports that have not had a first answer yet.
+    var neverAnswered: Bool?
+
+    enum AssigneeFilter: Sendable {
+        case person(Int64)
+        case nobody
+        case personOrNobody(Int64)
+    }
 }
 
 /// A page of a list: newest first unless asked otherwise, continued from the last id seen (keyset paging,
-/// so page 1,000 costs what page 1 costs).
+/// so page 1,000 costs what page 1 costs). `byDue` orders open work by its stage's deadline, soonest first,
+/// continued from the last (deadline, id) seen.
 struct PageRequest: Sendable {
     var limit: Int = 20
     var after: Int64?
     var oldestFirst = false
+    var byDue = false
+    var afterDue: Date?
 }
 
 /// Reads reports. Every list is confined to the viewer's `ListScope` in the query itself, and every row is
@@ -44,8 +58,38 @@ enum ReportQueries {
     static func list(
         _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
     ) async throws -> (reports: [ReportModel], more: Bool) {
-        var query = db.sql.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")))
-            .from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
+        var query = filtered(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, scope: scope, now: now, on: db)
+        if page.byDue {
+            query = query.where(SQLColumn("stage_due_at", table: "r"), .isNot, SQLLiteral.null)
+            if let due = page.afterDue, let after = page.after {
+                query = query.where(SQLGroupExpression(SQLQueryString(
+                    "r.stage_due_at > \(bind: due) OR (r.stage_due_at = \(bind: due) AND r.id > \(bind: after))")))
+            }
+            query = query.orderBy(SQLOrderBy(expression: SQLColumn("stage_due_at", table: "r"), direction: SQLDirection.ascending))
+                .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"), direction: SQLDirection.ascending))
+        } else {
+            if let after = page.after {
+                query = query.where(SQLColumn("id", table: "r"), page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
+            }
+            query = query.orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"),
+                                              direction: page.oldestFirst ? SQLDirection.ascending : SQLDirection.descending))
+        }
+        let rows = try await query.limit(page.limit + 1).all(decodingFluent: ReportModel.self)
+        return (Array(rows.prefix(page.limit)), rows.count > page.limit)
+    }
+
+    /// How many reports a list would hold, all pages together.
+    static func count(_ filter: ReportFilter, scope: ListScope, now: Date, on db: any Database) async throws -> Int {
+        struct Row: Decodable { let n: Int }
+        let count = SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))
+        return try await filtered(count, filter, scope: scope, now: now, on: db).first(decoding: Row.self)?.n ?? 0
+    }
+
+    /// The reports table confined to the viewer's scope and narrowed by the filter.
+    private static func filtered(
+        _ columns: any SQLExpression, _ filter: ReportFilter, scope: ListScope, now: Date, on db: any Database
+    ) -> SQLSelectBuilder {
+        var query = db.sql.select().column(columns).from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
         if let confinement = confinement(scope) { query = query.where(confinement) }
         if !filter.states.isEmpty { query = query.where(SQLColumn("state", table: "r"), .in, SQLBind.group(filter.states.map(\.rawValue))) }
         if let path = filter.institution {
@@ -81,14 +125,21 @@ enum ReportQueries {
             query = query.where(SQLGroupExpression(SQLQueryString(
                 "\(unsafeRaw: running) AND r.stage_due_at >= \(bind: now) AND r.stage_due_at < \(bind: now.addingTimeInterval(Double(days) * 86_400))")))
         }
-        if let after = page.after {
-            query = query.where(SQLColumn("id", table: "r"), page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
+        if !filter.heldWithin.isEmpty {
+            let paths = filter.heldWithin.map { SQLQueryString("r.holder_path LIKE \(bind: $0.encoded + "%")") }
+            query = query.where(SQLGroupExpression(SQLList(paths, separator: SQLRaw(" OR "))))
         }
-        let rows = try await query
-            .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"), direction: page.oldestFirst ? SQLDirection.ascending : SQLDirection.descending))
-            .limit(page.limit + 1)
-            .all(decodingFluent: ReportModel.self)
-        return (Array(rows.prefix(page.limit)), rows.count > page.limit)
+        switch filter.assignee {
+        case .person(let id): query = query.where(SQLColumn("assignee_id", table: "r"), .equal, SQLBind(id))
+        case .nobody: query = query.where(SQLColumn("assignee_id", table: "r"), .is, SQLLiteral.null)
+        case .personOrNobody(let id):
+            query = query.where(SQLGroupExpression(SQLQueryString("r.assignee_id = \(bind: id) OR r.assignee_id IS NULL")))
+        case nil: break
+        }
+        if let never = filter.neverAnswered {
+            query = query.where(SQLColumn("first_answered_at", table: "r"), never ? .is : .isNot, SQLLiteral.null)
+        }
+        return query
     }
 
     /// How many reports the scope holds in each state.

@@ -9,6 +9,8 @@ struct PageFrame: Encodable {
     let signedIn: Bool
     let userName: String?
     let isStaff: Bool
+    /// Back-office pages use the whole width of the screen.
+    let wide: Bool
     let csrf: String
 
     init(_ req: Request) {
@@ -18,6 +20,7 @@ struct PageFrame: Encodable {
         signedIn = req.signedInUser != nil
         userName = req.signedInUser?.name
         isStaff = req.signedInUser?.isStaff ?? false
+        wide = req.url.path.hasPrefix("/kelola/")
         csrf = CSRF.token(for: req)
     }
 }

@@ -1,0 +1,217 @@
+import Fluent
+import Foundation
+import TanggapCore
+import Vapor
+
+/// `/kelola/kotak`: the inbox. Seven tabs with their counts, filters, soonest deadline first, and bulk actions
+/// where they make sense (send several to one unit; archive spam).
+enum InboxController {
+    static func register(_ pages: any RoutesBuilder) {
+        pages.get("kelola", "kotak", use: inbox)
+        pages.post("kelola", "kotak", "massal", use: bulk)
+    }
+
+    struct Filters: Content {
+        var tab: String?
+        var instansi: String?
+        var kategori: String?
+        var jenis: String?
+        var kanal: String?
+        var wilayah: String?
+        var dari: String?
+        var sampai: String?
+        var q: String?
+        var sesudah: String?
+    }
+
+    struct Tab: Encodable { let key: String; let label: String; let count: Int; let current: Bool; let link: String }
+    struct Row: Encodable {
+        let trackingID: String
+        let title: String
+        let state: String
+        let stateKey: String
+        let holder: String
+        let due: String?
+        let light: String?
+        let channel: String
+        let received: String
+    }
+
+    struct Page: Encodable {
+        let tabs: [Tab]
+        let tab: String
+        let tabLabel: String
+        let filters: Filters
+        let institutions: [Choice]
+        let categories: [Choice]
+        let classifications: [Choice]
+        let channels: [Choice]
+        let provinces: [Choice]
+        let rows: [Row]?
+        let nextLink: String?
+        let targets: [Choice]
+        let notice: String?
+    }
+
+    static func staff(_ req: Request) throws -> SignedInUser? {
+        guard let user = req.signedInUser else { return nil }
+        guard user.isStaff else { throw APIError.forbidden }
+        return user
+    }
+
+    @Sendable static func inbox(_ req: Request) async throws -> Response {
+        guard let user = try staff(req) else { return req.seeOther("/masuk?next=/kelola/kotak") }
+        let filters = (try? req.query.decode(Filters.self)) ?? Filters()
+        let tab = filters.tab.flatMap(InboxTab.init(rawValue:)) ?? .new
+        let scope = VisibilityPolicy.listScope(for: .user(user.actor))
+        let narrowing = try await narrowed(filters, on: req)
+
+        var tabs: [Tab] = []
+        for candidate in InboxTab.allCases {
+            var filter = candidate.filter(for: user)
+            narrowing(&filter)
+            let count = try await ReportQueries.count(filter, scope: scope, now: req.now, on: req.db)
+            tabs.append(Tab(key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"), count: count,
+                            current: candidate == tab, link: link(filters, tab: candidate.rawValue, after: nil)))
+        }
+
+        var filter = tab.filter(for: user)
+        narrowing(&filter)
+        var page = PageRequest()
+        page.limit = 50
+        page.byDue = tab.sortsByDue
+        if let cursor = filters.sesudah { (page.afterDue, page.after) = parse(cursor) }
+        let (reports, more) = try await ReportQueries.list(filter, scope: scope, page: page, now: req.now, on: req.db)
+        let names = try await NameBook.load(reports: reports, on: req.db)
+        let rows = reports.map { report in
+            let deadlines = ReportPresenter.deadlines(report.sla, now: req.now)
+            return Row(
+                trackingID: TrackingID(parsing: report.trackingID)!.display, title: report.title,
+                state: req.text("state.\(report.state)"), stateKey: report.state, holder: names.institution(report.holderID)?.name ?? "",
+                due: deadlines.map { DisplayFormat.dateTime($0.dueAt, req) }, light: deadlines?.light,
+                channel: req.text("channel.\(report.channel)"), received: DisplayFormat.date(report.createdAt, req))
+        }
+        var next: String?
+        if more, let last = reports.last {
+            let cursor = tab.sortsByDue ? "\(Int64((last.stageDueAt ?? req.now).timeIntervalSince1970 * 1000)).\(last.id!)" : String(last.id!)
+            next = link(filters, tab: tab.rawValue, after: cursor)
+        }
+        let institutions = try await Workplace.institutions(of: user, on: req)
+        let notice = (try? req.query.get(String.self, at: "hasil")).flatMap { result -> String? in
+            let parts = result.split(separator: "-").compactMap { Int($0) }
+            guard parts.count == 2 else { return nil }
+            return req.text("inbox.bulk_result", ["done": String(parts[0]), "failed": String(parts[1])])
+        }
+        return try await req.renderPage("kelola/kotak", Page(
+            tabs: tabs, tab: tab.rawValue, tabLabel: req.text("inbox.tab.\(tab.rawValue)"), filters: filters,
+            institutions: institutions.map { Choice(String($0.id), $0.name, selected: String($0.id) == filters.instansi) },
+            categories: try await PortalChoices.categories(selected: filters.kategori.flatMap { Int64($0) }, on: req),
+            classifications: PortalChoices.classifications(selected: filters.jenis, on: req),
+            channels: TanggapCore.Channel.allCases.map { Choice($0.rawValue, req.text("channel.\($0.rawValue)"), selected: $0.rawValue == filters.kanal) },
+            provinces: try await PortalChoices.provinces(selected: filters.wilayah.flatMap { Int64($0) }, on: req),
+            rows: rows.nilIfEmpty, nextLink: next,
+            targets: institutions.filter { $0.depth > 0 }.map { Choice(String($0.id), $0.name) }, notice: notice))
+    }
+
+    /// The filters that narrow every tab alike.
+    static func narrowed(_ filters: Filters, on req: Request) async throws -> (inout ReportFilter) -> Void {
+        func id(_ text: String?) -> Int64? { text.flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil } }
+        let institution = try await id(filters.instansi).asyncMap { try await InstitutionDirectory.find($0, on: req.db) } ?? nil
+        let zone = req.tanggap.settings.timeZone
+        let from = filters.dari.flatMap(LocalDate.init(iso:)).map { Workplace.start(of: $0, in: zone) }
+        let until = filters.sampai.flatMap(LocalDate.init(iso:)).map { Workplace.start(of: $0.adding(days: 1), in: zone) }
+        let text = filters.q.map { String($0.trimmingCharacters(in: .whitespaces).prefix(100)) }
+        return { filter in
+            if let institution { filter.institution = institution.path }
+            filter.categoryID = id(filters.kategori)
+            filter.classification = filters.jenis.flatMap(Classification.init(rawValue:))
+            filter.channel = filters.kanal.flatMap(TanggapCore.Channel.init(rawValue:))
+            filter.regionID = id(filters.wilayah)
+            filter.createdFrom = from
+            filter.createdBefore = until
+            filter.text = text
+        }
+    }
+
+    static func link(_ filters: Filters, tab: String, after: String?) -> String {
+        var components = URLComponents()
+        components.path = "/kelola/kotak"
+        components.queryItems = [("tab", tab), ("instansi", filters.instansi), ("kategori", filters.kategori), ("jenis", filters.jenis),
+                                 ("kanal", filters.kanal), ("wilayah", filters.wilayah), ("dari", filters.dari),
+                                 ("sampai", filters.sampai), ("q", filters.q), ("sesudah", after)]
+            .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
+        return components.string ?? "/kelola/kotak"
+    }
+
+    /// `<due in ms>.<id>` or `<id>`.
+    static func parse(_ cursor: String) -> (Date?, Int64?) {
+        let parts = cursor.split(separator: ".")
+        if parts.count == 2, let ms = Int64(parts[0]), let id = Int64(parts[1]) { return (Date(timeIntervalSince1970: Double(ms) / 1000), id) }
+        return (nil, Int64(cursor))
+    }
+
+    struct Bulk: Content {
+        var action: String?
+        var institution_id: String?
+        var ids: [String]?
+        var back: String?
+    }
+
+    /// The same action on several reports, each in its own transaction: one that refuses (not in the right state,
+    /// not yours) does not hold up the others, and the result says how many went through.
+    @Sendable static func bulk(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let user = try staff(req) else { return req.seeOther("/masuk?next=/kelola/kotak") }
+        let input = try req.content.decode(Bulk.self)
+        var request = ActionRequest()
+        let kind: EventKind
+        switch input.action {
+        case "dispatch":
+            kind = .dispatch
+            request.institutionID = input.institution_id.flatMap { Int64($0) }
+        case "spam":
+            kind = .archive
+            request.archiveReason = ArchiveReason.spam.rawValue
+        default:
+            throw APIError.field("action", .invalid)
+        }
+        var done = 0, failed = 0
+        for raw in (input.ids ?? []).prefix(100) {
+            guard let id = TrackingID(parsing: raw), let report = try await ReportQueries.find(trackingID: id, on: req.db) else { failed += 1; continue }
+            do {
+                _ = try await ReportActions.perform(
+                    kind, request, on: report.id!, by: .user(user.actor), attributedTo: .user(id: user.id, institutionID: user.institutionID),
+                    channel: .web, context: req.tanggap, on: req.db)
+                done += 1
+            } catch {
+                failed += 1
+            }
+        }
+        let back = localPath(input.back, otherwise: "/kelola/kotak")
+        return req.seeOther(back + (back.contains("?") ? "&" : "?") + "hasil=\(done)-\(failed)")
+    }
+}
+
+/// Where a staff member works: the institutions in their subtrees, for pickers and filters.
+enum Workplace {
+    struct Place: Sendable { let id: Int64; let name: String; let depth: Int }
+
+    static func institutions(of user: SignedInUser, on req: Request) async throws -> [Place] {
+        var seen = Set<Int64>(), places: [Place] = []
+        for grant in user.grants {
+            // Paths start with their ancestors' paths: a prefix match is the subtree.
+            let rows = try await InstitutionModel.query(on: req.db).filter(\.$path =~ grant.scope.encoded)
+                .filter(\.$isActive == true).sort(\.$path).limit(500).all()
+            for row in rows where seen.insert(row.id!).inserted {
+                places.append(Place(id: row.id!, name: String(repeating: "· ", count: max(0, row.depth - grant.scope.depth)) + row.name, depth: row.depth - grant.scope.depth))
+            }
+        }
+        return places
+    }
+
+    static func start(of day: LocalDate, in zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date()
+    }
+}

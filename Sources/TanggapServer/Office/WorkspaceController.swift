@@ -1,0 +1,222 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+import Vapor
+
+/// `/kelola/laporan/{tracking id}`: the report workspace. The reporter's words beside the corrections, files, the
+/// whole history, the reporter's other reports (never for an anonymous reporter the viewer may not know), and a
+/// form for every action the viewer may take now — the lifecycle decides which, as everywhere else.
+enum WorkspaceController {
+    static func register(_ pages: any RoutesBuilder, attachmentLimit: Int) {
+        pages.get("kelola", "laporan", ":tracking_id", use: show)
+        pages.get("kelola", "laporan", ":tracking_id", "lampiran", ":attachment_id", use: attachment)
+        pages.on(.POST, "kelola", "laporan", ":tracking_id", "tindakan", ":action",
+                 body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: act)
+    }
+
+    /// The staff actions a page offers (the reporter's own are on the portal).
+    static let staffActions: [EventKind] = [.verify, .dispatch, .assign, .hold, .answer, .notOurAuthority, .archive, .note, .correct, .escalate, .reopen]
+
+    struct Other: Encodable { let trackingID: String; let title: String; let state: String }
+
+    struct Typed: Encodable { var text = ""; var question = ""; var reason = ""; var note = "" }
+
+    struct Workspace: Encodable {
+        let trackingID: String
+        let link: String
+        let title: String
+        let originalTitle: String?
+        let body: String
+        let state: String
+        let stateKey: String
+        let classification: String
+        let category: String?
+        let place: String?
+        let holder: String
+        let assignee: String?
+        let dueAt: String?
+        let light: String?
+        let lightLabel: String?
+        let channel: String
+        let createdAt: String
+        let isAnonymous: Bool
+        let isConfidential: Bool
+        let isEscalated: Bool
+        let reporter: ReportRepresentation.Reporter?
+        let files: [ReportPage.File]?
+        let timeline: [ReportPage.Event]
+        let others: [Other]?
+        let offers: [String: Bool]
+        let targets: [Choice]?
+        let officers: [Choice]?
+        let templates: [Choice]?
+        let archiveReasons: [Choice]
+        let classifications: [Choice]
+        let categories: [Choice]
+        let feedback: FormFeedback
+        let typed: Typed
+        let notice: String?
+    }
+
+    static func load(_ req: Request) async throws -> (ViewedReport, SignedInUser)? {
+        guard let user = try InboxController.staff(req) else { return nil }
+        guard let id = TrackingID(parsing: req.parameters.get("tracking_id")!),
+            let report = try await ReportQueries.find(trackingID: id, on: req.db)
+        else { throw APIError.reportNotFound }
+        // Staff pages are for reports in the person's own part of the tree: another institution's are forbidden
+        // (staff may know a report exists; they may not read it).
+        guard let access = try await ReportViewer.access(to: report, provedReporter: false, for: req), access.level == .staff else {
+            throw APIError.forbidden
+        }
+        return (ViewedReport(report: report, access: access, actor: .user(user.actor), eventActor: .user(id: user.id, institutionID: user.institutionID)), user)
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        guard let (viewed, user) = try await load(req) else { return req.seeOther("/masuk?next=\(req.url.path)") }
+        var typed = Typed()
+        if let templateID = try? req.query.get(Int64.self, at: "templat"),
+            let template = try await ReplyTemplates.available(for: viewed.report.snapshot.holder, on: req.db).first(where: { $0.id == templateID }) {
+            typed.text = template.body
+        }
+        let notice = (try? req.query.get(String.self, at: "selesai")).flatMap(EventKind.init(rawValue:)).map { req.text("workspace.done", ["action": req.text("event.\($0.rawValue)")]) }
+        return try await req.renderPage("kelola/laporan", try await build(viewed, user: user, typed: typed, notice: notice, on: req))
+    }
+
+    @Sendable static func attachment(_ req: Request) async throws -> Response {
+        guard let (viewed, _) = try await load(req) else { throw APIError.authenticationRequired }
+        return try await ReportsController.fileResponse(req.parameters.get("attachment_id")!, of: viewed, for: req)
+    }
+
+    struct Posted: Content {
+        var note: String?
+        var text: String?
+        var question: String?
+        var reason: String?
+        var institution_id: String?
+        var user_id: String?
+        var archive_reason: String?
+        var duplicate_of: String?
+        var title: String?
+        var classification: String?
+        var category_id: String?
+        var attachments: [File]?
+    }
+
+    @Sendable static func act(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let (viewed, user) = try await load(req) else { return req.seeOther("/masuk") }
+        guard let kind = EventKind(rawValue: req.parameters.get("action")!), staffActions.contains(kind) else { throw APIError.notFound }
+        let input = try req.decodeBody(Posted.self)
+        func blankless(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+        var request = ActionRequest()
+        request.note = blankless(input.note)
+        request.text = input.text
+        request.question = input.question
+        request.reason = input.reason
+        request.institutionID = input.institution_id.flatMap { Int64($0) }
+        request.userID = input.user_id.flatMap { Int64($0) }
+        request.archiveReason = blankless(input.archive_reason)
+        request.duplicateOf = blankless(input.duplicate_of)
+        if kind == .correct {
+            request.title = blankless(input.title)
+            request.classification = blankless(input.classification)
+            request.categoryID = input.category_id.flatMap { Int64($0) }
+        }
+        let trackingID = TrackingID(parsing: viewed.report.trackingID)!.display
+        return try await req.handlingForm {
+            _ = try await ReportActions.perform(
+                kind, request, uploads: input.attachments?.uploads ?? [], on: viewed.report.id!, by: .user(user.actor),
+                attributedTo: .user(id: user.id, institutionID: user.institutionID), channel: .web, context: req.tanggap, on: req.db)
+            // After sending a report out of one's subtree there is nothing left to see here: back to the inbox.
+            if let after = try await ReportQueries.find(trackingID: TrackingID(parsing: trackingID)!, on: req.db),
+                try await ReportViewer.access(to: after, provedReporter: false, for: req)?.level != .staff {
+                return req.seeOther("/kelola/kotak?hasil=1-0")
+            }
+            return req.seeOther("/kelola/laporan/\(trackingID)?selesai=\(kind.rawValue)")
+        } refused: { feedback, status in
+            let typed = Typed(text: input.text ?? "", question: input.question ?? "", reason: input.reason ?? "", note: input.note ?? "")
+            return try await req.renderPage("kelola/laporan", try await build(viewed, user: user, feedback: feedback, typed: typed, on: req), status: status)
+        }
+    }
+
+    static func build(
+        _ viewed: ViewedReport, user: SignedInUser, feedback: FormFeedback = .none, typed: Typed = Typed(), notice: String? = nil,
+        on req: Request
+    ) async throws -> Workspace {
+        let report = viewed.report
+        let trackingID = TrackingID(parsing: report.trackingID)!.display
+        let representation = try await ReportsController.present(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
+        let events = try await ReportHistory.events(of: report.id!, on: req.db)
+        let names = try await NameBook.load(reports: [report], events: events, on: req.db)
+        let stored = try await ReportQueries.attachments(of: report.id!, on: req.db)
+        let presented = ReportPresenter.events(events, of: report, access: viewed.access, names: names, attachments: stored)
+        let base = "/kelola/laporan/\(trackingID)"
+        func file(_ a: AttachmentRepresentation) -> ReportPage.File { ReportPage.File(name: a.name, url: "\(base)/lampiran/\(a.id)") }
+        let offered = Set(representation.actions)
+        let offers = Dictionary(uniqueKeysWithValues: staffActions.map { ($0.rawValue, offered.contains($0.pathComponent)) })
+        let holder = report.snapshot.holder
+        let deadlines = representation.deadlines
+
+        return Workspace(
+            trackingID: trackingID, link: base, title: representation.title,
+            originalTitle: representation.original.title == representation.title ? nil : representation.original.title,
+            body: representation.body, state: req.text("state.\(representation.state)"), stateKey: representation.state,
+            classification: req.text("classification.\(representation.classification)"),
+            category: [representation.category?.name, representation.subcategory?.name].compactMap { $0.map(PortalChoices.displayName) }
+                .joined(separator: " › ").nilIfEmpty,
+            place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ").nilIfEmpty,
+            holder: representation.holder.name, assignee: representation.assignee?.name,
+            dueAt: deadlines.map { DisplayFormat.dateTime($0.dueAt, req) }, light: deadlines?.light,
+            lightLabel: deadlines.map { req.text("light.\($0.light)") }, channel: req.text("channel.\(representation.channel)"),
+            createdAt: DisplayFormat.dateTime(representation.createdAt, req), isAnonymous: report.isAnonymous,
+            isConfidential: report.isConfidential, isEscalated: report.isEscalated, reporter: representation.reporter,
+            files: (representation.attachments ?? []).map(file).nilIfEmpty,
+            timeline: ReportPage.timeline(presented, file: file, on: req),
+            others: viewed.access.seesReporterIdentity ? try await otherReports(of: report, for: user, on: req).nilIfEmpty : nil,
+            offers: offers,
+            targets: offers["dispatch"] == true ? try await institutions(below: holder, on: req).nilIfEmpty : nil,
+            officers: offers["assign"] == true ? try await officers(for: holder, on: req).nilIfEmpty : nil,
+            templates: offers["answer"] == true
+                ? try await ReplyTemplates.available(for: holder, on: req.db).map { Choice(String($0.id), $0.title) }.nilIfEmpty : nil,
+            archiveReasons: ArchiveReason.allCases.map { Choice($0.rawValue, req.text("archive.\($0.rawValue)")) },
+            classifications: PortalChoices.classifications(selected: report.classification, on: req),
+            categories: try await PortalChoices.categories(selected: report.categoryID, on: req),
+            feedback: feedback, typed: typed, notice: notice)
+    }
+
+    /// Institutions a report may be sent down to from its holder.
+    static func institutions(below holder: InstitutionPath, on req: Request) async throws -> [Choice] {
+        try await InstitutionModel.query(on: req.db).filter(\.$path =~ holder.encoded).filter(\.$id != holder.institutionID)
+            .filter(\.$isActive == true).sort(\.$path).limit(400).all()
+            .map { Choice(String($0.id!), String(repeating: "· ", count: max(0, $0.depth - holder.depth - 1)) + $0.name) }
+    }
+
+    /// People who work where the report is held and may be given it.
+    static func officers(for holder: InstitutionPath, on req: Request) async throws -> [Choice] {
+        struct Row: Decodable { let id: Int64; let name: String }
+        let roles = [Role.liaisonOfficer, .technicalOfficer, .institutionAdmin].map(\.rawValue)
+        let rows = try await req.db.sql.raw("""
+            SELECT DISTINCT u.id, u.name FROM users u JOIN role_grants g ON g.user_id = u.id JOIN institutions i ON i.id = g.institution_id
+            WHERE u.is_active = \(bind: true) AND g.role IN (\(binds: roles)) AND \(bind: holder.encoded) LIKE i.path || '%'
+            ORDER BY u.name LIMIT 200
+            """).all(decoding: Row.self)
+        return rows.map { Choice(String($0.id), $0.name) }
+    }
+
+    /// The same reporter's other reports the viewer may see: by account, phone number or e-mail address.
+    static func otherReports(of report: ReportModel, for user: SignedInUser, on req: Request) async throws -> [Other] {
+        var matches: [SQLQueryString] = []
+        if let id = report.reporterUserID { matches.append("reporter_user_id = \(bind: id)") }
+        if let phone = report.reporterPhone { matches.append("reporter_phone = \(bind: phone)") }
+        if let email = report.reporterEmail { matches.append("reporter_email = \(bind: email)") }
+        guard !matches.isEmpty else { return [] }
+        let candidates = try await req.db.sql.raw("""
+            SELECT * FROM reports WHERE id <> \(bind: report.id!) AND (\(SQLList(matches, separator: SQLRaw(" OR ")))) ORDER BY id DESC LIMIT 20
+            """).all(decodingFluent: ReportModel.self)
+        let routes = try await ReportHistory.routes(of: candidates.map { $0.id! }, on: req.db)
+        return candidates.filter { candidate in
+            VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))?.level == .staff
+        }.prefix(10).map { Other(trackingID: TrackingID(parsing: $0.trackingID)!.display, title: $0.title, state: req.text("state.\($0.state)")) }
+    }
+}

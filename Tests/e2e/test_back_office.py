@@ -1,0 +1,84 @@
+"""The back office in a real headless chromium: verify and dispatch from the inbox, answer with a template, the
+reporter's reply back in the officer's inbox, a duplicate, and another institution kept out."""
+import uuid
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from portal import click, click_id, fill, sign_in, web_session
+
+
+@pytest.fixture
+def fresh(browser):
+    browser.delete_all_cookies()
+    return browser
+
+
+def citizen_report(server, title, anonymous=False):
+    bandung = requests.get(server.url + "/api/v1/institutions", params={"q": "Pemerintah Kabupaten Bandung"}, timeout=10).json()
+    target = next(i["id"] for i in bandung["items"] if i["name"] == "Pemerintah Kabupaten Bandung")
+    reply = requests.post(server.url + "/api/v1/reports", timeout=10, json={
+        "title": title, "body": "Isi laporan yang cukup panjang untuk diterima oleh sistem.", "target_institution_id": target,
+        "is_anonymous": anonymous, "reporter_name": "Nama Rahasia Pelapor", "reporter_phone": "081377778888"})
+    assert reply.status_code == 201, reply.text
+    return reply.json()["tracking_id"], reply.json()["secret"]
+
+
+def open_from_inbox(driver, server, tab, tracking_id, title):
+    """The inbox tab, searched for the report's title (the demo fills every tab with more than a page)."""
+    driver.get(f"{server.url}/kelola/kotak?tab={tab}&q={title}")
+    links = [a for a in driver.find_elements(By.CSS_SELECTOR, "table.inbox th a") if tracking_id in a.text]
+    assert links, f"{tracking_id} is not under {tab}"
+    click(driver, links[0])
+
+
+def test_verify_dispatch_answer_with_a_template_and_the_reply_comes_back(server, fresh):
+    driver = fresh
+    title = f"Jalan berlubang {uuid.uuid4().hex[:6]}"
+    tracking_id, secret = citizen_report(server, title, anonymous=True)
+
+    sign_in(driver, server.url, "admin.bandung@tanggap.test", server.password, "/kelola/kotak")
+    open_from_inbox(driver, server, "baru", tracking_id, title)
+    assert "Nama Rahasia Pelapor" not in driver.page_source, "the admin of the regency does not see an anonymous reporter"
+    click_id(driver, "do-verify")
+    assert "Tersimpan" in driver.find_element(By.TAG_NAME, "main").text
+    Select(driver.find_element(By.ID, "dispatch-to")).select_by_visible_text("Dinas Kesehatan")
+    click_id(driver, "do-dispatch")
+    assert driver.find_element(By.CLASS_NAME, "badge").text == "Didisposisikan"
+
+    driver.delete_all_cookies()
+    sign_in(driver, server.url, "penghubung.dinkes@tanggap.test", server.password, "/kelola/kotak")
+    open_from_inbox(driver, server, "baru", tracking_id, title)
+    Select(driver.find_element(By.ID, "templat")).select_by_visible_text("Sudah ditindaklanjuti")
+    click_id(driver, "use-template")
+    assert "Petugas kami telah turun" in driver.find_element(By.ID, "answer-text").get_attribute("value")
+    click_id(driver, "do-answer")
+    assert driver.find_element(By.CLASS_NAME, "badge").text == "Ditindaklanjuti"
+
+    # The reporter replies; the report is back with the unit, under "waiting for me".
+    reply = requests.post(f"{server.url}/api/v1/reports/{tracking_id}/reply", headers={"X-Report-Secret": secret},
+                          json={"text": "Masih ada satu lubang lagi di ujung jalan."}, timeout=10)
+    assert reply.status_code == 200, reply.text
+    open_from_inbox(driver, server, "menunggu", tracking_id, title)
+    assert "Masih ada satu lubang lagi" in driver.find_element(By.TAG_NAME, "main").text
+
+
+def test_a_duplicate_and_another_institution_kept_out(server, fresh):
+    driver = fresh
+    main_id, _ = citizen_report(server, f"Lampu jalan mati {uuid.uuid4().hex[:6]}")
+    duplicate_id, _ = citizen_report(server, f"Lampu jalan mati lagi {uuid.uuid4().hex[:6]}", anonymous=True)
+    sign_in(driver, server.url, "admin.bandung@tanggap.test", server.password, f"/kelola/laporan/{duplicate_id}")
+    Select(driver.find_element(By.ID, "archive-reason")).select_by_value("duplicate")
+    fill(driver, "duplicate-of", main_id)
+    click_id(driver, "do-archive")
+    page = driver.find_element(By.TAG_NAME, "main").text
+    assert "Diarsipkan" in page
+
+    # An officer of another institution: forbidden by URL, and no anonymous reporter's name anywhere they can go.
+    other = web_session(server.url, "admin.kemenkes@tanggap.test", server.password)
+    for tracking_id in [main_id, duplicate_id]:
+        assert other.get(f"{server.url}/kelola/laporan/{tracking_id}", timeout=10).status_code == 403
+    for path in ["/kelola", "/kelola/kotak", "/kelola/kotak?tab=menunggu", "/laporan", f"/laporan/{main_id}"]:
+        assert "Nama Rahasia Pelapor" not in other.get(server.url + path, timeout=10).text, path
