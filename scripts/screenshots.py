@@ -60,6 +60,7 @@ def pages(server):
         ("office", visit("/kelola"), "admin.bandung@tanggap.test"),
         ("inbox", visit("/kelola/kotak"), "admin.bandung@tanggap.test"),
         ("workspace", visit(f"/kelola/laporan/{at_unit}"), "admin.bandung@tanggap.test"),
+        ("dashboard", visit("/kelola/dasbor"), "admin.bandung@tanggap.test"),
     ]
 
 

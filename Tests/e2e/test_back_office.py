@@ -82,3 +82,18 @@ def test_a_duplicate_and_another_institution_kept_out(server, fresh):
         assert other.get(f"{server.url}/kelola/laporan/{tracking_id}", timeout=10).status_code == 403
     for path in ["/kelola", "/kelola/kotak", "/kelola/kotak?tab=menunggu", "/laporan", f"/laporan/{main_id}"]:
         assert "Nama Rahasia Pelapor" not in other.get(server.url + path, timeout=10).text, path
+
+
+def test_the_dashboard_ranks_the_units_and_stays_within_ones_own_tree(server, fresh):
+    driver = fresh
+    sign_in(driver, server.url, "admin.bandung@tanggap.test", server.password, "/kelola/dasbor")
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "Dinas Kesehatan" in main and "Penghubung Dinkes Kab. Bandung" in main
+    received = int(driver.find_element(By.ID, "d-received").text)
+    units = [int(row.find_elements(By.CSS_SELECTOR, "td")[1].text)
+             for row in driver.find_elements(By.CSS_SELECTOR, "table.inbox")[0].find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert received > 0 and sum(units) == received, "the units add up to the regency"
+    bandung = requests.get(server.url + "/api/v1/institutions", params={"q": "Pemerintah Kabupaten Bandung"}, timeout=10).json()
+    bandung_id = next(i["id"] for i in bandung["items"] if i["name"] == "Pemerintah Kabupaten Bandung")
+    other = web_session(server.url, "admin.kemenkes@tanggap.test", server.password)
+    assert other.get(f"{server.url}/kelola/dasbor?instansi={bandung_id}", timeout=10).status_code == 403

@@ -58,12 +58,7 @@ public struct PerformanceFigures: Sendable, Equatable {
     public var completedPercent: Double? { Self.percent(completed, of: received) }
 
     /// The median of the days to a first answer (the mean of the middle two for an even count).
-    public var medianDaysToFirstAnswer: Double? {
-        guard !daysToFirstAnswer.isEmpty else { return nil }
-        let sorted = daysToFirstAnswer.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    }
+    public var medianDaysToFirstAnswer: Double? { median(daysToFirstAnswer) }
 
     static func percent(_ part: Int, of whole: Int) -> Double? {
         whole == 0 ? nil : Double(part) * 100 / Double(whole)
@@ -74,6 +69,13 @@ public struct PerformanceFigures: Sendable, Equatable {
             && a.completed == b.completed && a.rated == b.rated && a.satisfied == b.satisfied
             && a.medianDaysToFirstAnswer == b.medianDaysToFirstAnswer
     }
+}
+
+/// The middle of the sorted values (the mean of the middle two for an even count); nil for none.
+func median(_ values: [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted(), middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
 /// The order of the public ranking: the best share answered in time first; among equals, fewer late now,

@@ -75,5 +75,6 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     SignInController.register(pages)
     OfficeHomeController.register(pages)
     InboxController.register(pages)
+    DashboardController.register(pages)
     WorkspaceController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
 }

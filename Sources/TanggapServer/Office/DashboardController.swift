@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import TanggapCore
+import Vapor
+
+/// `/kelola/dasbor`: how an institution and each of its units are doing, ranked, with drill-down down the tree
+/// and the people who do the work.
+enum DashboardController {
+    static func register(_ pages: any RoutesBuilder) {
+        pages.get("kelola", "dasbor", use: page)
+    }
+
+    struct Line: Encodable {
+        let name: String
+        let link: String?
+        let rank: Int
+        let received: Int
+        let open: Int
+        let green: Int
+        let yellow: Int
+        let red: Int
+        let inTime: String
+        let tone: String
+        let medianWorkingDays: String
+        let completed: String
+        let satisfied: String
+        let bounced: String
+    }
+
+    struct Member: Encodable { let name: String; let role: String; let institution: String; let lastLogin: String; let actions: Int }
+
+    struct Page: Encodable {
+        let institution: String
+        let upLink: String?
+        let periods: [Choice]
+        let period: String
+        let overall: Line
+        let units: [Line]?
+        let people: [Member]?
+    }
+
+    @Sendable static func page(_ req: Request) async throws -> Response {
+        guard let user = try InboxController.staff(req) else { return req.seeOther("/masuk?next=/kelola/dasbor") }
+        let period = (try? req.query.get(String.self, at: "periode")).flatMap(StatisticsController.Period.init(rawValue:)) ?? .year
+        let institution: Institution
+        if let id = try? req.query.get(Int64.self, at: "instansi") {
+            guard let found = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
+            institution = found
+        } else if let first = user.grants.first, let found = try await InstitutionDirectory.find(first.scope.institutionID, on: req.db) {
+            institution = found
+        } else {
+            throw APIError.forbidden
+        }
+        // A dashboard shows one's own part of the tree, and nothing above it.
+        guard user.grants.contains(where: { $0.covers(institution.path) }) else { throw APIError.forbidden }
+
+        let root = try await InstitutionDirectory.root(on: req.db)?.path ?? institution.path
+        let calendar = try await req.tanggap.calendars.calendar(for: root, now: req.now, on: req.db)
+        let result = try await Dashboard.compute(under: institution, since: period.start(before: req.now), now: req.now, calendar: calendar, on: req.db)
+        let ranked = result.units.filter { $0.workload.received > 0 }.sorted { PerformanceRanking.precedes($0.performance, $1.performance) }
+        let withChildren = ranked.isEmpty ? [] : Set(try await InstitutionModel.query(on: req.db)
+            .filter(\.$parentID ~~ ranked.map(\.id)).all(\.$parentID).compactMap { $0 })
+        func line(_ row: Dashboard.Row, rank: Int) -> Line {
+            let p = row.performance, w = row.workload
+            let drill = row.id != institution.id && withChildren.contains(row.id)
+            return Line(
+                name: row.id == institution.id && rank > 0 ? req.text("stats.directly", ["institution": row.name]) : row.name,
+                link: drill ? "/kelola/dasbor?instansi=\(row.id)&periode=\(period.rawValue)" : nil, rank: rank,
+                received: w.received, open: w.open, green: w.green, yellow: w.yellow, red: w.red,
+                inTime: DisplayFormat.percent(p.inTimePercent), tone: BarChart.trafficLight(p.inTimePercent),
+                medianWorkingDays: DisplayFormat.decimal(w.medianWorkingDaysToFirstAnswer, req),
+                completed: DisplayFormat.percent(p.completedPercent), satisfied: DisplayFormat.percent(p.satisfiedPercent),
+                bounced: DisplayFormat.percent(w.bouncedPercent))
+        }
+        let upLink = institution.parentID.flatMap { parent -> String? in
+            guard let path = institution.path.parent, user.grants.contains(where: { $0.covers(path) }) else { return nil }
+            return "/kelola/dasbor?instansi=\(parent)&periode=\(period.rawValue)"
+        }
+        return try await req.renderPage("kelola/dasbor", Page(
+            institution: institution.name, upLink: upLink,
+            periods: StatisticsController.Period.allCases.map { Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period) },
+            period: period.rawValue, overall: line(result.overall, rank: 0),
+            units: ranked.enumerated().map { line($0.element, rank: $0.offset + 1) }.nilIfEmpty,
+            people: result.people.map { person in
+                Member(name: person.name, role: req.text("role.\(person.role)"), institution: person.institution,
+                       lastLogin: person.last_login_at.map { DisplayFormat.dateTime($0, req) } ?? "–", actions: person.actions)
+            }.nilIfEmpty))
+    }
+}

@@ -1,0 +1,74 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+@testable import TanggapCore
+@testable import TanggapServer
+import Vapor
+
+/// Dashboard figures against counts made independently, straight from the stored reports, including answers at
+/// the deadline's last second and one second after.
+@Suite struct DashboardTests {
+    func stored(_ app: Application, _ id: String) async throws -> ReportModel {
+        try #require(try await ReportQueries.find(trackingID: TrackingID(parsing: id)!, on: app.db))
+    }
+
+    @Test func figuresMatchAnIndependentCountAtTheBoundaries() async throws {
+        let clock = DeadlineTests.monday()
+        try await withTestApp(clock: clock) { app in
+            let world = try await World.build(app)
+            let inTime = try await world.dispatchedToDinas()
+            let late = try await world.dispatchedToDinas()
+            let lateOpen = try await world.dispatchedToDinas()
+            let bounced = try await world.dispatchedToDinas()
+            try await world.must("not-our-authority", on: bounced.trackingID, by: world.liaison, ["reason": "Ini urusan dinas lain."])
+            let held = try await world.dispatchedToDinas()
+            try await world.must("hold", on: held.trackingID, by: world.liaison, ["question": "Di mana tepatnya?"])
+            let spam = try await world.submit(["target_institution_id": world.pemkab.id])
+            try await world.must("archive", on: spam.trackingID, by: world.pemkabAdmin, ["archive_reason": "spam"])
+
+            let due = try #require(try await stored(app, inTime.trackingID).stageDueAt)
+            clock.advance(by: due.timeIntervalSince(clock.now))
+            try await world.must("answer", on: inTime.trackingID, by: world.liaison, ["text": "Selesai tepat pada tenggatnya."])
+            clock.advance(by: 1)
+            try await world.must("answer", on: late.trackingID, by: world.liaison, ["text": "Selesai, terlambat sedetik."])
+            let fresh = try await world.submit(["target_institution_id": world.pemkab.id])  // green: just in
+
+            let now = clock.now
+            let calendar = try await app.tanggap.calendars.calendar(for: world.national.path, now: now, on: app.db)
+            let pemkab = try await Dashboard.compute(under: world.pemkab, since: nil, now: now, calendar: calendar, on: app.db)
+
+            // The independent count: plain SQL over the stored rows, one question at a time.
+            struct N: Decodable { let n: Int }
+            func count(_ condition: String) async throws -> Int {
+                try await app.db.sql.raw("""
+                    SELECT COUNT(*) AS n FROM reports WHERE holder_path LIKE \(bind: world.pemkab.path.encoded + "%")
+                    AND (archive_reason IS NULL OR archive_reason <> 'spam') AND \(unsafeRaw: condition)
+                    """).first(decoding: N.self)!.n
+            }
+            let running = "sla_stage IN ('triage', 'answer') AND held_at IS NULL"
+            let w = pemkab.overall.workload, p = pemkab.overall.performance
+            #expect(w.received == (try await count("1 = 1")) && w.received == 6)
+            #expect(w.open == (try await count("state NOT IN ('completed', 'archived')")))
+            #expect(w.onHold == (try await count("state = 'on_hold'")) && w.onHold == 1)
+            let lateRows = try await app.db.sql.raw("""
+                SELECT COUNT(*) AS n FROM reports WHERE \(unsafeRaw: running) AND stage_due_at < \(bind: now)
+                """).first(decoding: N.self)!.n
+            #expect(w.red == lateRows && w.red == 2, "the unanswered one and the bounced one are past their deadlines")
+            #expect(w.green + w.yellow + w.red + w.onHold == w.open - (try await count("sla_stage = 'reply'")))
+            #expect(p.answered == (try await count("first_answered_at IS NOT NULL")) && p.answered == 2)
+            #expect(p.answeredInTime == (try await count("first_answer_late = \(app.db.isPostgres ? "false" : "0")")))
+            #expect(p.answeredInTime == 1 && p.inTimePercent == 50, "the last second is in time, the next one is not")
+            #expect(w.bounced == 1 && w.bouncedPercent.map { abs($0 - 100.0 / 6) < 1e-9 } == true)
+            #expect(w.green == 1 && w.yellow == 0, "only the report that just came in is green")
+            #expect(SLAClock.light(of: try await stored(app, fresh.trackingID).sla, at: now) == .green)
+            // Each unit's rows add up to the whole.
+            #expect(pemkab.units.map(\.workload.received).reduce(0, +) == w.received)
+            let dinas = try #require(pemkab.units.first { $0.id == world.dinas.id })
+            #expect(dinas.workload.received == 4 && dinas.performance.answered == 2, "the bounced one went back up to the regency")
+            // The liaison sent one back, asked one question and answered twice.
+            #expect(pemkab.people.contains { $0.name == world.liaison.user.name && $0.actions == 4 })
+            #expect(SLAClock.light(of: try await stored(app, lateOpen.trackingID).sla, at: now) == .red)
+        }
+    }
+}
