@@ -7,7 +7,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from portal import click, click_id, fill, sign_in, web_session
+from portal import Officer, click, click_id, fill, sign_in, web_session
 
 
 @pytest.fixture
@@ -97,3 +97,23 @@ def test_the_dashboard_ranks_the_units_and_stays_within_ones_own_tree(server, fr
     bandung_id = next(i["id"] for i in bandung["items"] if i["name"] == "Pemerintah Kabupaten Bandung")
     other = web_session(server.url, "admin.kemenkes@tanggap.test", server.password)
     assert other.get(f"{server.url}/kelola/dasbor?instansi={bandung_id}", timeout=10).status_code == 403
+
+
+def test_exports_respect_visibility_and_open_data_has_no_personal_data(server):
+    import csv
+    import io
+    anonymous_id, _ = citizen_report(server, f"Lapak liar {uuid.uuid4().hex[:6]}", anonymous=True)
+    admin = web_session(server.url, "admin.bandung@tanggap.test", server.password)
+    rows = list(csv.DictReader(io.StringIO(admin.get(server.url + "/kelola/kotak.csv?tab=baru", timeout=30).text)))
+    mine = [r for r in rows if r["tracking_id"] == anonymous_id]
+    assert mine and mine[0]["reporter_name"] == "" and mine[0]["reporter_phone"] == "", "anonymous: no identity in the export"
+    other = web_session(server.url, "admin.kemenkes@tanggap.test", server.password)
+    assert anonymous_id not in other.get(server.url + "/kelola/kotak.csv?tab=baru", timeout=30).text
+
+    Officer(server, "admin.bandung@tanggap.test").act(anonymous_id, "verify")
+    records = requests.get(server.url + "/api/v1/open-data/reports.json", timeout=60).json()["items"]
+    assert anonymous_id in {r["tracking_id"] for r in records}
+    text = requests.get(server.url + "/api/v1/open-data/reports.csv", timeout=60).text
+    assert anonymous_id in text and "Nama Rahasia Pelapor" not in text and "081377778888" not in text
+    assert not any(key in records[0] for key in ["reporter", "body", "reporter_name", "reporter_phone"])
+    assert all(r["state"] != "received" for r in records), "only verified reports are published"

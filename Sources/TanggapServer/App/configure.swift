@@ -62,6 +62,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     CalendarController.register(api)
     SLAController.register(api)
     NotificationsController.register(api)
+    OpenDataController.register(api)
     WebhookController.register(app, settings: settings)
 
     let pages = app.grouped(LanguageCookieMiddleware()).grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
@@ -76,5 +77,6 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     OfficeHomeController.register(pages)
     InboxController.register(pages)
     DashboardController.register(pages)
+    ListExport.register(pages)
     WorkspaceController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
 }

@@ -51,6 +51,7 @@ enum InboxController {
         let nextLink: String?
         let targets: [Choice]
         let notice: String?
+        let csvLink: String
     }
 
     static func staff(_ req: Request) throws -> SignedInUser? {
@@ -110,7 +111,8 @@ enum InboxController {
             channels: TanggapCore.Channel.allCases.map { Choice($0.rawValue, req.text("channel.\($0.rawValue)"), selected: $0.rawValue == filters.kanal) },
             provinces: try await PortalChoices.provinces(selected: filters.wilayah.flatMap { Int64($0) }, on: req),
             rows: rows.nilIfEmpty, nextLink: next,
-            targets: institutions.filter { $0.depth > 0 }.map { Choice(String($0.id), $0.name) }, notice: notice))
+            targets: institutions.filter { $0.depth > 0 }.map { Choice(String($0.id), $0.name) }, notice: notice,
+            csvLink: link(filters, tab: tab.rawValue, after: nil).replacingOccurrences(of: "/kelola/kotak?", with: "/kelola/kotak.csv?")))
     }
 
     /// The filters that narrow every tab alike.

@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import TanggapCore
+import Vapor
+
+/// CSV of any inbox list, exactly as the person may see it: the reporter's contact only where the visibility
+/// policy lets them know it, and never beyond their scope.
+enum ListExport {
+    static let maxRows = 100_000
+    static let header = [
+        "tracking_id", "title", "state", "classification", "category", "holder", "region", "channel", "created_at", "due_at", "light",
+        "first_answered_at", "first_answer_late", "completed_at", "rating", "reporter_name", "reporter_phone", "reporter_email",
+    ]
+
+    static func register(_ pages: any RoutesBuilder) {
+        pages.get("kelola", "kotak.csv", use: csv)
+    }
+
+    @Sendable static func csv(_ req: Request) async throws -> Response {
+        guard let user = try InboxController.staff(req) else { throw APIError.authenticationRequired }
+        let filters = (try? req.query.decode(InboxController.Filters.self)) ?? InboxController.Filters()
+        let tab = filters.tab.flatMap(InboxTab.init(rawValue:)) ?? .new
+        var filter = tab.filter(for: user)
+        try await InboxController.narrowed(filters, on: req)(&filter)
+        let viewer = Viewer.user(user.actor)
+        let scope = VisibilityPolicy.listScope(for: viewer)
+        var writer = CSVWriter(header: header)
+        var page = PageRequest()
+        page.limit = 1_000
+        var written = 0
+        func iso(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "" }
+        while written < maxRows {
+            let (reports, more) = try await ReportQueries.list(filter, scope: scope, page: page, now: req.now, on: req.db)
+            let names = try await NameBook.load(reports: reports, on: req.db)
+            let routes = try await ReportHistory.routes(of: reports.map { $0.id! }, on: req.db)
+            for report in reports {
+                guard let access = VisibilityPolicy.access(for: viewer, to: report.privacy(route: routes[report.id!] ?? [])) else { continue }
+                let identity = access.seesReporterIdentity
+                writer.append([
+                    TrackingID(parsing: report.trackingID)!.display, report.title, report.state, report.classification,
+                    names.category(report.categoryID)?.name ?? "", names.institution(report.holderID)?.name ?? "",
+                    names.region(report.regionID)?.name ?? "", report.channel, iso(report.createdAt), iso(report.stageDueAt),
+                    SLAClock.light(of: report.sla, at: req.now)?.rawValue ?? "", iso(report.firstAnsweredAt),
+                    report.firstAnswerLate.map { $0 ? "true" : "false" } ?? "", iso(report.completedAt), report.rating ?? "",
+                    identity ? report.reporterName ?? "" : "", identity ? report.reporterPhone ?? "" : "", identity ? report.reporterEmail ?? "" : "",
+                ])
+                written += 1
+            }
+            guard more, let last = reports.last?.id else { break }
+            page.after = last
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tanggap-\(tab.rawValue).csv\"")
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return Response(status: .ok, headers: headers, body: .init(string: writer.text))
+    }
+}
