@@ -61,6 +61,7 @@ def pages(server):
         ("inbox", visit("/kelola/kotak"), "admin.bandung@tanggap.test"),
         ("workspace", visit(f"/kelola/laporan/{at_unit}"), "admin.bandung@tanggap.test"),
         ("dashboard", visit("/kelola/dasbor"), "admin.bandung@tanggap.test"),
+        ("weekly-review", visit("/kelola/tinjauan"), "admin.bandung@tanggap.test"),
     ]
 
 

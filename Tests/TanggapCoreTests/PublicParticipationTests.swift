@@ -83,3 +83,17 @@ import TanggapCore
         #expect(CommentModeration.showsAuthorName(commenterID: 7, reporterUserID: nil, reportIsAnonymous: true))
     }
 }
+
+/// The weekly review's rising topics.
+@Suite struct RisingTopicsTests {
+    @Test func wordsRiseAgainstTheirWeeklyAverageCountedOncePerReport() {
+        #expect(RisingTopics.terms(in: "Sampah menumpuk, SAMPAH berbau di Jalan Raya!") == ["sampah", "menumpuk", "berbau", "raya"])
+        let thisWeek = [RisingTopics.terms(in: "Banjir di Dayeuhkolot"), RisingTopics.terms(in: "Banjir lagi, banjir besar"),
+                        RisingTopics.terms(in: "Banjir dan sampah"), RisingTopics.terms(in: "Sampah menumpuk")]
+        let before = Array(repeating: RisingTopics.terms(in: "Sampah menumpuk"), count: 12) + [RisingTopics.terms(in: "Banjir kecil")]
+        let topics = RisingTopics.rising(thisWeek: thisWeek, before: before)
+        // banjir: 3 reports this week against 0.25 a week before; sampah: 2 against 3 a week, so not rising.
+        #expect(topics == [RisingTopics.Topic(term: "banjir", thisWeek: 3, weeklyBefore: 0.25)])
+        #expect(RisingTopics.rising(thisWeek: [RisingTopics.terms(in: "Banjir")], before: []).isEmpty, "one report is no trend")
+    }
+}

@@ -71,4 +71,32 @@ import Vapor
             #expect(SLAClock.light(of: try await stored(app, lateOpen.trackingID).sla, at: now) == .red)
         }
     }
+
+    @Test func theWeeklyReviewListsTheWeekAndItsRisingWords() async throws {
+        let clock = DeadlineTests.monday()
+        try await withTestApp(clock: clock) { app in
+            let world = try await World.build(app)
+            // The four weeks before: one report about potholes a week.
+            clock.advance(by: -28 * DeadlineTests.day)
+            for _ in 0..<4 {
+                try await world.submit(["title": "Lubang di jalan desa", "event_date": "2026-10-01", "target_institution_id": world.pemkab.id])
+                clock.advance(by: 7 * DeadlineTests.day)
+            }
+            // This week: floods, three times, and one answer.
+            var reports: [World.Submitted] = []
+            for place in ["Soreang", "Banjaran", "Katapang"] {
+                reports.append(try await world.dispatchedToDinas(["title": "Banjir di \(place)"]))
+            }
+            try await world.must("answer", on: reports[0].trackingID, by: world.liaison, ["text": "Pompa air dikirim."])
+            clock.advance(by: 6 * DeadlineTests.day)  // Sunday: the triage of last week's pothole report is long red
+
+            let start = Workplace.start(of: LocalDate(DeadlineTests.monday().now, in: app.tanggap.settings.timeZone), in: app.tanggap.settings.timeZone)
+            let review = try await WeeklyReview.compute(under: world.pemkab, weekStart: start, now: clock.now, on: app.db)
+            #expect(review.received.count == 3 && Set(review.received.map(\.title)) == ["Banjir di Soreang", "Banjir di Banjaran", "Banjir di Katapang"])
+            #expect(review.answerers.map(\.answers) == [1] && review.answerers.first?.name == world.liaison.user.name)
+            #expect(review.risingTerms.map(\.term) == ["banjir"] && review.risingTerms.first?.thisWeek == 3)
+            #expect(review.red.contains { $0.title == "Lubang di jalan desa" }, "last week's reports wait in triage, red")
+            #expect(review.red.allSatisfy { $0.stage_due_at < clock.now })
+        }
+    }
 }

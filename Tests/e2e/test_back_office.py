@@ -117,3 +117,18 @@ def test_exports_respect_visibility_and_open_data_has_no_personal_data(server):
     assert anonymous_id in text and "Nama Rahasia Pelapor" not in text and "081377778888" not in text
     assert not any(key in records[0] for key in ["reporter", "body", "reporter_name", "reporter_phone"])
     assert all(r["state"] != "received" for r in records), "only verified reports are published"
+
+
+def test_the_weekly_review_prints_and_exports(server):
+    import csv
+    import io
+    admin = web_session(server.url, "admin.bandung@tanggap.test", server.password)
+    page = admin.get(server.url + "/kelola/tinjauan", timeout=30)
+    assert page.status_code == 200 and "Tinjauan mingguan" in page.text and "Merah saat ini" in page.text
+    rows = list(csv.DictReader(io.StringIO(admin.get(server.url + "/kelola/tinjauan.csv", timeout=30).text)))
+    sections = {row["section"] for row in rows}
+    assert "red_since" in sections, "the demo holds late reports"
+    other = web_session(server.url, "admin.kemenkes@tanggap.test", server.password)
+    bandung = requests.get(server.url + "/api/v1/institutions", params={"q": "Pemerintah Kabupaten Bandung"}, timeout=10).json()
+    bandung_id = next(i["id"] for i in bandung["items"] if i["name"] == "Pemerintah Kabupaten Bandung")
+    assert other.get(f"{server.url}/kelola/tinjauan?instansi={bandung_id}", timeout=10).status_code == 403

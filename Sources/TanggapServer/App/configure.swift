@@ -78,5 +78,6 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     InboxController.register(pages)
     DashboardController.register(pages)
     ListExport.register(pages)
+    WeeklyReviewController.register(pages)
     WorkspaceController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
 }

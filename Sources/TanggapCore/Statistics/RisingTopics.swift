@@ -1,0 +1,47 @@
+/// The week's rising topics: words (and categories) that more reports mention this week than in an average
+/// week of the four before it. Counted per report, so one long text does not make a topic.
+public enum RisingTopics {
+    public struct Topic: Equatable, Sendable {
+        public let term: String
+        public let thisWeek: Int
+        /// Reports per week mentioning it, on average over the weeks before.
+        public let weeklyBefore: Double
+
+        public init(term: String, thisWeek: Int, weeklyBefore: Double) {
+            self.term = term
+            self.thisWeek = thisWeek
+            self.weeklyBefore = weeklyBefore
+        }
+    }
+
+    /// Words too common in complaints to say anything.
+    static let stopwords: Set<String> = [
+        "yang", "dan", "dari", "untuk", "dengan", "tidak", "sudah", "belum", "pada", "karena", "sejak", "mohon", "kami", "saya",
+        "atau", "akan", "dalam", "tersebut", "juga", "oleh", "agar", "bisa", "para", "sangat", "masih", "lagi", "ada", "ini", "itu",
+        "kepada", "bahwa", "setiap", "hari", "minggu", "bulan", "tahun", "desa", "kecamatan", "kabupaten", "kota", "jalan",
+    ]
+
+    /// The distinct words of a text worth counting: lower case, letters only, at least four of them, not a stopword.
+    public static func terms(in text: String) -> Set<String> {
+        let words = text.lowercased().split { !$0.isLetter }.map(String.init)
+        return Set(words.filter { $0.count >= 4 && !stopwords.contains($0) })
+    }
+
+    /// `thisWeek` and `before` hold one set of terms per report; `weeks` is how many weeks `before` spans.
+    public static func rising(thisWeek: [Set<String>], before: [Set<String>], weeks: Int = 4, minimum: Int = 2, limit: Int = 10) -> [Topic] {
+        func tally(_ reports: [Set<String>]) -> [String: Int] {
+            reports.reduce(into: [:]) { counts, terms in for term in terms { counts[term, default: 0] += 1 } }
+        }
+        let now = tally(thisWeek), earlier = tally(before)
+        return now.compactMap { term, count -> Topic? in
+            let average = Double(earlier[term] ?? 0) / Double(max(weeks, 1))
+            guard count >= minimum, Double(count) > average else { return nil }
+            return Topic(term: term, thisWeek: count, weeklyBefore: average)
+        }
+        .sorted { a, b in
+            let riseA = Double(a.thisWeek) - a.weeklyBefore, riseB = Double(b.thisWeek) - b.weeklyBefore
+            return riseA != riseB ? riseA > riseB : a.term < b.term
+        }
+        .prefix(limit).map { $0 }
+    }
+}
