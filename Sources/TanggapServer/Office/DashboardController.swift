@@ -42,17 +42,8 @@ enum DashboardController {
     @Sendable static func page(_ req: Request) async throws -> Response {
         guard let user = try InboxController.staff(req) else { return req.seeOther("/masuk?next=/kelola/dasbor") }
         let period = (try? req.query.get(String.self, at: "periode")).flatMap(StatisticsController.Period.init(rawValue:)) ?? .year
-        let institution: Institution
-        if let id = try? req.query.get(Int64.self, at: "instansi") {
-            guard let found = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
-            institution = found
-        } else if let first = user.grants.first, let found = try await InstitutionDirectory.find(first.scope.institutionID, on: req.db) {
-            institution = found
-        } else {
-            throw APIError.forbidden
-        }
         // A dashboard shows one's own part of the tree, and nothing above it.
-        guard user.grants.contains(where: { $0.covers(institution.path) }) else { throw APIError.forbidden }
+        let institution = try await Workplace.chosenInstitution(for: user, on: req)
 
         let root = try await InstitutionDirectory.root(on: req.db)?.path ?? institution.path
         let calendar = try await req.tanggap.calendars.calendar(for: root, now: req.now, on: req.db)

@@ -211,6 +211,21 @@ enum Workplace {
         return places
     }
 
+    /// The institution a staff page looks at: `?instansi=` or the person's first grant, never outside their subtrees.
+    static func chosenInstitution(for user: SignedInUser, on req: Request) async throws -> Institution {
+        let institution: Institution
+        if let id = try? req.query.get(Int64.self, at: "instansi") {
+            guard let found = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
+            institution = found
+        } else if let first = user.grants.first, let found = try await InstitutionDirectory.find(first.scope.institutionID, on: req.db) {
+            institution = found
+        } else {
+            throw APIError.forbidden
+        }
+        guard user.grants.contains(where: { $0.covers(institution.path) }) else { throw APIError.forbidden }
+        return institution
+    }
+
     static func start(of day: LocalDate, in zone: TimeZone) -> Date {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

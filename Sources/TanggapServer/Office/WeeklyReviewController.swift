@@ -30,14 +30,7 @@ enum WeeklyReviewController {
     /// The institution (one's own by default, nothing outside one's subtrees) and the Monday that starts the week.
     static func scope(_ req: Request) async throws -> (SignedInUser, Institution, LocalDate)? {
         guard let user = try InboxController.staff(req) else { return nil }
-        let institution: Institution
-        if let id = try? req.query.get(Int64.self, at: "instansi") {
-            guard let found = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
-            institution = found
-        } else if let first = user.grants.first, let found = try await InstitutionDirectory.find(first.scope.institutionID, on: req.db) {
-            institution = found
-        } else { throw APIError.forbidden }
-        guard user.grants.contains(where: { $0.covers(institution.path) }) else { throw APIError.forbidden }
+        let institution = try await Workplace.chosenInstitution(for: user, on: req)
         let zone = req.tanggap.settings.timeZone
         let chosen = (try? req.query.get(String.self, at: "minggu")).flatMap(LocalDate.init(iso:)) ?? LocalDate(req.now, in: zone)
         return (user, institution, chosen.adding(days: -((chosen.weekday + 6) % 7)))
