@@ -62,6 +62,7 @@ def pages(server):
         ("workspace", visit(f"/kelola/laporan/{at_unit}"), "admin.bandung@tanggap.test"),
         ("dashboard", visit("/kelola/dasbor"), "admin.bandung@tanggap.test"),
         ("weekly-review", visit("/kelola/tinjauan"), "admin.bandung@tanggap.test"),
+        ("administration", visit("/kelola/admin"), "admin.bandung@tanggap.test"),
     ]
 
 

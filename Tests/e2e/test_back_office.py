@@ -132,3 +132,33 @@ def test_the_weekly_review_prints_and_exports(server):
     bandung = requests.get(server.url + "/api/v1/institutions", params={"q": "Pemerintah Kabupaten Bandung"}, timeout=10).json()
     bandung_id = next(i["id"] for i in bandung["items"] if i["name"] == "Pemerintah Kabupaten Bandung")
     assert other.get(f"{server.url}/kelola/tinjauan?instansi={bandung_id}", timeout=10).status_code == 403
+
+
+def test_an_institution_admin_invites_a_colleague_adds_a_unit_and_every_change_is_recorded(server, fresh):
+    driver = fresh
+    sign_in(driver, server.url, "admin.bandung@tanggap.test", server.password, "/kelola/admin")
+    email = f"petugas-{uuid.uuid4().hex[:6]}@pemkab.test"
+    fill(driver, "invite-name", "Petugas Baru")
+    fill(driver, "invite-email", email)
+    Select(driver.find_element(By.ID, "invite-role")).select_by_value("liaison_officer")
+    Select(driver.find_element(By.ID, "invite-place")).select_by_visible_text("· Dinas Kesehatan")
+    click_id(driver, "do-invite")
+    notice = driver.find_element(By.ID, "notice").text
+    password = notice.rsplit(" ", 1)[-1]
+    assert email in notice and len(password) >= 10
+    assert requests.post(server.url + "/api/v1/auth/tokens", json={"email": email, "password": password}, timeout=10).status_code == 201
+
+    fill(driver, "unit-name", "UPT Puskesmas Baru")
+    click_id(driver, "do-unit")
+    page = driver.find_element(By.TAG_NAME, "main").text
+    assert "UPT Puskesmas Baru" in page and "Petugas diundang" in page and "Unit dibuat" in page
+
+    # Deactivating ends the colleague's access at once.
+    row = next(r for r in driver.find_elements(By.CSS_SELECTOR, "table.inbox tbody tr") if email in r.text)
+    click(driver, row.find_element(By.CSS_SELECTOR, "button"))
+    assert requests.post(server.url + "/api/v1/auth/tokens", json={"email": email, "password": password}, timeout=10).status_code == 401
+    assert "Akun dinonaktifkan" in driver.find_element(By.TAG_NAME, "main").text
+
+    # A liaison officer may not administer; another institution's admin may not administer Bandung.
+    liaison = web_session(server.url, "penghubung.dinkes@tanggap.test", server.password)
+    assert liaison.get(server.url + "/kelola/admin", timeout=10).status_code == 403

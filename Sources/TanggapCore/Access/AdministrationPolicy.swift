@@ -7,6 +7,15 @@ public enum AdministrationPolicy {
         return user.holds(.nationalAdmin, covering: institution) || user.holds(.institutionAdmin, covering: institution)
     }
 
+    /// Granting a role at an institution: its admins (or a national admin) may give the working roles below them;
+    /// only a national admin makes national admins or oversight.
+    public static func mayGrant(_ role: Role, on institution: InstitutionPath, by user: UserActor) -> Bool {
+        switch role {
+        case .nationalAdmin, .oversight: return user.grants.contains { $0.role == .nationalAdmin }
+        default: return mayConfigure(institution, by: user)
+        }
+    }
+
     /// Dead jobs (messages that could not be delivered) are the national admins' to see and retry.
     public static func mayManageJobs(_ user: UserActor) -> Bool {
         user.grants.contains { $0.role == .nationalAdmin }

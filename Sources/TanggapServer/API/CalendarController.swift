@@ -63,6 +63,8 @@ enum CalendarController {
         model.timeZone = body.timeZone
         model.workingWeekdays = body.workingWeekdays.map { Set($0).sorted().map(String.init).joined(separator: ",") }
         try await model.update(on: req.db)
+        try await req.audit("calendar_week_set", ["time_zone": body.timeZone ?? "", "working_weekdays": model.workingWeekdays ?? ""],
+                            institutionID: institution.id)
         req.tanggap.calendars.clear()
         return try await effective(req)
     }
@@ -95,6 +97,7 @@ enum CalendarController {
         if kind == nil { check.add("kind", .invalid) }
         try check.finish()
         let id = try await HolidayStore.upsert(Holiday(date: date!, name: name!, kind: kind!), institutionID: body.institutionID, now: req.now, on: req.db)
+        try await req.audit("holiday_added", ["date": date!.iso, "name": name!], institutionID: body.institutionID)
         req.tanggap.calendars.clear()
         let row = HolidayItem(id: id, institutionID: body.institutionID, date: date!.iso, name: name!, kind: kind!.rawValue)
         return try await row.encodeResponse(status: .created, for: req)
@@ -111,6 +114,7 @@ enum CalendarController {
         try check.finish()
         try await req.db.sql.update("holidays").set("name", to: SQLBind(name!)).set("kind", to: SQLBind(kind!.rawValue))
             .where("id", .equal, SQLBind(existing.id)).run()
+        try await req.audit("holiday_changed", ["date": existing.date, "name": name!], institutionID: existing.institution_id)
         req.tanggap.calendars.clear()
         return HolidayItem(id: existing.id, institutionID: existing.institution_id, date: existing.date, name: name!, kind: kind!.rawValue)
     }
@@ -119,6 +123,7 @@ enum CalendarController {
         let existing = try await holiday(req)
         try requireConfigure(try await CalendarController.institutionPath(existing.institution_id, req), req)
         _ = try await HolidayStore.delete(id: existing.id, institutionID: existing.institution_id, on: req.db)
+        try await req.audit("holiday_removed", ["date": existing.date, "name": existing.name], institutionID: existing.institution_id)
         req.tanggap.calendars.clear()
         return .noContent
     }

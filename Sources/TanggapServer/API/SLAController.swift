@@ -93,6 +93,8 @@ enum SLAController {
                 .values(SQLBind(body.institutionID), SQLBind(classificationText), SQLBind(limits["triage"] ?? nil), SQLBind(limits["answer"] ?? nil),
                         SQLBind(limits["reply"] ?? nil), SQLBind(limits["whole_case"] ?? nil), SQLBind(body.yellowShare), SQLBind(body.ladderStep), SQLBind(req.now))
                 .run()
+            try await req.audit("sla_set", limits.compactMapValues { $0 }.merging(["classification": classificationText ?? "all"]) { $1 },
+                                institutionID: body.institutionID, on: db)
         }
         req.tanggap.calendars.clear()
         return try await effective(institutionID: body.institutionID, classification: classification ?? nil, req)
@@ -102,7 +104,9 @@ enum SLAController {
         let institutionID = try CalendarController.institutionParameter(req)
         let path = try await CalendarController.institutionPath(institutionID, req)
         try CalendarController.requireConfigure(path, req)
-        try await deleteRow(institutionID: institutionID, classification: try classificationParameter(req)?.rawValue, on: req.db)
+        let classification = try classificationParameter(req)?.rawValue
+        try await deleteRow(institutionID: institutionID, classification: classification, on: req.db)
+        try await req.audit("sla_removed", ["classification": classification ?? "all"], institutionID: institutionID)
         req.tanggap.calendars.clear()
         return .noContent
     }

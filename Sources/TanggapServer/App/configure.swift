@@ -79,5 +79,6 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     DashboardController.register(pages)
     ListExport.register(pages)
     WeeklyReviewController.register(pages)
+    AdministrationController.register(pages)
     WorkspaceController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
 }

@@ -17,5 +17,6 @@ enum TanggapMigrations {
         M0012_CreatePublicParticipation(),
         M0013_CreateChannels(),
         M0014_CreateReplyTemplates(),
+        M0015_CreateAdminAudit(),
     ]
 }
