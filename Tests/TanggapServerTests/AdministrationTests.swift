@@ -39,4 +39,24 @@ import Vapor
         #expect(!AdministrationPolicy.mayGrant(.nationalAdmin, on: pemkab, by: regencyAdmin))
         #expect(AdministrationPolicy.mayGrant(.oversight, on: dinas, by: national))
     }
+
+    @Test func theReportersOfADuplicateFollowTheMainReport() async throws {
+        try await withTestApp { app in
+            app.tanggap.mailer = RecordingMailer()
+            let world = try await World.build(app)
+            let main = try await world.dispatchedToDinas(["reporter_email": "utama@warga.test"])
+            let copy = try await world.submit(["target_institution_id": world.pemkab.id, "reporter_email": "kembar@warga.test"])
+            try await world.must("archive", on: copy.trackingID, by: world.pemkabAdmin,
+                                 ["archive_reason": "duplicate", "duplicate_of": main.trackingID])
+            try await world.must("answer", on: main.trackingID, by: world.liaison, ["text": "Lubang sudah ditambal."])
+
+            struct Row: Decodable { let address: String; let body: String }
+            let sent = try await app.db.sql.raw("SELECT address, body FROM deliveries ORDER BY id").all(decoding: Row.self)
+            let toCopy = sent.filter { $0.address == "kembar@warga.test" }.map(\.body)
+            #expect(toCopy.count == 2, "\(toCopy)")
+            #expect(toCopy.first?.contains(main.trackingID) == true && toCopy.first?.contains("digabung") == true)
+            #expect(toCopy.last?.contains("Lubang sudah ditambal.") == true && toCopy.last?.contains(main.trackingID) == true)
+            #expect(sent.contains { $0.address == "utama@warga.test" && $0.body.contains("Lubang sudah ditambal.") })
+        }
+    }
 }

@@ -26,16 +26,32 @@ enum ReporterNotices {
         return nil
     }
 
+    /// Tells the reporter — and the reporters of every report merged into this one as its duplicate, who follow it
+    /// from then on. A report just archived as a duplicate tells its own reporter where to follow.
     static func enqueue(
         _ kind: EventKind, note: String?, on report: ReportModel, context: TanggapContext, now: Date, db: any Database
     ) async throws {
-        guard told.contains(kind), let (channel, address) = route(of: report, context: context) else { return }
-        let holder = try await InstitutionModel.find(report.holderID, on: db)?.name ?? ""
         let trackingID = TrackingID(parsing: report.trackingID)!.display
-        let message = ChannelText.notice(
-            kind, trackingID: trackingID, holder: holder, text: note, channel: channel, address: address,
-            title: report.title, context: context)
-        try await Deliveries.enqueue(message, reportID: report.id, now: now, on: db)
+        if kind == .archive, let mainID = report.duplicateOfID, let main = try await ReportModel.find(mainID, on: db),
+            let (channel, address) = route(of: report, context: context) {
+            let words = context.localizer.text("notice.merged", context.settings.language, [
+                "id": trackingID, "main": TrackingID(parsing: main.trackingID)!.display])
+            let message = channel == .email
+                ? OutboundMessage(channel: .email, address: address, subject: "[Tanggap \(trackingID)] \(report.title)", body: words)
+                : OutboundMessage(channel: channel, address: address, body: words)
+            try await Deliveries.enqueue(message, reportID: report.id, now: now, on: db)
+            return
+        }
+        guard told.contains(kind) else { return }
+        let holder = try await InstitutionModel.find(report.holderID, on: db)?.name ?? ""
+        let followers = try await ReportModel.query(on: db).filter(\.$duplicateOfID == report.id!).limit(500).all()
+        for recipient in [report] + followers {
+            guard let (channel, address) = route(of: recipient, context: context) else { continue }
+            let message = ChannelText.notice(
+                kind, trackingID: trackingID, holder: holder, text: note, channel: channel, address: address,
+                title: report.title, context: context)
+            try await Deliveries.enqueue(message, reportID: recipient.id, now: now, on: db)
+        }
     }
 }
 

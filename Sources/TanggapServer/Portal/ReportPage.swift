@@ -40,6 +40,8 @@ struct ReportPage: Encodable {
     let isAnonymous: Bool
     let isConfidential: Bool
     let rating: String?
+    /// The main report this one was merged into; its reporter follows that one now.
+    let duplicateOf: String?
     let files: [File]?
     let timeline: [Event]
     let isReporter: Bool
@@ -90,7 +92,7 @@ struct ReportPage: Encodable {
             light: representation.deadlines?.light, lightLabel: representation.deadlines.map { req.text("light.\($0.light)") },
             isLate: representation.deadlines?.isLate ?? false,
             reporterName: representation.reporter?.name, isAnonymous: report.isAnonymous, isConfidential: report.isConfidential,
-            rating: representation.rating.map { req.text("rating.\($0)") },
+            rating: representation.rating.map { req.text("rating.\($0)") }, duplicateOf: representation.duplicateOf,
             files: (representation.attachments ?? []).map(file).nilIfEmpty,
             timeline: timeline(presented, file: file, on: req),
             isReporter: isReporter, canReply: offered.contains(EventKind.reply.pathComponent),
