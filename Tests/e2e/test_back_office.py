@@ -162,3 +162,13 @@ def test_an_institution_admin_invites_a_colleague_adds_a_unit_and_every_change_i
     # A liaison officer may not administer; another institution's admin may not administer Bandung.
     liaison = web_session(server.url, "penghubung.dinkes@tanggap.test", server.password)
     assert liaison.get(server.url + "/kelola/admin", timeout=10).status_code == 403
+
+
+def test_the_workspace_of_a_report_at_a_unit_without_sub_units_renders(server):
+    """Dispatch is offered to the regency's admin, but there is nowhere further down to send it."""
+    admin = Officer(server, "admin.bandung@tanggap.test")
+    tracking_id, _ = citizen_report(server, f"Antrean panjang {uuid.uuid4().hex[:6]}")
+    admin.act(tracking_id, "verify")
+    admin.act(tracking_id, "dispatch", institution_id=admin.institution("Dinas Sosial"))
+    page = web_session(server.url, "admin.bandung@tanggap.test", server.password).get(f"{server.url}/kelola/laporan/{tracking_id}", timeout=10)
+    assert page.status_code == 200 and 'id="do-dispatch"' not in page.text and 'id="do-note"' in page.text
