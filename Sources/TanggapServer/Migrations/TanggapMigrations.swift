@@ -18,5 +18,6 @@ enum TanggapMigrations {
         M0013_CreateChannels(),
         M0014_CreateReplyTemplates(),
         M0015_CreateAdminAudit(),
+        M0016_IndexPathPrefixes(),
     ]
 }

@@ -59,7 +59,7 @@ enum Dashboard {
                 r.yellow_at, r.held_at, r.rating,
                 CASE WHEN EXISTS (SELECT 1 FROM report_events e WHERE e.report_id = r.id AND e.kind = 'not_our_authority') THEN 1 ELSE 0 END AS bounced
             FROM reports r
-            WHERE r.holder_path LIKE \(bind: institution.path.encoded + "%") AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')\(sinceClause)
+            WHERE \(Subtree.condition("r.holder_path", within: institution.path, on: db)) AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')\(sinceClause)
             """).all(decoding: FactRow.self)
         for row in rows {
             let state = ReportState(rawValue: row.state) ?? .received

@@ -41,16 +41,18 @@ enum WeeklyReview {
     static func compute(under institution: Institution, weekStart: Date, now: Date, on db: any Database) async throws -> Result {
         let weekEnd = weekStart.addingTimeInterval(7 * 86_400)
         let priorStart = weekStart.addingTimeInterval(-28 * 86_400)
+        let within = Subtree.condition("holder_path", within: institution.path, on: db)
+        let withinR = Subtree.condition("r.holder_path", within: institution.path, on: db)
         let prefix = institution.path.encoded + "%"
         let received = try await db.sql.raw("""
             SELECT tracking_id, title, category_id, holder_id, channel, created_at FROM reports
-            WHERE holder_path LIKE \(bind: prefix) AND created_at >= \(bind: weekStart) AND created_at < \(bind: weekEnd)
+            WHERE \(within) AND created_at >= \(bind: weekStart) AND created_at < \(bind: weekEnd)
             ORDER BY created_at LIMIT \(bind: maxListed)
             """).all(decoding: Received.self)
         // Red now: a running triage or answer stage past its deadline (as the inbox and the clock count it).
         let red = try await db.sql.raw("""
             SELECT tracking_id, title, holder_id, stage_due_at FROM reports
-            WHERE holder_path LIKE \(bind: prefix) AND sla_stage IN ('triage', 'answer') AND held_at IS NULL AND stage_due_at < \(bind: now)
+            WHERE \(within) AND sla_stage IN ('triage', 'answer') AND held_at IS NULL AND stage_due_at < \(bind: now)
             ORDER BY stage_due_at LIMIT \(bind: maxListed)
             """).all(decoding: Red.self)
         let answerers = try await db.sql.raw("""
@@ -63,7 +65,7 @@ enum WeeklyReview {
         struct Topic: Decodable { let title: String; let category: String?; let created_at: Date }
         let topics = try await db.sql.raw("""
             SELECT r.title, c.name AS category, r.created_at FROM reports r LEFT JOIN categories c ON c.id = r.category_id
-            WHERE r.holder_path LIKE \(bind: prefix) AND r.created_at >= \(bind: priorStart) AND r.created_at < \(bind: weekEnd)
+            WHERE \(withinR) AND r.created_at >= \(bind: priorStart) AND r.created_at < \(bind: weekEnd)
               AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
             """).all(decoding: Topic.self)
         let (now, before) = (topics.filter { $0.created_at >= weekStart }, topics.filter { $0.created_at < weekStart })

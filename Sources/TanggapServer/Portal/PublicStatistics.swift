@@ -48,7 +48,7 @@ enum PublicStatistics {
             .columns("holder_path", "region_id", "created_at", "first_answered_at", "first_answer_late", "state", "sla_stage",
                      "held_at", "stage_due_at", "rating")
             .from("reports")
-            .where("holder_path", .like, institution.path.encoded + "%")
+            .where(Subtree.condition("holder_path", within: institution.path, on: db))
             .where(SQLGroupExpression(SQLQueryString("archive_reason IS NULL OR archive_reason <> 'spam'")))
         if let since { query = query.where("created_at", .greaterThanOrEqual, since) }
         for row in try await query.all(decoding: FactRow.self) {

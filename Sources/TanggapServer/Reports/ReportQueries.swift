@@ -90,10 +90,10 @@ enum ReportQueries {
         _ columns: any SQLExpression, _ filter: ReportFilter, scope: ListScope, now: Date, on db: any Database
     ) -> SQLSelectBuilder {
         var query = db.sql.select().column(columns).from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
-        if let confinement = confinement(scope) { query = query.where(confinement) }
+        if let confinement = confinement(scope, on: db) { query = query.where(confinement) }
         if !filter.states.isEmpty { query = query.where(SQLColumn("state", table: "r"), .in, SQLBind.group(filter.states.map(\.rawValue))) }
         if let path = filter.institution {
-            query = query.where(SQLColumn("holder_path", table: "r"), .like, SQLBind(path.encoded + "%"))
+            query = query.where(Subtree.condition("r.holder_path", within: path, on: db))
         }
         if let category = filter.categoryID {
             query = query.where(SQLGroupExpression(SQLQueryString("r.category_id = \(bind: category) OR r.subcategory_id = \(bind: category)")))
@@ -126,7 +126,7 @@ enum ReportQueries {
                 "\(unsafeRaw: running) AND r.stage_due_at >= \(bind: now) AND r.stage_due_at < \(bind: now.addingTimeInterval(Double(days) * 86_400))")))
         }
         if !filter.heldWithin.isEmpty {
-            let paths = filter.heldWithin.map { SQLQueryString("r.holder_path LIKE \(bind: $0.encoded + "%")") }
+            let paths = filter.heldWithin.map { Subtree.condition("r.holder_path", within: $0, on: db) }
             query = query.where(SQLGroupExpression(SQLList(paths, separator: SQLRaw(" OR "))))
         }
         switch filter.assignee {
@@ -147,20 +147,20 @@ enum ReportQueries {
         struct Row: Decodable { let state: String; let n: Int }
         var query = db.sql.select().column(SQLColumn("state", table: "r")).column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
             .from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
-        if let confinement = confinement(scope) { query = query.where(confinement) }
+        if let confinement = confinement(scope, on: db) { query = query.where(confinement) }
         let rows = try await query.groupBy(SQLColumn("state", table: "r")).all(decoding: Row.self)
         return Dictionary(uniqueKeysWithValues: rows.compactMap { row in ReportState(rawValue: row.state).map { ($0, row.n) } })
     }
 
     /// The viewer's list scope as a condition: published reports, their own, and those that passed through
     /// their subtrees. Nil when they may see everything.
-    private static func confinement(_ scope: ListScope) -> (any SQLExpression)? {
+    private static func confinement(_ scope: ListScope, on db: any Database) -> (any SQLExpression)? {
         guard !scope.everything else { return nil }
         var parts: [any SQLExpression] = []
         if scope.published { parts.append(SQLQueryString("r.is_public = \(bind: true)")) }
         if let reporter = scope.reporterUserID { parts.append(SQLQueryString("r.reporter_user_id = \(bind: reporter)")) }
         if !scope.subtrees.isEmpty {
-            let paths = scope.subtrees.map { SQLQueryString("rr.path LIKE \(bind: $0.encoded + "%")") }
+            let paths = scope.subtrees.map { Subtree.condition("rr.path", within: $0, on: db) }
             parts.append(SQLQueryString(
                 "EXISTS (SELECT 1 FROM report_routes rr WHERE rr.report_id = r.id AND (\(SQLList(paths, separator: SQLRaw(" OR ")))))"))
         }
