@@ -19,5 +19,6 @@ enum TanggapMigrations {
         M0014_CreateReplyTemplates(),
         M0015_CreateAdminAudit(),
         M0016_IndexPathPrefixes(),
+        M0017_IndexReporterLookups(),
     ]
 }
