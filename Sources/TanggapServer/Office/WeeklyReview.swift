@@ -15,7 +15,7 @@ enum WeeklyReview {
         let created_at: Date
     }
 
-    struct Red: Decodable, Sendable {
+    struct Red: Sendable {
         let tracking_id: String
         let title: String
         let holder_id: Int64
@@ -49,12 +49,17 @@ enum WeeklyReview {
             WHERE \(within) AND created_at >= \(bind: weekStart) AND created_at < \(bind: weekEnd)
             ORDER BY created_at LIMIT \(bind: maxListed)
             """).all(decoding: Received.self)
-        // Red now: a running triage or answer stage past its deadline (as the inbox and the clock count it).
-        let red = try await db.sql.raw("""
-            SELECT tracking_id, title, holder_id, stage_due_at FROM reports
-            WHERE \(within) AND sla_stage IN ('triage', 'answer') AND held_at IS NULL AND stage_due_at < \(bind: now)
-            ORDER BY stage_due_at LIMIT \(bind: maxListed)
-            """).all(decoding: Red.self)
+        // Red now, by the same rule as the inbox's "late" tab, soonest deadline first.
+        var late = ReportFilter()
+        late.late = true
+        late.heldWithin = [institution.path]
+        var page = PageRequest()
+        page.limit = maxListed
+        page.byDue = true
+        let everything = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
+        let red = try await ReportQueries.list(late, scope: everything, page: page, now: now, on: db).reports.map { report in
+            Red(tracking_id: report.trackingID, title: report.title, holder_id: report.holderID, stage_due_at: report.stageDueAt ?? now)
+        }
         let answerers = try await db.sql.raw("""
             SELECT u.name, i.name AS institution, COUNT(*) AS answers
             FROM report_events e JOIN users u ON u.id = e.actor_user_id JOIN institutions i ON i.id = e.actor_institution_id

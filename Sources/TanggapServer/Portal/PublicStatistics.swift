@@ -52,10 +52,11 @@ enum PublicStatistics {
             .where(SQLGroupExpression(SQLQueryString("archive_reason IS NULL OR archive_reason <> 'spam'")))
         if let since { query = query.where("created_at", .greaterThanOrEqual, since) }
         for row in try await query.all(decoding: FactRow.self) {
-            let running = (row.sla_stage == SLAStage.triage.rawValue || row.sla_stage == SLAStage.answer.rawValue) && row.held_at == nil
+            // Late now is the clock's red; a held report's light stays as it was when it stopped, so it is not counted.
+            let status = SLAStatus(stage: row.sla_stage.flatMap(SLAStage.init(rawValue:)), stageDueAt: row.stage_due_at)
             let facts = ReportFacts(
                 createdAt: row.created_at, firstAnsweredAt: row.first_answered_at, firstAnswerLate: row.first_answer_late,
-                state: ReportState(rawValue: row.state) ?? .received, isLateNow: running && (row.stage_due_at.map { $0 < now } ?? false),
+                state: ReportState(rawValue: row.state) ?? .received, isLateNow: row.held_at == nil && SLAClock.light(of: status, at: now) == .red,
                 rating: row.rating.flatMap(Rating.init(rawValue:)))
             result.overall.count(facts)
             // The child of the institution looked at that holds the report, or the institution itself.
