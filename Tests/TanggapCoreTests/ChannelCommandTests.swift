@@ -41,3 +41,30 @@ import TanggapCore
         #expect(ChannelCommand.parse("<script>LAPOR</script>") == .freeText("<script>LAPOR</script>"))
     }
 }
+
+/// Who speaks for a report on a channel, and where its reporter hears of it.
+@Suite struct ChannelRulesTests {
+    let phone = "+6281234567890"
+
+    @Test func onlyTheReportersOwnAddressOrContactOwnsIt() {
+        let bySMS = ChannelRules.Contacts(channel: .sms, replyAddress: phone, email: nil, phone: phone)
+        #expect(ChannelRules.owns(bySMS, sender: phone, on: .sms))
+        #expect(ChannelRules.owns(bySMS, sender: phone, on: .whatsapp), "the same number on WhatsApp is the same person")
+        #expect(!ChannelRules.owns(bySMS, sender: "+6289999999999", on: .sms))
+        #expect(!ChannelRules.owns(bySMS, sender: phone, on: .telegram), "a chat id is not a phone number")
+        let byWeb = ChannelRules.Contacts(channel: .web, replyAddress: nil, email: "siti@warga.test", phone: nil)
+        #expect(ChannelRules.owns(byWeb, sender: "siti@warga.test", on: .email))
+        #expect(!ChannelRules.owns(byWeb, sender: "budi@warga.test", on: .email))
+        let anonymousWeb = ChannelRules.Contacts(channel: .web, replyAddress: nil, email: nil, phone: nil)
+        #expect(!ChannelRules.owns(anonymousWeb, sender: phone, on: .sms))
+    }
+
+    @Test func theReporterHearsBackWhereTheyCameFrom() {
+        func routes(_ c: ChannelRules.Contacts) -> [String] { ChannelRules.routes(to: c).map { "\($0.0.rawValue):\($0.1)" } }
+        #expect(routes(.init(channel: .telegram, replyAddress: "7001", email: "x@y.test", phone: phone)) == ["telegram:7001"])
+        #expect(routes(.init(channel: .web, replyAddress: nil, email: "x@y.test", phone: phone)) == ["email:x@y.test"], "no SMS for web reports")
+        #expect(routes(.init(channel: .walkIn, replyAddress: nil, email: nil, phone: phone)) == ["sms:\(phone)"])
+        #expect(routes(.init(channel: .api, replyAddress: nil, email: nil, phone: nil)).isEmpty)
+        #expect(ChannelRules.told == [.verify, .dispatch, .answer, .hold, .confirm])
+    }
+}

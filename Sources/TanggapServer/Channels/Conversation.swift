@@ -136,14 +136,10 @@ enum Conversation {
 
     /// The report, when this sender is its reporter on this channel; nil otherwise, exactly as for no report.
     private static func owned(_ id: TrackingID, by message: InboundMessage, on db: any Database) async throws -> ReportModel? {
-        guard let report = try await ReportQueries.find(trackingID: id, on: db) else { return nil }
-        if report.channel == message.channel.rawValue && report.replyAddress == message.sender { return report }
-        // The contact given on another surface proves the same person: an e-mail address, or a phone number.
-        switch message.channel {
-        case .email: return report.reporterEmail == message.sender ? report : nil
-        case .sms, .whatsapp: return report.reporterPhone == message.sender ? report : nil
-        default: return nil
-        }
+        guard let report = try await ReportQueries.find(trackingID: id, on: db),
+            ChannelRules.owns(report.contacts, sender: message.sender, on: message.channel)
+        else { return nil }
+        return report
     }
 
     private static func reportAwaitingReporter(_ message: InboundMessage, on db: any Database) async throws -> ReportModel? {

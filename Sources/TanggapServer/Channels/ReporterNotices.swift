@@ -2,28 +2,12 @@ import Fluent
 import Foundation
 import TanggapCore
 
-/// What the reporter hears of, on the channel they used: verified, dispatched, answered, a question while on
-/// hold, completed. Each becomes one message in the outbox, written with the event.
+/// What the reporter hears of (`ChannelRules.told`), on the channel they used. Each becomes one message in the
+/// outbox, written with the event.
 enum ReporterNotices {
-    static let told: Set<EventKind> = [.verify, .dispatch, .answer, .hold, .confirm]
-
-    /// Where to reach the reporter: back on their own channel; for web, app and offline reports, by e-mail
-    /// (or SMS for an offline report with only a phone number). Nil when there is no way or no gateway.
+    /// Where to reach the reporter (the rule is `ChannelRules.routes`): the first way whose gateway is configured.
     static func route(of report: ReportModel, context: TanggapContext) -> (TanggapCore.Channel, String)? {
-        let channel = TanggapCore.Channel(rawValue: report.channel)
-        var candidates: [(TanggapCore.Channel, String?)]
-        switch channel {
-        case .sms, .whatsapp, .telegram, .email:
-            candidates = [(channel!, report.replyAddress)]
-        case .web, .api, .federation, .socialMedia, .none:
-            candidates = [(.email, report.reporterEmail)]
-        case .radio, .publicDialogue, .walkIn, .letter:
-            candidates = [(.email, report.reporterEmail), (.sms, report.reporterPhone)]
-        }
-        for (channel, address) in candidates {
-            if let address, ChannelSenders.isConfigured(channel, context: context) { return (channel, address) }
-        }
-        return nil
+        ChannelRules.routes(to: report.contacts).first { ChannelSenders.isConfigured($0.0, context: context) }
     }
 
     /// Tells the reporter — and the reporters of every report merged into this one as its duplicate, who follow it
@@ -42,7 +26,7 @@ enum ReporterNotices {
             try await Deliveries.enqueue(message, reportID: report.id, now: now, on: db)
             return
         }
-        guard told.contains(kind) else { return }
+        guard ChannelRules.told.contains(kind) else { return }
         let holder = try await InstitutionModel.find(report.holderID, on: db)?.name ?? ""
         let followers = try await ReportModel.query(on: db).filter(\.$duplicateOfID == report.id!).limit(500).all()
         for recipient in [report] + followers {
@@ -95,5 +79,12 @@ enum ChannelText {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
         let shown = flat.count <= room ? flat : String(flat.prefix(max(0, room - 1))) + "…"
         return String((lead + " " + shown + tail).prefix(limit))
+    }
+}
+
+extension ReportModel {
+    /// The reporter's contacts, as the channel rules read them.
+    var contacts: ChannelRules.Contacts {
+        ChannelRules.Contacts(channel: TanggapCore.Channel(rawValue: channel), replyAddress: replyAddress, email: reporterEmail, phone: reporterPhone)
     }
 }
