@@ -172,3 +172,36 @@ def test_the_workspace_of_a_report_at_a_unit_without_sub_units_renders(server):
     admin.act(tracking_id, "dispatch", institution_id=admin.institution("Dinas Sosial"))
     page = web_session(server.url, "admin.bandung@tanggap.test", server.password).get(f"{server.url}/kelola/laporan/{tracking_id}", timeout=10)
     assert page.status_code == 200 and 'id="do-dispatch"' not in page.text and 'id="do-note"' in page.text
+
+
+def test_back_office_bad_input_is_refused_and_changes_nothing(server):
+    from portal import csrf_of
+    admin = web_session(server.url, "admin.bandung@tanggap.test", server.password)
+    before = admin.get(server.url + "/kelola/admin", timeout=10)
+    token = csrf_of(before.text)
+    # Nonsense filters and cursors are ignored, not errors.
+    for query in ["?tab=xyz&instansi=-1&kategori=%27%20OR%201=1--&dari=kemarin&sesudah=abc.def", "?q=" + "x" * 5000,
+                  "?wilayah=<script>alert(1)</script>"]:
+        reply = admin.get(server.url + "/kelola/kotak" + query, timeout=30)
+        assert reply.status_code == 200 and "<script>alert(1)" not in reply.text, query
+    # Unknown reports and actions, forged tokens, bogus bulk selections.
+    assert admin.get(server.url + "/kelola/laporan/AAAAA-AAAAA", timeout=10).status_code == 404
+    tracking_id, _ = citizen_report(server, f"Data buruk {uuid.uuid4().hex[:6]}")
+    assert admin.post(f"{server.url}/kelola/laporan/{tracking_id}/tindakan/confirm", data={"_csrf": token}, timeout=10).status_code == 404
+    assert admin.post(f"{server.url}/kelola/laporan/{tracking_id}/tindakan/verify", data={"_csrf": "0" * 64}, timeout=10).status_code == 403
+    bulk = admin.post(server.url + "/kelola/kotak/massal", timeout=10, allow_redirects=False,
+                      data={"_csrf": token, "action": "spam", "ids[]": ["bukan-id", "../../etc/passwd", tracking_id[:5]]})
+    assert bulk.status_code == 303 and bulk.headers["Location"].endswith("hasil=0-3")
+    assert admin.post(server.url + "/kelola/kotak/massal", data={"_csrf": token, "action": "hapus-semua"}, timeout=10).status_code == 422
+    # An invitation with a bad address, or to a place outside one's tree, creates nobody.
+    bad = admin.post(server.url + "/kelola/admin/undang", timeout=10, data={
+        "_csrf": token, "name": "<b>X</b>", "email": "bukan-email", "role": "liaison_officer", "institution_id": "1"})
+    assert bad.status_code == 422 and "<b>X</b>" not in bad.text
+    wrong_place = admin.post(server.url + "/kelola/admin/undang", timeout=10, data={
+        "_csrf": token, "name": "Orang Luar", "email": "luar@pemkab.test", "role": "national_admin", "institution_id": "1"})
+    assert wrong_place.status_code == 422
+    assert requests.post(server.url + "/api/v1/auth/tokens", json={"email": "luar@pemkab.test", "password": "x" * 12},
+                         timeout=10).status_code == 401
+    assert admin.post(server.url + "/kelola/admin/unit", data={"_csrf": token, "name": "", "kind": "ministry"}, timeout=10).status_code == 422
+    after = admin.get(server.url + "/kelola/admin", timeout=10).text
+    assert after.count("<li>") == before.text.count("<li>"), "no unit, person or record was added"
