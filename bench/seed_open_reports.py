@@ -34,7 +34,7 @@ def tracking_id(rng):
 
 # A lifetime mix for office benchmarks: most reports done, some open, a long tail late.
 MIX = [("completed", 60), ("answered", 10), ("dispatched", 15), ("received", 5), ("on_hold", 5), ("archived", 5)]
-MIX_COLUMNS = ["first_answered_at", "first_answer_late", "completed_at", "rating", "held_at"]
+MIX_COLUMNS = ["first_answered_at", "first_answer_late", "completed_at", "rating", "held_at", "first_answer_working_days"]
 
 
 def mixed(count, holders, now, rng):
@@ -50,7 +50,8 @@ def mixed(count, holders, now, rng):
         late = (rng.random() < 0.15) if answered else None
         extra = [answered, late, answered + 86400 if state == "completed" else None,
                  rng.choice(["very_satisfied", "satisfied", "fairly_satisfied", "not_satisfied"]) if state == "completed" and rng.random() < 0.4 else None,
-                 now - 86400 if state == "on_hold" else None]
+                 now - 86400 if state == "on_hold" else None,
+                 int((answered - created) / 86400 * 5 / 7) if answered else None]   # about five working days a week
         if state in ("completed", "archived"):
             row[23:30] = [None, None, None, None, None, None, None]
         elif state == "answered":

@@ -39,6 +39,17 @@ struct Sweep: AsyncParsableCommand {
     }
 }
 
+struct Recount: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Count every report's figures for statistics and dashboards again (after a bulk load, or to repair).")
+
+    func run() async throws {
+        try await Runtime.withApplication(migrate: false) { app, _ in
+            say("Figures: \(try await TanggapServer.recountFigures(app)).")
+        }
+    }
+}
+
 struct Jobs: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Look after the job queue.", subcommands: [Probe.self])

@@ -4,16 +4,15 @@ import TanggapCore
 
 /// The public figures (counted against a plain recount) and the rules for comments on published reports.
 @Suite struct PublicParticipationTests {
-    let start = Date(timeIntervalSince1970: 1_790_000_000)
-
-    func facts(answerAfterDays: Double?, late: Bool? = nil, state: ReportState = .answered, lateNow: Bool = false, rating: Rating? = nil) -> ReportFacts {
-        ReportFacts(createdAt: start, firstAnsweredAt: answerAfterDays.map { start.addingTimeInterval($0 * 86_400) },
-                    firstAnswerLate: answerAfterDays == nil ? nil : (late ?? false), state: state, isLateNow: lateNow, rating: rating)
+    func facts(answerAfterDays: Int?, late: Bool? = nil, state: ReportState = .answered, lateNow: Bool = false, rating: Rating? = nil,
+               bounced: Bool = false) -> ReportFacts {
+        ReportFacts(state: state, light: lateNow ? .red : nil, firstAnswerLate: answerAfterDays == nil ? nil : (late ?? false),
+                    workingDaysToFirstAnswer: answerAfterDays, rating: rating, bounced: bounced)
     }
 
     @Test func figuresCountWhatHappened() {
         var figures = PerformanceFigures()
-        #expect(figures.inTimePercent == nil && figures.medianDaysToFirstAnswer == nil && figures.satisfiedPercent == nil)
+        #expect(figures.inTimePercent == nil && figures.medianWorkingDaysToFirstAnswer == nil && figures.satisfiedPercent == nil)
         figures.count(facts(answerAfterDays: 1))
         figures.count(facts(answerAfterDays: 3, late: true, state: .completed, rating: .satisfied))
         figures.count(facts(answerAfterDays: 2, state: .completed, rating: .notSatisfied))
@@ -24,24 +23,42 @@ import TanggapCore
         #expect(figures.inTimePercent == 50 && figures.completedPercent == 60)
         #expect(abs(figures.satisfiedPercent! - 200.0 / 3) < 1e-9)
         // Days 1, 2, 3, 10: the middle two are 2 and 3.
-        #expect(figures.medianDaysToFirstAnswer == 2.5)
+        #expect(figures.medianWorkingDaysToFirstAnswer == 2.5)
         figures.count(facts(answerAfterDays: 4))
-        #expect(figures.medianDaysToFirstAnswer == 3)
+        #expect(figures.medianWorkingDaysToFirstAnswer == 3)
+        #expect(figures.open == 3 && figures.red == 1 && figures.lateNow == 1, "two answered, one dispatched")
+    }
+
+    @Test func figuresAddUpAndTakeAwayExactly() {
+        var random = SplitMix64(seed: 7)
+        var whole = PerformanceFigures(), first = PerformanceFigures(), second = PerformanceFigures()
+        let states: [ReportState] = [.received, .dispatched, .onHold, .answered, .completed, .archived]
+        for index in 0..<200 {
+            let answered = random.next() % 2 == 0
+            let report = facts(answerAfterDays: answered ? Int(random.next() % 45) : nil, late: random.next() % 3 == 0,
+                               state: states[Int(random.next() % 6)], lateNow: random.next() % 4 == 0,
+                               rating: random.next() % 5 == 0 ? .satisfied : nil, bounced: random.next() % 7 == 0)
+            whole.count(report)
+            if index % 2 == 0 { first.count(report) } else { second.count(report) }
+        }
+        #expect(first + second == whole)
+        #expect(whole - second == first && (whole - whole).isZero)
+        #expect(whole.answerDays.reduce(0, +) == whole.answered, "every first answer is in one slot, 30 or more in the last")
     }
 
     @Test(arguments: 0..<20)
     func theMedianIsTheMiddleOfTheSortedDays(seed: Int) {
         var random = SplitMix64(seed: UInt64(seed + 1))
         var figures = PerformanceFigures()
-        var days: [Double] = []
+        var days: [Int] = []
         for _ in 0..<(1 + Int(random.next() % 40)) {
-            let day = Double(random.next() % 2_000) / 100
+            let day = Int(random.next() % 30)
             days.append(day)
             figures.count(facts(answerAfterDays: day))
         }
         days.sort()
-        let expected = days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
-        #expect(abs(figures.medianDaysToFirstAnswer! - expected) < 1e-9)
+        let expected = days.count % 2 == 1 ? Double(days[days.count / 2]) : Double(days[days.count / 2 - 1] + days[days.count / 2]) / 2
+        #expect(figures.medianWorkingDaysToFirstAnswer == expected)
     }
 
     @Test func theRankingPutsInTimeFirstThenFewerLateThenMoreReceived() {

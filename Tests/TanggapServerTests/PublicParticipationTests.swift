@@ -41,7 +41,8 @@ import Vapor
             try await world.must("answer", on: onTime.trackingID, by: world.liaison, ["text": "Lubang kedua juga sudah."])
             #expect(try await stored(app, onTime.trackingID).firstAnswerLate == false)
 
-            let result = try await PublicStatistics.compute(under: world.national, since: nil, now: clock.now, on: app.db)
+            _ = try await SLASweeper.sweep(context: app.tanggap, on: app.db)  // lights are counted as the sweep last set them
+            let result = try await PublicStatistics.compute(under: world.national, periods: [ReportTallies.allTime], on: app.db)
             // Spam is not counted; the rahasia report is, as a number only.
             #expect(result.overall.received == 3 && result.overall.answered == 2 && result.overall.answeredInTime == 1)
             #expect(result.overall.lateNow == 1 && result.overall.inTimePercent == 50)
@@ -50,10 +51,15 @@ import Vapor
             #expect(result.institutions.first { $0.id == world.kemenkes.id }?.figures.received == 0)
             #expect(result.regions.map(\.name) == ["Jawa Barat"] && result.regions[0].figures == result.overall)
             // One level down, the Dinas holds them all.
-            let below = try await PublicStatistics.compute(under: world.pemkab, since: nil, now: clock.now, on: app.db)
+            let below = try await PublicStatistics.compute(under: world.pemkab, periods: [ReportTallies.allTime], on: app.db)
             #expect(below.institutions.first { $0.id == world.dinas.id }?.figures == result.overall)
-            // A period that starts after they came in counts none.
-            let later = try await PublicStatistics.compute(under: world.national, since: clock.now, now: clock.now, on: app.db)
+            // They all came in the same month; the month after counts none.
+            let zone = app.tanggap.settings.timeZone, received = DeadlineTests.monday().now
+            let thatMonth = try await PublicStatistics.compute(
+                under: world.national, periods: StatisticsPeriod.thisMonth.tallyPeriods(now: received, zone: zone), on: app.db)
+            #expect(thatMonth.overall == result.overall)
+            let later = try await PublicStatistics.compute(
+                under: world.national, periods: StatisticsPeriod.thisMonth.tallyPeriods(now: received + 40 * Self.day, zone: zone), on: app.db)
             #expect(later.overall.received == 0)
         }
     }

@@ -155,7 +155,7 @@ def test_a_rahasia_report_is_in_no_public_list_search_or_statistic_detail(server
     tracking_id = driver.find_element(By.ID, "tracking-id").text
     answer(server, tracking_id, "Sedang diperiksa oleh inspektorat.", unit="Dinas Sosial", liaison="admin.bandung@tanggap.test")
     pages = public_texts(server, f"/laporan?q={word}", "/laporan?jenis=pengaduan", "/laporan?status=answered",
-                         "/statistik?instansi=1&periode=30")
+                         "/statistik?instansi=1&periode=bulan")
     # The search box repeats what was searched for; the report itself appears nowhere.
     assert f"suap perizinan {word}" not in pages and "imbalan" not in pages and tracking_id not in pages
     assert "Tidak ada laporan yang cocok" in requests.get(f"{server.url}/laporan?q={word}", timeout=10).text

@@ -29,6 +29,12 @@ public struct SLAStatus: Hashable, Sendable {
         self.ladderRung = ladderRung
         self.nextCheckAt = nextCheckAt
     }
+
+    /// The light as the figures count it, as of the last sweep: only a running triage or answer stage has one.
+    /// A held report keeps the light it stopped at, and a report waiting for its reporter is nobody's lateness.
+    public var countedLight: TrafficLight? {
+        (stage == .triage || stage == .answer) && heldAt == nil ? light : nil
+    }
 }
 
 /// Something the sweeper finds has happened to a report's deadlines.

@@ -63,6 +63,12 @@ public func sweepDeadlines(_ app: Application) async throws -> some CustomString
     try await SLASweeper.sweep(context: app.tanggap, on: app.db)
 }
 
+/// Counts every report's figures again (after reports were written straight into the database, or to repair).
+public func recountFigures(_ app: Application) async throws -> String {
+    let summary = try await ReportTallies.rebuild(context: app.tanggap, on: app.db)
+    return "\(summary.reports) reports counted into \(summary.rows) rows in \(String(format: "%.1f", summary.seconds)) s"
+}
+
 public func importHolidays(from path: String, kind: String, institutionID: Int64?, app: Application) async throws -> ReferenceDataImporter.Counts {
     guard let kind = HolidayKind(rawValue: kind) else { throw AdministrationError.invalid(["kind: national, cuti_bersama or local"]) }
     if let institutionID, try await InstitutionDirectory.find(institutionID, on: app.db) == nil {

@@ -24,6 +24,7 @@ public func configure(_ app: Application, settings: Settings, clock: Clock = .sy
     if settings.migrateOnStart { try await DatabaseSetup.migrate(app, settings.database) }
     if try await DatabaseSetup.pendingMigrations(on: app.db).isEmpty {
         try await NationalCalendar.importShippedHolidaysIfMissing(app)
+        try await ReportTallies.buildIfMissing(context: app.tanggap, on: app.db)
     }
     if settings.workers > 0 { app.lifecycle.use(BackgroundWork(loops: settings.workers)) }
 }

@@ -76,6 +76,7 @@ enum SLASweeper {
                 for: holder, classification: Classification(rawValue: report.classification) ?? .pengaduan,
                 isEscalated: report.isEscalated, now: now, on: db)
             let (status, changes) = SLAClock.sweep(report.sla, at: now, clock)
+            let counted = try await ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db)
             report.sla = status
             var systemActions: [ReportAction] = []
             var events: [(EventDetails, Int64?)] = []
@@ -105,6 +106,8 @@ enum SLASweeper {
                     channel: .web, audience: .public, note: nil, details: details, now: now, on: db)
             }
             try await report.update(on: db)
+            try await ReportTallies.record(
+                from: counted, to: ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db), on: db)
             for action in systemActions {
                 _ = try await ReportActions.perform(
                     action.kind, ActionRequest(), on: id, by: .system, attributedTo: .system, channel: .web, context: context, on: db)

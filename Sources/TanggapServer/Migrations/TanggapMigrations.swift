@@ -20,5 +20,6 @@ enum TanggapMigrations {
         M0015_CreateAdminAudit(),
         M0016_IndexPathPrefixes(),
         M0017_IndexReporterLookups(),
+        M0018_CreateReportTallies(),
     ]
 }

@@ -68,6 +68,10 @@ final class ReportModel: Model, @unchecked Sendable {
     @OptionalField(key: "first_answer_late") var firstAnswerLate: Bool?
     /// Where to answer the reporter on their own channel: a phone number, a Telegram chat, an e-mail address.
     @OptionalField(key: "reply_address") var replyAddress: String?
+    /// Sent back up as not-our-authority at least once (the dashboards' "bounced").
+    @Field(key: "was_bounced") var wasBounced: Bool
+    /// Working days from receipt to the first answer, in the holder's calendar at that moment.
+    @OptionalField(key: "first_answer_working_days") var firstAnswerWorkingDays: Int?
 
     init() {}
 

@@ -41,18 +41,17 @@ enum DashboardController {
 
     @Sendable static func page(_ req: Request) async throws -> Response {
         guard let user = try InboxController.staff(req) else { return req.seeOther("/masuk?next=/kelola/dasbor") }
-        let period = (try? req.query.get(String.self, at: "periode")).flatMap(StatisticsController.Period.init(rawValue:)) ?? .year
+        let period = (try? req.query.get(String.self, at: "periode")).flatMap(StatisticsPeriod.init(rawValue:)) ?? .twelveMonths
         // A dashboard shows one's own part of the tree, and nothing above it.
         let institution = try await Workplace.chosenInstitution(for: user, on: req)
 
-        let root = try await InstitutionDirectory.root(on: req.db)?.path ?? institution.path
-        let calendar = try await req.tanggap.calendars.calendar(for: root, now: req.now, on: req.db)
-        let result = try await Dashboard.compute(under: institution, since: period.start(before: req.now), now: req.now, calendar: calendar, on: req.db)
-        let ranked = result.units.filter { $0.workload.received > 0 }.sorted { PerformanceRanking.precedes($0.performance, $1.performance) }
+        let periods = period.tallyPeriods(now: req.now, zone: req.tanggap.settings.timeZone)
+        let result = try await Dashboard.compute(under: institution, periods: periods, now: req.now, on: req.db)
+        let ranked = result.units.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
         let withChildren = ranked.isEmpty ? [] : Set(try await InstitutionModel.query(on: req.db)
             .filter(\.$parentID ~~ ranked.map(\.id)).all(\.$parentID).compactMap { $0 })
         func line(_ row: Dashboard.Row, rank: Int) -> Line {
-            let p = row.performance, w = row.workload
+            let p = row.figures, w = row.figures
             let drill = row.id != institution.id && withChildren.contains(row.id)
             return Line(
                 name: row.id == institution.id && rank > 0 ? req.text("stats.directly", ["institution": row.name]) : row.name,
@@ -69,7 +68,7 @@ enum DashboardController {
         }
         return try await req.renderPage("kelola/dasbor", Page(
             institution: institution.name, upLink: upLink,
-            periods: StatisticsController.Period.allCases.map { Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period) },
+            periods: StatisticsPeriod.allCases.map { Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period) },
             period: period.rawValue, overall: line(result.overall, rank: 0),
             units: ranked.enumerated().map { line($0.element, rank: $0.offset + 1) }.nilIfEmpty,
             people: result.people.map { person in

@@ -11,18 +11,6 @@ enum StatisticsController {
     }
 
     /// The periods one may look at; the default is the last twelve months.
-    enum Period: String, CaseIterable {
-        case month = "30", year = "365", all = "semua"
-
-        func start(before now: Date) -> Date? {
-            switch self {
-            case .month: now.addingTimeInterval(-30 * 86_400)
-            case .year: now.addingTimeInterval(-365 * 86_400)
-            case .all: nil
-            }
-        }
-    }
-
     struct Line: Encodable {
         let id: String
         let name: String
@@ -51,8 +39,8 @@ enum StatisticsController {
     }
 
     /// The institution looked at (the national level unless `instansi` names another) and the period.
-    private static func scope(_ req: Request) async throws -> (Institution, Period) {
-        let period = (try? req.query.get(String.self, at: "periode")).flatMap(Period.init(rawValue:)) ?? .year
+    private static func scope(_ req: Request) async throws -> (Institution, StatisticsPeriod) {
+        let period = (try? req.query.get(String.self, at: "periode")).flatMap(StatisticsPeriod.init(rawValue:)) ?? .twelveMonths
         if let id = try? req.query.get(Int64.self, at: "instansi") {
             guard let institution = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
             return (institution, period)
@@ -63,7 +51,8 @@ enum StatisticsController {
 
     @Sendable static func page(_ req: Request) async throws -> Response {
         let (institution, period) = try await scope(req)
-        let result = try await PublicStatistics.compute(under: institution, since: period.start(before: req.now), now: req.now, on: req.db)
+        let result = try await PublicStatistics.compute(
+            under: institution, periods: period.tallyPeriods(now: req.now, zone: req.tanggap.settings.timeZone), on: req.db)
         // Institutions without a report in the period are counted, not ranked.
         let ranked = result.institutions.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
         let silent = result.institutions.count - ranked.count
@@ -77,7 +66,7 @@ enum StatisticsController {
                 link: drill && row.id != institution.id && hasChildren.contains(row.id) ? "/statistik?instansi=\(row.id)&periode=\(period.rawValue)" : nil,
                 received: DisplayFormat.number(f.received, req), inTime: DisplayFormat.percent(f.inTimePercent),
                 tone: BarChart.trafficLight(f.inTimePercent), late: DisplayFormat.number(f.lateNow, req),
-                completed: DisplayFormat.number(f.completed, req), median: DisplayFormat.decimal(f.medianDaysToFirstAnswer, req),
+                completed: DisplayFormat.number(f.completed, req), median: DisplayFormat.decimal(f.medianWorkingDaysToFirstAnswer, req),
                 satisfied: DisplayFormat.percent(f.satisfiedPercent), rank: rank)
         }
         let lines = ranked.enumerated().map { line($0.element, rank: $0.offset + 1, drill: true) }
@@ -90,7 +79,7 @@ enum StatisticsController {
         let statistics = Statistics(
             institution: institution.name,
             parentLink: institution.parentID.map { "/statistik?instansi=\($0)&periode=\(period.rawValue)" },
-            periods: Period.allCases.map { Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period) },
+            periods: StatisticsPeriod.allCases.map { Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period) },
             period: period.rawValue,
             overall: line(PublicStatistics.Row(id: institution.id, name: institution.name, figures: result.overall), rank: 0, drill: false),
             silent: silent > 0 ? req.text("stats.silent", ["count": String(silent)]) : nil,
@@ -103,16 +92,17 @@ enum StatisticsController {
     /// The same figures as the page, for spreadsheets: one row per institution and per province.
     @Sendable static func csv(_ req: Request) async throws -> Response {
         let (institution, period) = try await scope(req)
-        let result = try await PublicStatistics.compute(under: institution, since: period.start(before: req.now), now: req.now, on: req.db)
+        let result = try await PublicStatistics.compute(
+            under: institution, periods: period.tallyPeriods(now: req.now, zone: req.tanggap.settings.timeZone), on: req.db)
         var csv = CSVWriter(header: [
             "level", "id", "name", "received", "answered", "answered_in_time", "answered_in_time_percent", "late_now", "completed",
-            "median_days_to_first_answer", "rated", "satisfied", "satisfied_percent",
+            "median_working_days_to_first_answer", "rated", "satisfied", "satisfied_percent",
         ])
         func add(_ level: String, _ row: PublicStatistics.Row) {
             let f = row.figures
             func number(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
             csv.append([level, String(row.id), row.name, String(f.received), String(f.answered), String(f.answeredInTime),
-                        number(f.inTimePercent), String(f.lateNow), String(f.completed), number(f.medianDaysToFirstAnswer),
+                        number(f.inTimePercent), String(f.lateNow), String(f.completed), number(f.medianWorkingDaysToFirstAnswer),
                         String(f.rated), String(f.satisfied), number(f.satisfiedPercent)])
         }
         add("total", PublicStatistics.Row(id: institution.id, name: institution.name, figures: result.overall))

@@ -61,14 +61,17 @@ enum ReportActions {
                     .where("id", .equal, reportID).run()
                 guard let report = try await ReportModel.find(reportID, on: db) else { throw APIError.reportNotFound }
                 let transition = try Lifecycle.decide(action, on: report.snapshot, by: actor)
+                let counted = try await ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db)
                 let before = report.sla
                 report.apply(transition, holderID: transition.toHolder.institutionID, at: now)
-                if kind == .answer && report.firstAnswerLate == nil {
-                    report.firstAnswerLate = SLAClock.light(of: before, at: now) == .red
-                }
                 let clock = try await context.calendars.context(
                     for: transition.toHolder, classification: Classification(rawValue: report.classification) ?? .pengaduan,
                     isEscalated: transition.after.isEscalated, now: now, on: db)
+                if kind == .answer && report.firstAnswerLate == nil {
+                    report.firstAnswerLate = SLAClock.light(of: before, at: now) == .red
+                    report.firstAnswerWorkingDays = clock.calendar.workingDays(from: report.createdAt, to: now)
+                }
+                if kind == .notOurAuthority { report.wasBounced = true }
                 let (deadlines, pause) = SLAClock.after(transition, before, at: now, clock)
                 report.sla = deadlines
                 var details = Self.details(of: transition.action) ?? EventDetails()
@@ -78,6 +81,8 @@ enum ReportActions {
                 if case .correct(let correction) = transition.action { report.apply(correction) }
                 report.eventCount += 1
                 try await report.update(on: db)
+                try await ReportTallies.record(
+                    from: counted, to: ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db), on: db)
 
                 let event = try await ReportHistory.append(
                     kind: kind, to: reportID, seq: report.eventCount, from: (transition.fromState, transition.fromHolder),

@@ -75,6 +75,8 @@ enum ReportIntake {
                     let reportID = try await db.writeTransaction { db in
                         try await model.create(on: db)
                         let reportID = model.id!
+                        try await ReportTallies.record(
+                            from: nil, to: ReportTallies.contribution(of: model, zone: context.settings.timeZone, on: db), on: db)
                         try await ReportHistory.append(
                             kind: .submitted, to: reportID, seq: 1, from: (.received, holder), to: (.received, holder),
                             actor: actingUser.map { .user(id: $0.id, institutionID: $0.institutionID) } ?? .reporter, channel: report.channel,
@@ -144,6 +146,7 @@ extension ReportModel {
         ladderRung = 0
         eventCount = 1
         version = 1
+        wasBounced = false
         supportCount = 0
         commentCount = 0
     }

@@ -1,0 +1,46 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+
+/// The kept figures of one institution over a period: each child's whole subtree, what it holds itself, and the
+/// same reports per province. Reads only the tally rows of the institution and its children.
+struct InstitutionFigures: Sendable {
+    var children: [Int64: PerformanceFigures] = [:]
+    var direct = PerformanceFigures()
+    var provinces: [Int64: PerformanceFigures] = [:]
+
+    /// Everything in the institution's subtree.
+    var overall: PerformanceFigures { children.values.reduce(direct, +) }
+
+    static func load(_ institutionID: Int64, children childIDs: [Int64], periods: [String], on db: any Database) async throws -> Self {
+        var figures = Self()
+        guard !periods.isEmpty else { return figures }
+        var whose: SQLQueryString = "(direct = \(bind: true) AND institution_id = \(bind: institutionID))"
+        if !childIDs.isEmpty {
+            whose = "(\(whose) OR (direct = \(bind: false) AND institution_id IN (\(childIDs.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))))"
+        }
+        let sums = PerformanceFigures.counters.map { "SUM(\(ident: $0.name)) AS \(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
+        let periodList = periods.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        let rows = try await db.sql.raw("""
+            SELECT institution_id, direct, province_id, \(sums) FROM \(ident: ReportTallies.table)
+            WHERE period IN (\(periodList)) AND \(whose)
+            GROUP BY institution_id, direct, province_id
+            """).all()
+        for row in rows {
+            var sum = PerformanceFigures()
+            for counter in PerformanceFigures.counters {
+                sum[keyPath: counter.path] = try row.decode(column: counter.name, as: Int?.self) ?? 0
+            }
+            let id = try row.decode(column: "institution_id", as: Int64.self)
+            if try row.decode(column: "direct", as: Bool.self) {
+                figures.direct += sum
+            } else {
+                figures.children[id, default: PerformanceFigures()] += sum
+            }
+            let province = try row.decode(column: "province_id", as: Int64.self)
+            if province != 0 { figures.provinces[province, default: PerformanceFigures()] += sum }
+        }
+        return figures
+    }
+}

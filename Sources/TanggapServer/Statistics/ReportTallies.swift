@@ -1,0 +1,117 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+
+/// The figures of statistics and dashboards, kept per institution, province and month and changed in the same
+/// transaction as the report they count, so that a page adds up a few hundred rows instead of reading millions
+/// of reports.
+///
+/// A report counts in the rows keyed by (institution, direct, province, period):
+/// - `direct`: the institution holding it now;
+/// - not direct ("within"): the holder and each of its ancestors below the root, so a parent's dashboard reads one
+///   row per child for the child's whole subtree. The root's own subtree is everything: its children plus its direct row.
+/// - the period: the month of receipt in the deployment's time zone ("2026-11"), and "all".
+/// Spam counts nowhere. Lights are the ones the sweep last wrote (it runs every minute).
+enum ReportTallies {
+    static let table = "report_tallies"
+    static let allTime = "all"
+
+    struct Key: Hashable, Comparable {
+        let institutionID: Int64
+        let direct: Bool
+        let provinceID: Int64
+        let period: String
+
+        /// One order for every writer, so two transactions never wait on each other's rows in opposite orders.
+        static func < (a: Key, b: Key) -> Bool {
+            (a.institutionID, a.direct ? 1 : 0, a.provinceID, a.period) < (b.institutionID, b.direct ? 1 : 0, b.provinceID, b.period)
+        }
+    }
+
+    /// What one report adds to the tallies.
+    struct Contribution: Sendable {
+        let keys: [Key]
+        let figures: PerformanceFigures
+    }
+
+    /// The figures fields of a report, as stored.
+    struct Facts: Decodable {
+        let id: Int64
+        let holder_path: String
+        let created_at: Date
+        let province_id: Int64?
+        let state: String
+        let archive_reason: String?
+        let sla_stage: String?
+        let sla_light: String?
+        let held_at: Date?
+        let first_answer_late: Bool?
+        let first_answer_working_days: Int?
+        let rating: String?
+        let was_bounced: Bool
+    }
+
+    static func contribution(_ facts: Facts, zone: TimeZone) -> Contribution? {
+        guard facts.archive_reason != ArchiveReason.spam.rawValue, let holder = InstitutionPath(encoded: facts.holder_path),
+              let state = ReportState(rawValue: facts.state) else { return nil }
+        let status = SLAStatus(stage: facts.sla_stage.flatMap(SLAStage.init(rawValue:)), light: facts.sla_light.flatMap(TrafficLight.init(rawValue:)),
+                               heldAt: facts.held_at)
+        let figures = PerformanceFigures(ReportFacts(
+            state: state, light: status.countedLight, firstAnswerLate: facts.first_answer_late,
+            workingDaysToFirstAnswer: facts.first_answer_working_days, rating: facts.rating.flatMap(Rating.init(rawValue:)),
+            bounced: facts.was_bounced))
+        let province = facts.province_id ?? 0
+        var keys: [Key] = []
+        for period in [month(of: facts.created_at, in: zone), allTime] {
+            keys.append(Key(institutionID: holder.institutionID, direct: true, provinceID: province, period: period))
+            for id in holder.ids.dropFirst() { keys.append(Key(institutionID: id, direct: false, provinceID: province, period: period)) }
+        }
+        return Contribution(keys: keys, figures: figures)
+    }
+
+    /// The report's contribution as it stands now; take one before a change and one after, then `record` both.
+    static func contribution(of report: ReportModel, zone: TimeZone, on db: any Database) async throws -> Contribution? {
+        var province: Int64?
+        if let region = report.regionID {
+            struct Row: Decodable { let province_id: Int64 }
+            province = try await db.sql.raw("SELECT COALESCE(parent_id, id) AS province_id FROM regions WHERE id = \(bind: region)")
+                .first(decoding: Row.self)?.province_id
+        }
+        return contribution(Facts(
+            id: report.id ?? 0, holder_path: report.holderPath, created_at: report.createdAt, province_id: province, state: report.state,
+            archive_reason: report.archiveReason, sla_stage: report.slaStage, sla_light: report.slaLight, held_at: report.heldAt,
+            first_answer_late: report.firstAnswerLate, first_answer_working_days: report.firstAnswerWorkingDays, rating: report.rating,
+            was_bounced: report.wasBounced), zone: zone)
+    }
+
+    /// Moves the tallies from what a report counted before to what it counts now. Call inside the change's transaction.
+    static func record(from before: Contribution?, to after: Contribution?, on db: any Database) async throws {
+        var deltas: [Key: PerformanceFigures] = [:]
+        if let before { for key in before.keys { deltas[key, default: PerformanceFigures()] = deltas[key, default: PerformanceFigures()] - before.figures } }
+        if let after { for key in after.keys { deltas[key, default: PerformanceFigures()] += after.figures } }
+        for key in deltas.keys.sorted() {
+            guard let delta = deltas[key], !delta.isZero else { continue }
+            try await add(delta, to: key, on: db)
+        }
+    }
+
+    private static func add(_ delta: PerformanceFigures, to key: Key, on db: any Database) async throws {
+        let changed = PerformanceFigures.counters.filter { delta[keyPath: $0.path] != 0 }
+        try await db.sql.insert(into: table)
+            .columns(["institution_id", "direct", "province_id", "period"] + changed.map(\.name))
+            .values([SQLBind(key.institutionID), SQLBind(key.direct), SQLBind(key.provinceID), SQLBind(key.period)]
+                + changed.map { SQLBind(delta[keyPath: $0.path]) })
+            .onConflict(with: ["institution_id", "direct", "province_id", "period"]) { update in
+                changed.reduce(update) { update, counter in
+                    update.set(counter.name, to: SQLQueryString("\(ident: table).\(ident: counter.name) + excluded.\(ident: counter.name)"))
+                }
+            }
+            .run()
+    }
+
+    static func month(of date: Date, in zone: TimeZone) -> String {
+        let day = LocalDate(date, in: zone)
+        return String(format: "%04d-%02d", day.year, day.month)
+    }
+}

@@ -1,0 +1,108 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+
+/// Counting every report again: after the step that introduced the tallies, after reports were written straight into
+/// the database (the generator, benchmarks), or to repair. One transaction, so readers see the old figures or the new.
+extension ReportTallies {
+    struct RebuildSummary: Sendable { let reports: Int; let rows: Int; let seconds: Double }
+
+    /// Builds the tallies when there are reports and no tallies yet (the first start after the migration).
+    static func buildIfMissing(context: TanggapContext, on db: any Database) async throws {
+        let tallied = try await db.sql.raw("SELECT 1 AS n FROM report_tallies LIMIT 1").all()
+        let reports = try await db.sql.raw("SELECT 1 AS n FROM reports LIMIT 1").all()
+        if tallied.isEmpty && !reports.isEmpty { _ = try await rebuild(context: context, on: db) }
+    }
+
+    static func rebuild(context: TanggapContext, on db: any Database) async throws -> RebuildSummary {
+        let started = Date()
+        try await fillWorkingDays(context: context, on: db)
+        let zone = context.settings.timeZone
+        return try await db.writeTransaction { db in
+            // Writers wait on the tallies while they are rebuilt; whatever they changed before is in the reports read.
+            if db.isPostgres { try await db.sql.raw("LOCK TABLE report_tallies IN EXCLUSIVE MODE").run() }
+            try await db.sql.raw("DELETE FROM report_tallies").run()
+            var month: [Key: PerformanceFigures] = [:], lifetime: [Key: PerformanceFigures] = [:]
+            var currentMonth = "", reports = 0, rows = 0
+            var after: (Date, Int64)?
+            while true {
+                let batch = try await factsBatch(after: after, on: db)
+                for facts in batch {
+                    reports += 1
+                    after = (facts.created_at, facts.id)
+                    guard let counted = contribution(facts, zone: zone) else { continue }
+                    for key in counted.keys {
+                        if key.period == allTime {
+                            lifetime[key, default: PerformanceFigures()] += counted.figures
+                        } else {
+                            // Reports come in order of receipt: a new month means the last one is complete.
+                            if key.period != currentMonth {
+                                rows += try await insert(month, on: db)
+                                month = [:]
+                                currentMonth = key.period
+                            }
+                            month[key, default: PerformanceFigures()] += counted.figures
+                        }
+                    }
+                }
+                if batch.count < batchSize { break }
+            }
+            rows += try await insert(month, on: db)
+            rows += try await insert(lifetime, on: db)
+            return RebuildSummary(reports: reports, rows: rows, seconds: Date().timeIntervalSince(started))
+        }
+    }
+
+    private static let batchSize = 20_000
+    /// The next reports in order of receipt, with the province of their region.
+    private static func factsBatch(after: (Date, Int64)?, on db: any Database) async throws -> [Facts] {
+        var cursor: SQLQueryString = ""
+        if let (at, id) = after { cursor = "WHERE r.created_at > \(bind: at) OR (r.created_at = \(bind: at) AND r.id > \(bind: id))" }
+        return try await db.sql.raw("""
+            SELECT r.id, r.holder_path, r.created_at, COALESCE(g.parent_id, g.id) AS province_id, r.state, r.archive_reason,
+                r.sla_stage, r.sla_light, r.held_at, r.first_answer_late, r.first_answer_working_days, r.rating, r.was_bounced
+            FROM reports r LEFT JOIN regions g ON g.id = r.region_id
+            \(cursor) ORDER BY r.created_at, r.id LIMIT \(unsafeRaw: String(batchSize))
+            """).all(decoding: Facts.self)
+    }
+
+    /// Writes whole rows into the emptied table, a few hundred per statement.
+    private static func insert(_ tallies: [Key: PerformanceFigures], on db: any Database) async throws -> Int {
+        let keys = tallies.keys.sorted()
+        for chunk in stride(from: 0, to: keys.count, by: 200) {
+            var insert = db.sql.insert(into: table)
+                .columns(["institution_id", "direct", "province_id", "period"] + PerformanceFigures.counters.map(\.name))
+            for key in keys[chunk..<min(chunk + 200, keys.count)] {
+                let figures = tallies[key]!
+                insert = insert.values([SQLBind(key.institutionID), SQLBind(key.direct), SQLBind(key.provinceID), SQLBind(key.period)]
+                    + PerformanceFigures.counters.map { SQLBind(figures[keyPath: $0.path]) })
+            }
+            try await insert.run()
+        }
+        return keys.count
+    }
+
+    /// Reports answered before working days were kept get them now, in their holder's calendar.
+    private static func fillWorkingDays(context: TanggapContext, on db: any Database) async throws {
+        struct Row: Decodable { let id: Int64; let holder_path: String; let created_at: Date; let first_answered_at: Date }
+        while true {
+            let rows = try await db.sql.raw("""
+                SELECT id, holder_path, created_at, first_answered_at FROM reports
+                WHERE first_answered_at IS NOT NULL AND first_answer_working_days IS NULL ORDER BY id LIMIT 1000
+                """).all(decoding: Row.self)
+            if rows.isEmpty { return }
+            let now = context.clock.now()
+            try await db.writeTransaction { db in
+                for row in rows {
+                    var days = 0
+                    if let holder = InstitutionPath(encoded: row.holder_path) {
+                        days = try await context.calendars.calendar(for: holder, now: now, on: db).workingDays(from: row.created_at, to: row.first_answered_at)
+                    }
+                    try await db.sql.update("reports").set("first_answer_working_days", to: days)
+                        .where("id", .equal, row.id).run()
+                }
+            }
+        }
+    }
+}
