@@ -18,6 +18,8 @@ import Vapor
             let (reports, _) = try await ReportQueries.list(filter, scope: scope, page: page, now: app.tanggap.clock.now(), on: app.db)
             let count = try await ReportQueries.count(filter, scope: scope, now: app.tanggap.clock.now(), on: app.db)
             #expect(count == reports.count, "the tab's count is its list (\(tab))")
+            let capped = try await ReportQueries.count(filter, scope: scope, now: app.tanggap.clock.now(), upTo: 1, on: app.db)
+            #expect(capped == min(count, 1), "a capped count stops at its cap (\(tab))")
             if reports.contains(where: { TrackingID(parsing: $0.trackingID)!.display == trackingID }) { found.insert(tab) }
         }
         return found

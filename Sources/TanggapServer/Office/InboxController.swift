@@ -24,7 +24,10 @@ enum InboxController {
         var sesudah: String?
     }
 
-    struct Tab: Encodable { let key: String; let label: String; let count: Int; let current: Bool; let link: String }
+    struct Tab: Encodable { let key: String; let label: String; let count: String; let current: Bool; let link: String }
+
+    /// Tabs count this far and then say "1000+": past it the number changes nothing for the reader.
+    static let countCap = 1_000
     struct Row: Encodable {
         let trackingID: String
         let title: String
@@ -71,8 +74,9 @@ enum InboxController {
         for candidate in InboxTab.allCases {
             var filter = candidate.filter(for: user)
             narrowing(&filter)
-            let count = try await ReportQueries.count(filter, scope: scope, now: req.now, on: req.db)
-            tabs.append(Tab(key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"), count: count,
+            let count = try await ReportQueries.count(filter, scope: scope, now: req.now, upTo: countCap, on: req.db)
+            tabs.append(Tab(key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"),
+                            count: count >= countCap ? DisplayFormat.number(countCap, req) + "+" : DisplayFormat.number(count, req),
                             current: candidate == tab, link: link(filters, tab: candidate.rawValue, after: nil)))
         }
 

@@ -85,6 +85,14 @@ enum ReportQueries {
         return try await filtered(count, filter, scope: scope, now: now, on: db).first(decoding: Row.self)?.n ?? 0
     }
 
+    /// How many, counting no further than `cap`: a count that stops once it is past what anyone reads exactly
+    /// (an inbox tab says "1000+"), so it never walks a million rows.
+    static func count(_ filter: ReportFilter, scope: ListScope, now: Date, upTo cap: Int, on db: any Database) async throws -> Int {
+        struct Row: Decodable { let n: Int }
+        let matching = filtered(SQLLiteral.numeric("1"), filter, scope: scope, now: now, on: db).limit(cap)
+        return try await db.sql.raw("SELECT COUNT(*) AS n FROM (\(matching.query)) capped").first(decoding: Row.self)?.n ?? 0
+    }
+
     /// The reports table confined to the viewer's scope and narrowed by the filter.
     private static func filtered(
         _ columns: any SQLExpression, _ filter: ReportFilter, scope: ListScope, now: Date, on db: any Database
