@@ -205,3 +205,52 @@ def test_back_office_bad_input_is_refused_and_changes_nothing(server):
     assert admin.post(server.url + "/kelola/admin/unit", data={"_csrf": token, "name": "", "kind": "ministry"}, timeout=10).status_code == 422
     after = admin.get(server.url + "/kelola/admin", timeout=10).text
     assert after.count("<li>") == before.text.count("<li>"), "no unit, person or record was added"
+
+
+def test_deadlines_and_the_working_week_are_set_on_a_page_and_recorded(server, fresh):
+    """An institution admin sets its own answer limit and a six-day week; the clock (read through the API) follows,
+    the record shows both, bad numbers change nothing, and following the level above again undoes it."""
+    from portal import csrf_of
+    driver = fresh
+    admin = Officer(server, "admin.bandung@tanggap.test")
+    bandung = admin.institution("Pemerintah Kabupaten Bandung")
+
+    def in_force():
+        sla = requests.get(f"{server.url}/api/v1/sla", params={"institution_id": bandung}, headers=admin.headers, timeout=10).json()
+        week = requests.get(f"{server.url}/api/v1/institutions/{bandung}/calendar", headers=admin.headers, timeout=10).json()
+        return sla["answer"], week["working_weekdays"]
+
+    assert in_force() == ({"amount": 5, "unit": "working_days"}, [1, 2, 3, 4, 5])
+    sign_in(driver, server.url, "admin.bandung@tanggap.test", server.password, "/kelola/admin")
+    click_id(driver, "deadlines-link")
+    fill(driver, "limit-answer", "7")
+    click_id(driver, "do-limits")
+    assert "Batas waktu disimpan" in driver.find_element(By.ID, "notice").text
+    assert "7 hari kerja" in driver.find_element(By.TAG_NAME, "table").text
+    driver.find_element(By.ID, "hari-6").click()  # ticks a box; no page load
+    click_id(driver, "do-week")
+    assert in_force() == ({"amount": 7, "unit": "working_days"}, [1, 2, 3, 4, 5, 6])
+
+    # Bad numbers are refused beside their field, escaped, and change nothing.
+    page = web_session(server.url, "admin.bandung@tanggap.test", server.password)
+    token = csrf_of(page.get(f"{server.url}/kelola/admin/tenggat?instansi={bandung}", timeout=10).text)
+    for bad in ["abc", "0", "99999", "<script>alert(1)</script>", "7; DROP TABLE sla_policies"]:
+        reply = page.post(f"{server.url}/kelola/admin/tenggat/batas?instansi={bandung}", data={"_csrf": token, "answer": bad}, timeout=10)
+        assert reply.status_code == 422 and "<script>alert(1)" not in reply.text, bad
+    assert page.post(f"{server.url}/kelola/admin/tenggat/pekan?instansi={bandung}", data={"_csrf": token, "hari[]": ["0", "9"]},
+                     timeout=10).status_code == 422
+    assert page.post(f"{server.url}/kelola/admin/tenggat/batas?instansi={bandung}", data={"_csrf": "0" * 64, "answer": "1"},
+                     timeout=10).status_code == 403
+    assert in_force() == ({"amount": 7, "unit": "working_days"}, [1, 2, 3, 4, 5, 6])
+
+    # Others may not: a liaison officer, and another institution's admin for Bandung.
+    assert web_session(server.url, "penghubung.dinkes@tanggap.test", server.password).get(
+        f"{server.url}/kelola/admin/tenggat", timeout=10).status_code == 403
+
+    # Back to what the level above says; every change is on the record.
+    click_id(driver, "do-limits-remove")
+    click_id(driver, "do-week-inherit")
+    assert in_force() == ({"amount": 5, "unit": "working_days"}, [1, 2, 3, 4, 5])
+    driver.get(f"{server.url}/kelola/admin?instansi={bandung}")
+    record = driver.find_element(By.TAG_NAME, "main").text
+    assert "Batas waktu diubah" in record and "Minggu kerja diubah" in record and "Batas waktu dikembalikan" in record

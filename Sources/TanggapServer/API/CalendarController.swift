@@ -55,17 +55,8 @@ enum CalendarController {
         let institution = try await institution(req)
         try requireConfigure(institution.path, req)
         let body = try req.decodeBody(WeekBody.self)
-        var check = FieldChecker()
-        if let zone = body.timeZone, TimeZone(identifier: zone) == nil { check.add("time_zone", .invalid) }
-        if let days = body.workingWeekdays, days.isEmpty || !Set(days).isSubset(of: 1...7) { check.add("working_weekdays", .invalid) }
-        try check.finish()
-        guard let model = try await InstitutionModel.find(institution.id, on: req.db) else { throw APIError.notFound }
-        model.timeZone = body.timeZone
-        model.workingWeekdays = body.workingWeekdays.map { Set($0).sorted().map(String.init).joined(separator: ",") }
-        try await model.update(on: req.db)
-        try await req.audit("calendar_week_set", ["time_zone": body.timeZone ?? "", "working_weekdays": model.workingWeekdays ?? ""],
-                            institutionID: institution.id)
-        req.tanggap.calendars.clear()
+        try await DeadlineRules.setWeek(of: institution.id, timeZone: body.timeZone, weekdays: body.workingWeekdays,
+                                        by: req.signedInUser?.id, context: req.tanggap, on: req.db)
         return try await effective(req)
     }
 

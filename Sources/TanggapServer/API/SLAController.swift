@@ -72,11 +72,12 @@ enum SLAController {
         var check = FieldChecker()
         let classification = body.classification.map(Classification.init(rawValue:))
         if classification == .some(nil) { check.add("classification", .invalid) }
-        var texts: [String: String?] = [:]
-        for (field, value) in [("triage", body.triage), ("answer", body.answer), ("reply", body.reply), ("whole_case", body.wholeCase)] {
-            guard let value else { texts[field] = .some(nil); continue }
+        var override = DeadlineRules.Override(yellowShare: body.yellowShare, ladderStep: body.ladderStep)
+        for (field, value, path) in [("triage", body.triage, \DeadlineRules.Override.triage), ("answer", body.answer, \.answer),
+                                     ("reply", body.reply, \.reply), ("whole_case", body.wholeCase, \.wholeCase)] {
+            guard let value else { continue }
             if let unit = TimeUnit(rawValue: value.unit), (1...3650).contains(value.amount) {
-                texts[field] = SLAOverrideRow.text(TimeLimit(value.amount, unit))
+                override[keyPath: path] = TimeLimit(value.amount, unit)
             } else {
                 check.add(field, .invalid)
             }
@@ -84,19 +85,8 @@ enum SLAController {
         if let share = body.yellowShare, !(0.0...1.0).contains(share) || !share.isFinite { check.add("yellow_share", .invalid) }
         if let step = body.ladderStep, !(1...60).contains(step) { check.add("ladder_step", .invalid) }
         try check.finish()
-        let classificationText = classification.flatMap { $0?.rawValue }
-        let limits = texts
-        try await req.db.transaction { db in
-            try await deleteRow(institutionID: body.institutionID, classification: classificationText, on: db)
-            try await db.sql.insert(into: "sla_policies")
-                .columns("institution_id", "classification", "triage", "answer", "reply", "whole_case", "yellow_share", "ladder_step", "updated_at")
-                .values(SQLBind(body.institutionID), SQLBind(classificationText), SQLBind(limits["triage"] ?? nil), SQLBind(limits["answer"] ?? nil),
-                        SQLBind(limits["reply"] ?? nil), SQLBind(limits["whole_case"] ?? nil), SQLBind(body.yellowShare), SQLBind(body.ladderStep), SQLBind(req.now))
-                .run()
-            try await req.audit("sla_set", limits.compactMapValues { $0 }.merging(["classification": classificationText ?? "all"]) { $1 },
-                                institutionID: body.institutionID, on: db)
-        }
-        req.tanggap.calendars.clear()
+        try await DeadlineRules.setLimits(override, institutionID: body.institutionID, classification: classification ?? nil,
+                                          by: req.signedInUser?.id, context: req.tanggap, on: req.db)
         return try await effective(institutionID: body.institutionID, classification: classification ?? nil, req)
     }
 
@@ -104,18 +94,9 @@ enum SLAController {
         let institutionID = try CalendarController.institutionParameter(req)
         let path = try await CalendarController.institutionPath(institutionID, req)
         try CalendarController.requireConfigure(path, req)
-        let classification = try classificationParameter(req)?.rawValue
-        try await deleteRow(institutionID: institutionID, classification: classification, on: req.db)
-        try await req.audit("sla_removed", ["classification": classification ?? "all"], institutionID: institutionID)
-        req.tanggap.calendars.clear()
+        try await DeadlineRules.removeLimits(institutionID: institutionID, classification: try classificationParameter(req),
+                                             by: req.signedInUser?.id, context: req.tanggap, on: req.db)
         return .noContent
-    }
-
-    private static func deleteRow(institutionID: Int64?, classification: String?, on db: any Database) async throws {
-        var delete = db.sql.delete(from: "sla_policies")
-        delete = institutionID.map { delete.where("institution_id", .equal, SQLBind($0)) } ?? delete.where("institution_id", .is, SQLLiteral.null)
-        delete = classification.map { delete.where("classification", .equal, SQLBind($0)) } ?? delete.where("classification", .is, SQLLiteral.null)
-        try await delete.run()
     }
 
     private static func classificationParameter(_ req: Request) throws -> Classification? {

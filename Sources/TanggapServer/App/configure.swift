@@ -81,5 +81,6 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     ListExport.register(pages)
     WeeklyReviewController.register(pages)
     AdministrationController.register(pages)
+    DeadlineSettingsController.register(pages)
     WorkspaceController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
 }
