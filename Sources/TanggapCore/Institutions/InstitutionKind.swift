@@ -18,3 +18,15 @@ public enum InstitutionKind: String, CaseIterable, Codable, Sendable {
     /// An oversight body (Ombudsman, inspectorate).
     case oversight
 }
+
+extension InstitutionKind {
+    /// What may be created directly below an institution of this kind: the national level takes the bodies of the
+    /// state (by the national admin); a body its units; a unit its sub-units.
+    public var kindsBelow: [InstitutionKind] {
+        switch self {
+        case .national: [.ministry, .agency, .province, .regency, .city, .oversight]
+        case .unit, .subunit: [.subunit]
+        case .ministry, .agency, .province, .regency, .city, .oversight: [.unit, .subunit]
+        }
+    }
+}

@@ -30,6 +30,7 @@ enum AdministrationController {
         let roles: [Choice]
         let templates: [Line]?
         let holidays: [Line]?
+        let kinds: [Choice]
         let isNational: Bool
         let categories: [Choice]
         let audit: [Line]?
@@ -72,6 +73,7 @@ enum AdministrationController {
             templates: try await ReplyTemplates.available(for: institution.path, on: req.db)
                 .filter { $0.institution_id == institution.id }.map { Line(title: $0.title, detail: $0.body) }.nilIfEmpty,
             holidays: holidays.map { Line(title: $0.date, detail: $0.name) }.nilIfEmpty,
+            kinds: institution.kind.kindsBelow.map { Choice($0.rawValue, req.text("kind.\($0.rawValue)")) },
             isNational: isNational,
             categories: isNational ? try await PortalChoices.categories(selected: nil, on: req) : [],
             audit: try await AdminAudit.recent(under: institution.path, on: req.db).map { entry in
@@ -104,7 +106,7 @@ enum AdministrationController {
         return try await change(req, "unit") { user, institution, db in
             var check = FieldChecker()
             let name = check.requiredText(input.name, field: "name", limits: TextLimits.name)
-            let kind = input.kind.flatMap(InstitutionKind.init(rawValue:)).flatMap { [.unit, .subunit].contains($0) ? $0 : nil }
+            let kind = input.kind.flatMap(InstitutionKind.init(rawValue:)).flatMap { institution.kind.kindsBelow.contains($0) ? $0 : nil }
             if kind == nil { check.add("kind", .invalid) }
             try check.finish()
             let unit = try await InstitutionDirectory.create(name: name!, kind: kind!, under: institution, now: now, on: db)
@@ -125,11 +127,16 @@ enum AdministrationController {
                 place.path.isWithin(institution.path), AdministrationPolicy.mayGrant(role, on: place.path, by: user.actor)
             else { throw APIError.field("institution_id", .notAllowed) }
             let password = DemoSeeder.randomPassword() + "-" + DemoSeeder.randomPassword().prefix(4)
-            let created = try await AccountService.create(
-                .init(name: input.name, email: input.email, password: password, institutionID: place.id, roles: [(role, place.id)]),
-                bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
-            try await AdminAudit.record("user_invited", ["email": created.email, "role": role.rawValue, "institution": place.name],
-                                        by: user.id, at: place.id, now: req.now, on: req.db)
+            // The account and its record commit together (an invitation is rare; the hashing inside may hold the lock).
+            let (cost, now) = (req.tanggap.settings.bcryptCost, req.now)
+            let created = try await req.db.writeTransaction { db in
+                let created = try await AccountService.create(
+                    .init(name: input.name, email: input.email, password: password, institutionID: place.id, roles: [(role, place.id)]),
+                    bcryptCost: cost, now: now, on: db)
+                try await AdminAudit.record("user_invited", ["email": created.email, "role": role.rawValue, "institution": place.name],
+                                            by: user.id, at: place.id, now: now, on: db)
+                return created
+            }
             let notice = req.text("admin.invited", ["email": created.email, "password": password])
             return try await req.renderPage("kelola/admin", try await build(user, institution, notice: notice, on: req), status: .created)
         } refused: { feedback, status in

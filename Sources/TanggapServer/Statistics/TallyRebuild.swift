@@ -58,7 +58,8 @@ extension ReportTallies {
     /// The next reports in order of receipt, with the province of their region.
     private static func factsBatch(after: (Date, Int64)?, on db: any Database) async throws -> [Facts] {
         var cursor: SQLQueryString = ""
-        if let (at, id) = after { cursor = "WHERE r.created_at > \(bind: at) OR (r.created_at = \(bind: at) AND r.id > \(bind: id))" }
+        // A row-value comparison, which both engines read as one range of the (created_at, id) index.
+        if let (at, id) = after { cursor = "WHERE (r.created_at, r.id) > (\(bind: at), \(bind: id))" }
         return try await db.sql.raw("""
             SELECT r.id, r.holder_path, r.created_at, COALESCE(g.parent_id, g.id) AS province_id, r.state, r.archive_reason,
                 r.sla_stage, r.sla_light, r.held_at, r.first_answer_late, r.first_answer_working_days, r.rating, r.was_bounced
