@@ -63,6 +63,7 @@ def pages(server):
         ("dashboard", visit("/kelola/dasbor"), "admin.bandung@tanggap.test"),
         ("weekly-review", visit("/kelola/tinjauan"), "admin.bandung@tanggap.test"),
         ("administration", visit("/kelola/admin"), "admin.bandung@tanggap.test"),
+        ("deadlines", visit("/kelola/admin/tenggat"), "admin.bandung@tanggap.test"),
     ]
 
 
