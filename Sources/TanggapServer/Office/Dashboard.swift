@@ -6,11 +6,7 @@ import TanggapCore
 /// The figures of the staff dashboard: for an institution and each unit one level below it, the public figures
 /// and the workload (lights, bounced, working days), plus who works there and how active they are.
 enum Dashboard {
-    struct Row: Sendable {
-        let id: Int64
-        let name: String
-        var figures = PerformanceFigures()
-    }
+    typealias Row = InstitutionFigures.Line
 
     struct Person: Decodable, Sendable {
         let name: String
@@ -31,10 +27,7 @@ enum Dashboard {
     /// The institution's units are its children, each with its whole subtree, and the institution itself for what it
     /// holds directly; the figures come from the kept tallies.
     static func compute(under institution: Institution, periods: [String], now: Date, on db: any Database) async throws -> Result {
-        let children = try await InstitutionModel.query(on: db).filter(\.$parentID == institution.id).sort(\.$name).all()
-        let figures = try await InstitutionFigures.load(institution.id, children: children.map { $0.id! }, periods: periods, on: db)
-        var units = children.map { Row(id: $0.id!, name: $0.name, figures: figures.children[$0.id!] ?? PerformanceFigures()) }
-        if figures.direct.received > 0 { units.append(Row(id: institution.id, name: institution.name, figures: figures.direct)) }
+        let (figures, units) = try await InstitutionFigures.lines(under: institution, periods: periods, on: db)
         let overall = Row(id: institution.id, name: institution.name, figures: figures.overall)
 
         let people = try await db.sql.raw("""

@@ -6,11 +6,7 @@ import TanggapCore
 /// The figures behind the statistics pages: per institution one level below the one looked at, and per
 /// province. Spam is not counted; rahasia reports are, since they are work done, but only ever as numbers.
 enum PublicStatistics {
-    struct Row: Sendable {
-        let id: Int64
-        let name: String
-        var figures = PerformanceFigures()
-    }
+    typealias Row = InstitutionFigures.Line
 
     struct Result: Sendable {
         var overall = PerformanceFigures()
@@ -21,11 +17,8 @@ enum PublicStatistics {
     /// Reports received in the tally periods (see `StatisticsPeriod`) and held anywhere under `institution`: per child
     /// (its whole subtree), what the institution holds itself, and per province.
     static func compute(under institution: Institution, periods: [String], on db: any Database) async throws -> Result {
-        let children = try await InstitutionModel.query(on: db).filter(\.$parentID == institution.id).sort(\.$name).all()
+        let (figures, institutions) = try await InstitutionFigures.lines(under: institution, periods: periods, on: db)
         let provinces = try await RegionModel.query(on: db).filter(\.$parentID == nil).sort(\.$name).all()
-        let figures = try await InstitutionFigures.load(institution.id, children: children.map { $0.id! }, periods: periods, on: db)
-        var institutions = children.map { Row(id: $0.id!, name: $0.name, figures: figures.children[$0.id!] ?? PerformanceFigures()) }
-        if figures.direct.received > 0 { institutions.append(Row(id: institution.id, name: institution.name, figures: figures.direct)) }
         return Result(
             overall: figures.overall, institutions: institutions,
             regions: provinces.map { Row(id: $0.id!, name: $0.name, figures: figures.provinces[$0.id!] ?? PerformanceFigures()) })

@@ -13,6 +13,23 @@ struct InstitutionFigures: Sendable {
     /// Everything in the institution's subtree.
     var overall: PerformanceFigures { children.values.reduce(direct, +) }
 
+    /// One line of a table of figures: an institution, or a province.
+    struct Line: Sendable {
+        let id: Int64
+        let name: String
+        var figures = PerformanceFigures()
+    }
+
+    /// The lines a statistics page or dashboard shows for an institution: each child with its whole subtree, by name,
+    /// then the institution itself for what it holds directly (when it holds any).
+    static func lines(under institution: Institution, periods: [String], on db: any Database) async throws -> (Self, [Line]) {
+        let children = try await InstitutionModel.query(on: db).filter(\.$parentID == institution.id).sort(\.$name).all()
+        let figures = try await load(institution.id, children: children.map { $0.id! }, periods: periods, on: db)
+        var lines = children.map { Line(id: $0.id!, name: $0.name, figures: figures.children[$0.id!] ?? PerformanceFigures()) }
+        if figures.direct.received > 0 { lines.append(Line(id: institution.id, name: institution.name, figures: figures.direct)) }
+        return (figures, lines)
+    }
+
     static func load(_ institutionID: Int64, children childIDs: [Int64], periods: [String], on db: any Database) async throws -> Self {
         var figures = Self()
         guard !periods.isEmpty else { return figures }
