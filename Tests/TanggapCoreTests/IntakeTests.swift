@@ -133,3 +133,14 @@ import TanggapCore
         #expect(accepted.map(\.displayName) == ["passwd.png", "foto.jpeg", "htaccess", "lampiran.pdf"])
     }
 }
+
+@Suite struct SearchTermsTests {
+    @Test func onlyLettersAndDigitsMakeWordsAndThereAreFewOfThem() {
+        #expect(SearchTerms.words(in: "Lampu JALAN, lampu!") == ["lampu", "jalan"])
+        #expect(SearchTerms.words(in: "\"lampu\"* OR title:NEAR(x) -y") == ["lampu", "or", "title", "near", "x", "y"])
+        #expect(SearchTerms.words(in: "' ; -- % _ * \" <>").isEmpty)
+        #expect(SearchTerms.words(in: "Pungli Rp500.000 di kelurahan") == ["pungli", "rp500", "000", "di", "kelurahan"])
+        #expect(SearchTerms.words(in: (1...20).map { "kata\($0)" }.joined(separator: " ")).count == SearchTerms.maximumWords)
+        #expect(SearchTerms.words(in: String(repeating: "a", count: 500)) == [String(repeating: "a", count: SearchTerms.maximumWordLength)])
+    }
+}

@@ -55,6 +55,39 @@ import Vapor
         }
     }
 
+    @Test func searchFindsWordBeginningsThroughTheFullTextIndexAndNeverItsSyntax() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let lamp = try await world.submit(["title": "Lampunya padam di Banjaran",
+                                               "body": "Penerangan jalan umum mati sejak pekan lalu, rawan kejahatan malam hari."]).trackingID
+            let road = try await world.submit(["title": "Jalan rusak berat di Soreang",
+                                               "body": "Aspal mengelupas dan berlubang dalam sepanjang dua ratus meter."]).trackingID
+            let admin = world.nationalAdmin
+            func search(_ text: String) async throws -> Set<String> {
+                let query = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                return Set(ids(try await world.get("/api/v1/reports?q=\(query)", as: admin)))
+            }
+            #expect(try await search("lampu") == [lamp], "a word's beginning finds it")
+            #expect(try await search("JALAN") == [lamp, road], "in the title or the text, any case")
+            #expect(try await search("jalan aspal") == [road], "every word must be there")
+            #expect(try await search("ampu").isEmpty, "the middle of a word is not its beginning")
+            // What the engines would read as their own syntax is only words, or nothing.
+            for nothing in ["\"", "*", "%", "<script>", "-", "NEAR()"] {
+                #expect(try await search(nothing).isEmpty, "\(nothing)")
+            }
+            #expect(try await search("NEAR(lampu") == [], "NEAR is a word here, and no report has it")
+            #expect(try await search("lampu' OR 1=1 --").isEmpty)
+            #expect(try await search("title:lampu").isEmpty, "no column filters")
+            #expect(try await search("-jalan aspal") == [road], "a minus sign is not a NOT")
+            #expect(try await search("lampu OR aspal").isEmpty, "OR is a word here, and no report has all three")
+            // A corrected title is searched as corrected.
+            try await world.must("correct", on: road, by: world.nationalAdmin, ["title": "Trotoar ambles di Soreang"])
+            #expect(try await search("trotoar") == [road])
+            #expect(try await search("berlubang") == [road])
+            #expect(try await search("rusak berat").isEmpty, "the old title's words are gone")
+        }
+    }
+
     @Test func aListOnlyEverHoldsWhatTheViewerMaySee() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)

@@ -21,5 +21,6 @@ enum TanggapMigrations {
         M0016_IndexPathPrefixes(),
         M0017_IndexReporterLookups(),
         M0018_CreateReportTallies(),
+        M0019_IndexReportText(),
     ]
 }

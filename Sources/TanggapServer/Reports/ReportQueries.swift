@@ -118,9 +118,7 @@ enum ReportQueries {
                 "r.region_id = \(bind: region) OR r.region_id IN (SELECT id FROM regions WHERE parent_id = \(bind: region))")))
         }
         if let text = filter.text, !text.isEmpty {
-            let pattern = "%" + likeEscaped(text.lowercased()) + "%"
-            query = query.where(SQLGroupExpression(SQLQueryString(
-                "LOWER(r.title) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(r.body) LIKE \(bind: pattern) ESCAPE '\\'")))
+            query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), column: "r", on: db))
         }
         // "Late" is the institution's lateness: a running triage or answer stage past its deadline, not on hold.
         let running = "r.sla_stage IN ('triage', 'answer') AND r.held_at IS NULL"
