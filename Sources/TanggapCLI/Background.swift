@@ -39,6 +39,28 @@ struct Sweep: AsyncParsableCommand {
     }
 }
 
+struct Generate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the national tree (about 5,000 institutions) and synthetic reports with their histories, for benchmarks.")
+
+    @ArgumentParser.Option(help: "How many reports.") var reports = 100_000
+    @ArgumentParser.Option(help: "Over how many years they came in.") var years = 3.0
+    @ArgumentParser.Option(help: "Offices under each provincial, regency and city government (at most 14).") var offices = 8
+    @ArgumentParser.Option(help: "The seed: the same seed writes the same reports.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard reports >= 0, reports <= 50_000_000 else { throw ValidationError("--reports: 0 to 50,000,000") }
+        guard years > 0, years <= 30 else { throw ValidationError("--years: more than 0, at most 30") }
+        guard (1...14).contains(offices) else { throw ValidationError("--offices: 1 to 14") }
+    }
+
+    func run() async throws {
+        try await Runtime.withApplication { app, _ in
+            say("Generated: \(try await TanggapServer.generateSyntheticData(reports: reports, years: years, offices: offices, seed: seed, app: app)).")
+        }
+    }
+}
+
 struct Recount: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Count every report's figures for statistics and dashboards again (after a bulk load, or to repair).")

@@ -22,6 +22,20 @@ public struct TrackingID: Hashable, Sendable, CustomStringConvertible {
         return TrackingID(canonical: String(symbols))
     }
 
+    /// The `n`th of a fixed, scattered sequence of distinct IDs (n < 31⁹): for synthetic data written in bulk, where
+    /// drawing at random would need a lookup per ID to stay unique. Never for real reports: these are guessable.
+    public static func synthetic(_ n: UInt64) -> TrackingID {
+        let space: UInt64 = 26_439_622_160_671   // 31⁹
+        // Multiplying by a number prime to 31 permutes 0..<31⁹, so neighbours look unrelated.
+        var value = UInt64((UInt128(n % space) * 7_919_000_021) % UInt128(space))
+        var digits: [Int] = []
+        for _ in 0..<randomLength {
+            digits.append(Int(value % 31))
+            value /= 31
+        }
+        return TrackingID(canonical: String((digits + [checkDigit(digits)]).map { alphabet[$0] }))
+    }
+
     /// Reads what someone typed; nil when it cannot be a tracking ID (wrong symbols, wrong length, bad check).
     public init?(parsing input: String) {
         guard input.count <= 40 else { return nil }

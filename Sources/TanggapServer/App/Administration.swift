@@ -63,6 +63,13 @@ public func sweepDeadlines(_ app: Application) async throws -> some CustomString
     try await SLASweeper.sweep(context: app.tanggap, on: app.db)
 }
 
+/// Writes the national tree and `reports` synthetic reports (see `Generator`).
+public func generateSyntheticData(reports: Int, years: Double, offices: Int, seed: UInt64, app: Application) async throws -> String {
+    try await Generator.generate(
+        reports: reports, years: years, officesPerGovernment: offices, seed: seed, context: app.tanggap,
+        resourcesDirectory: app.directory.resourcesDirectory, on: app.db).description
+}
+
 /// Counts every report's figures again (after reports were written straight into the database, or to repair).
 public func recountFigures(_ app: Application) async throws -> String {
     let summary = try await ReportTallies.rebuild(context: app.tanggap, on: app.db)

@@ -96,6 +96,11 @@ enum ReportTallies {
         }
     }
 
+    /// Adds figures counted elsewhere (reports written in bulk) to the kept ones.
+    static func add(_ figures: [Key: PerformanceFigures], on db: any Database) async throws {
+        for key in figures.keys.sorted() where !figures[key]!.isZero { try await add(figures[key]!, to: key, on: db) }
+    }
+
     private static func add(_ delta: PerformanceFigures, to key: Key, on db: any Database) async throws {
         let changed = PerformanceFigures.counters.filter { delta[keyPath: $0.path] != 0 }
         try await db.sql.insert(into: table)
