@@ -120,17 +120,30 @@ public struct PerformanceFigures: Sendable, Equatable {
         return sum
     }
 
+    /// Written out field by field: these run for every change to a report, and key paths are slow in a loop.
     public static func += (a: inout Self, b: Self) {
-        for counter in counters { a[keyPath: counter.path] += b[keyPath: counter.path] }
+        a.received += b.received; a.open += b.open; a.onHold += b.onHold
+        a.green += b.green; a.yellow += b.yellow; a.red += b.red
+        a.answered += b.answered; a.answeredInTime += b.answeredInTime; a.completed += b.completed
+        a.rated += b.rated; a.satisfied += b.satisfied; a.bounced += b.bounced
+        for slot in 0..<answerDaySlots { a.answerDays[slot] += b.answerDays[slot] }
     }
 
     public static func - (a: Self, b: Self) -> Self {
         var difference = a
-        for counter in counters { difference[keyPath: counter.path] -= b[keyPath: counter.path] }
+        difference -= b
         return difference
     }
 
-    public var isZero: Bool { Self.counters.allSatisfy { self[keyPath: $0.path] == 0 } }
+    public static func -= (a: inout Self, b: Self) {
+        a.received -= b.received; a.open -= b.open; a.onHold -= b.onHold
+        a.green -= b.green; a.yellow -= b.yellow; a.red -= b.red
+        a.answered -= b.answered; a.answeredInTime -= b.answeredInTime; a.completed -= b.completed
+        a.rated -= b.rated; a.satisfied -= b.satisfied; a.bounced -= b.bounced
+        for slot in 0..<answerDaySlots { a.answerDays[slot] -= b.answerDays[slot] }
+    }
+
+    public var isZero: Bool { self == Self() }
 }
 
 /// The order of the public ranking: the best share answered in time first; among equals, fewer late now,

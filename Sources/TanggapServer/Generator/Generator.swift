@@ -49,14 +49,21 @@ enum Generator {
                                          random: DemoRandom(seed: seed))
         var summary = Summary(institutions: tree.institutions)
         let zone = context.settings.timeZone
+        var figures = FiguresByMonth()
         var start = 0
         while start < count {
             let batch = (start..<min(start + reportsPerTransaction, count)).map { maker.make(id: firstID + Int64($0), index: $0, of: count) }
-            try await db.transaction { db in try await write(batch, zone: zone, on: db) }
+            // Reports come in order of receipt, so a month's figures are complete once the next month begins.
+            let finished = figures.count(batch.map(\.facts), zone: zone)
+            try await db.transaction { db in
+                try await write(batch, on: db)
+                try await ReportTallies.add(finished, on: db)
+            }
             summary.reports += batch.count
             summary.events += batch.reduce(0) { $0 + $1.events.count }
             start += batch.count
         }
+        try await ReportTallies.add(figures.remaining, on: db)
         if db.isPostgres {
             // Rows came with their ids; the sequence continues after them.
             try await db.sql.raw("SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT MAX(id) FROM reports))").run()
@@ -69,36 +76,25 @@ enum Generator {
     }
 
     /// One transaction's reports, their events and routes, and what they add to the figures.
-    private static func write(_ reports: [SyntheticReport], zone: TimeZone, on db: any Database) async throws {
-        for chunk in reports.chunks(of: rowsPerStatement) {
-            var insert = db.sql.insert(into: "reports").columns(SyntheticReport.columnNames)
-            for report in chunk { insert = insert.values(SyntheticReport.columnNames.map { SQLBind(report.columns[$0] ?? Optional<Int>.none) }) }
-            try await insert.run()
-        }
-        let events = reports.flatMap { report in report.events.enumerated().map { (report.columns["id"] as! Int64, $0.offset + 1, $0.element) } }
-        for chunk in events.chunks(of: rowsPerStatement) {
-            var insert = db.sql.insert(into: "report_events").columns(
-                "report_id", "seq", "kind", "at", "actor_kind", "from_state", "to_state", "from_institution_id", "to_institution_id",
-                "channel", "audience")
-            for (id, seq, event) in chunk {
-                insert = insert.values(SQLBind(id), SQLBind(seq), SQLBind(event.kind.rawValue), SQLBind(event.at),
-                                       SQLBind(event.kind == .submitted ? "reporter" : "system"), SQLBind(event.from.0.rawValue),
-                                       SQLBind(event.to.0.rawValue), SQLBind(event.from.1), SQLBind(event.to.1), SQLBind("web"), SQLBind("public"))
+    private static func write(_ reports: [SyntheticReport], on db: any Database) async throws {
+        let postgres = db.isPostgres
+        func run(_ table: String, _ columns: [String], _ rows: [[SQLCell]]) async throws {
+            for chunk in rows.chunks(of: rowsPerStatement) {
+                try await db.sql.raw(SQLQueryString(SQLCell.insert(into: table, columns: columns, rows: chunk, postgres: postgres))).run()
             }
-            try await insert.run()
         }
-        let routes = reports.flatMap { report in report.route.map { (report.columns["id"] as! Int64, $0.0, $0.1, report.facts.created_at) } }
-        for chunk in routes.chunks(of: rowsPerStatement) {
-            var insert = db.sql.insert(into: "report_routes").columns("report_id", "institution_id", "path", "first_held_at")
-            for (id, institution, path, at) in chunk { insert = insert.values(SQLBind(id), SQLBind(institution), SQLBind(path), SQLBind(at)) }
-            try await insert.run()
-        }
-        var tallies: [ReportTallies.Key: PerformanceFigures] = [:]
-        for report in reports {
-            guard let counted = ReportTallies.contribution(report.facts, zone: zone) else { continue }
-            for key in counted.keys { tallies[key, default: PerformanceFigures()] += counted.figures }
-        }
-        try await ReportTallies.add(tallies, on: db)
+        try await run("reports", SyntheticReport.columnNames, reports.map(\.values))
+        try await run("report_events", ["report_id", "seq", "kind", "at", "actor_kind", "from_state", "to_state", "from_institution_id",
+                                        "to_institution_id", "channel", "audience"],
+                      reports.flatMap { report in
+                          report.events.enumerated().map { seq, event in
+                              [.int(report.id), .int(seq + 1), .text(event.kind.rawValue), .date(event.at),
+                               .text(event.kind == .submitted ? "reporter" : "system"), .text(event.from.0.rawValue), .text(event.to.0.rawValue),
+                               .int(event.from.1), .int(event.to.1), .text("web"), .text("public")] as [SQLCell]
+                          }
+                      })
+        try await run("report_routes", ["report_id", "institution_id", "path", "first_held_at"],
+                      reports.flatMap { report in report.route.map { [.int(report.id), .int($0.0), .text($0.1), .date(report.facts.created_at)] } })
     }
 }
 

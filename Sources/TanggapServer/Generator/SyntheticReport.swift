@@ -11,7 +11,9 @@ struct SyntheticReport: Sendable {
         let to: (ReportState, Int64)
     }
 
-    var columns: [String: any Encodable & Sendable] = [:]
+    let id: Int64
+    /// In the order of `columnNames`.
+    var values: [SQLCell] = []
     var events: [Event] = []
     /// The institutions that have held it (the national level first when it came in untargeted).
     var route: [(Int64, String)] = []
@@ -127,23 +129,24 @@ struct SyntheticReportMaker {
         // Untargeted reports wait at the national level until someone sends them on.
         let sentOn = reached && state != .verified
         let holderNow = sentOn || !untargeted ? holder : SyntheticTree.Holder(id: root.id, path: root.path, regionID: nil)
-        var report = SyntheticReport(facts: ReportTallies.Facts(
+        var report = SyntheticReport(id: id, facts: ReportTallies.Facts(
             id: id, holder_path: holderNow.path.encoded, created_at: created, province_id: tree.provinceOf[region], state: state.rawValue,
             archive_reason: archive?.rawValue, sla_stage: stage?.rawValue, sla_light: light?.rawValue, held_at: held,
             first_answer_late: answered == nil ? nil : answeredLate, first_answer_working_days: answered == nil ? nil : answerDays,
             rating: rating?.rawValue, was_bounced: bounced))
         let isPublic = reached && !confidential
-        let values: [any Encodable & Sendable] = [
-            id, TrackingID.synthetic(UInt64(id)).value, title, classification.rawValue, category.main, category.sub, body,
-            title, classification.rawValue, category.main, category.sub, "[]", region, holderNow.id, holderNow.path.encoded, state.rawValue,
-            reached, false, archive?.rawValue, rating?.rawValue, chance(10), confidential, isPublic, channel.rawValue,
-            "\(pick(SyntheticText.names)) \(pick(SyntheticText.names))", "08\(1_000_000_000 + random.next(899_999_999))",
-            created, completedAt ?? answered ?? verified, reached ? verified : nil, reached && state != .verified ? verified : nil,
-            answered, completedAt, state == .archived ? verified : nil, rating == nil ? nil : completedAt,
-            stage?.rawValue, stageStart, due, yellow, light?.rawValue, created.addingTimeInterval(60 * Self.day), held, 0, nextCheck,
-            0, 1, 0, 0, answered == nil ? nil : answeredLate, answered == nil ? nil : answerDays, bounced,
+        report.values = [
+            .int(id), .text(TrackingID.synthetic(UInt64(id)).value), .text(title), .text(classification.rawValue), .int(category.main),
+            .int(category.sub), .text(body), .text(title), .text(classification.rawValue), .int(category.main), .int(category.sub), .text("[]"),
+            .int(region), .int(holderNow.id), .text(holderNow.path.encoded), .text(state.rawValue), .bool(reached), .bool(false),
+            .text(archive?.rawValue), .text(rating?.rawValue), .bool(chance(10)), .bool(confidential), .bool(isPublic), .text(channel.rawValue),
+            .text("\(pick(SyntheticText.names)) \(pick(SyntheticText.names))"), .text("08\(1_000_000_000 + random.next(899_999_999))"),
+            .date(created), .date(completedAt ?? answered ?? verified), .date(reached ? verified : nil), .date(sentOn ? verified : nil),
+            .date(answered), .date(completedAt), .date(state == .archived ? verified : nil), .date(rating == nil ? nil : completedAt),
+            .text(stage?.rawValue), .date(stageStart), .date(due), .date(yellow), .text(light?.rawValue),
+            .date(created.addingTimeInterval(60 * Self.day)), .date(held), .int(0), .date(nextCheck),
+            .int(0), .int(1), .int(0), .int(0), .bool(answered == nil ? nil : answeredLate), .int(answered == nil ? nil : answerDays), .bool(bounced),
         ]
-        for (name, value) in zip(SyntheticReport.columnNames, values) { report.columns[name] = value }
 
         // The history that took it there.
         let start = untargeted ? root.id : holder.id
@@ -171,7 +174,7 @@ struct SyntheticReportMaker {
             if let answered { event(.answer, answered, (.answered, holder.id)) }
             if let completedAt { event(.confirm, completedAt, (.completed, holder.id)) }
         }
-        report.columns["event_count"] = report.events.count
+        report.values[SyntheticReport.columnNames.firstIndex(of: "event_count")!] = .int(report.events.count)
         return report
     }
 }

@@ -101,22 +101,22 @@ enum ReportTallies {
         for key in figures.keys.sorted() where !figures[key]!.isZero { try await add(figures[key]!, to: key, on: db) }
     }
 
+    /// An upsert of the changed counters only. The column names are our own constants, written as they are: this runs
+    /// for every change to a report, and quoting each name through the query builder cost more than the statement.
     private static func add(_ delta: PerformanceFigures, to key: Key, on db: any Database) async throws {
-        let changed = PerformanceFigures.counters.filter { delta[keyPath: $0.path] != 0 }
-        try await db.sql.insert(into: table)
-            .columns(["institution_id", "direct", "province_id", "period"] + changed.map(\.name))
-            .values([SQLBind(key.institutionID), SQLBind(key.direct), SQLBind(key.provinceID), SQLBind(key.period)]
-                + changed.map { SQLBind(delta[keyPath: $0.path]) })
-            .onConflict(with: ["institution_id", "direct", "province_id", "period"]) { update in
-                changed.reduce(update) { update, counter in
-                    update.set(counter.name, to: SQLQueryString("\(ident: table).\(ident: counter.name) + excluded.\(ident: counter.name)"))
-                }
-            }
-            .run()
+        let changed = PerformanceFigures.counters.filter { delta[keyPath: $0.path] != 0 }.map(\.name)
+        let values = [key.institutionID, key.direct, key.provinceID, key.period] as [any Encodable & Sendable]
+            + PerformanceFigures.counters.compactMap { delta[keyPath: $0.path] == 0 ? nil : delta[keyPath: $0.path] }
+        let sums = changed.map { "\($0) = report_tallies.\($0) + excluded.\($0)" }.joined(separator: ", ")
+        try await db.sql.raw("""
+            INSERT INTO report_tallies (institution_id, direct, province_id, period, \(unsafeRaw: changed.joined(separator: ", ")))
+            VALUES (\(binds: values))
+            ON CONFLICT (institution_id, direct, province_id, period) DO UPDATE SET \(unsafeRaw: sums)
+            """).run()
     }
 
     static func month(of date: Date, in zone: TimeZone) -> String {
         let day = LocalDate(date, in: zone)
-        return String(format: "%04d-%02d", day.year, day.month)
+        return "\(day.year)-\(day.month < 10 ? "0" : "")\(day.month)"
     }
 }

@@ -23,33 +23,17 @@ extension ReportTallies {
             // Writers wait on the tallies while they are rebuilt; whatever they changed before is in the reports read.
             if db.isPostgres { try await db.sql.raw("LOCK TABLE report_tallies IN EXCLUSIVE MODE").run() }
             try await db.sql.raw("DELETE FROM report_tallies").run()
-            var month: [Key: PerformanceFigures] = [:], lifetime: [Key: PerformanceFigures] = [:]
-            var currentMonth = "", reports = 0, rows = 0
+            var figures = FiguresByMonth()
+            var reports = 0, rows = 0
             var after: (Date, Int64)?
             while true {
                 let batch = try await factsBatch(after: after, on: db)
-                for facts in batch {
-                    reports += 1
-                    after = (facts.created_at, facts.id)
-                    guard let counted = contribution(facts, zone: zone) else { continue }
-                    for key in counted.keys {
-                        if key.period == allTime {
-                            lifetime[key, default: PerformanceFigures()] += counted.figures
-                        } else {
-                            // Reports come in order of receipt: a new month means the last one is complete.
-                            if key.period != currentMonth {
-                                rows += try await insert(month, on: db)
-                                month = [:]
-                                currentMonth = key.period
-                            }
-                            month[key, default: PerformanceFigures()] += counted.figures
-                        }
-                    }
-                }
+                reports += batch.count
+                if let last = batch.last { after = (last.created_at, last.id) }
+                rows += try await insert(figures.count(batch, zone: zone), on: db)
                 if batch.count < batchSize { break }
             }
-            rows += try await insert(month, on: db)
-            rows += try await insert(lifetime, on: db)
+            rows += try await insert(figures.remaining, on: db)
             return RebuildSummary(reports: reports, rows: rows, seconds: Date().timeIntervalSince(started))
         }
     }
