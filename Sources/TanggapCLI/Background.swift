@@ -47,16 +47,22 @@ struct Generate: AsyncParsableCommand {
     @ArgumentParser.Option(help: "Over how many years they came in.") var years = 3.0
     @ArgumentParser.Option(help: "Offices under each provincial, regency and city government (at most 14).") var offices = 8
     @ArgumentParser.Option(help: "The seed: the same seed writes the same reports.") var seed: UInt64 = 1
+    @ArgumentParser.Option(help: "The password of every generated staff account (admin.<id>@generated.tanggap.test, penghubung.<id>@…).")
+    var password: String?
 
     func validate() throws {
         guard reports >= 0, reports <= 50_000_000 else { throw ValidationError("--reports: 0 to 50,000,000") }
         guard years > 0, years <= 30 else { throw ValidationError("--years: more than 0, at most 30") }
         guard (1...14).contains(offices) else { throw ValidationError("--offices: 1 to 14") }
+        if let password, password.count < 10 { throw ValidationError("--password: at least 10 characters") }
     }
 
     func run() async throws {
         try await Runtime.withApplication { app, _ in
-            say("Generated: \(try await TanggapServer.generateSyntheticData(reports: reports, years: years, offices: offices, seed: seed, app: app)).")
+            let password = password ?? TanggapServer.randomPassword()
+            let summary = try await TanggapServer.generateSyntheticData(
+                reports: reports, years: years, offices: offices, seed: seed, password: password, app: app)
+            say("Generated: \(summary).\nStaff accounts (admin.<institution id>@generated.tanggap.test, penghubung.<id>@…) have the password: \(password)")
         }
     }
 }

@@ -19,12 +19,18 @@ import Vapor
         try await withTestApp { app in
             let resources = app.directory.resourcesDirectory
             let first = try await Generator.generate(
-                reports: 1_500, years: 2, officesPerGovernment: 2, seed: 7, context: app.tanggap, resourcesDirectory: resources, on: app.db)
+                reports: 1_500, years: 2, officesPerGovernment: 2, seed: 7, staffPassword: World.password, context: app.tanggap, resourcesDirectory: resources, on: app.db)
             // The national level, 20 ministries with 3 directorates, each province with one office, each regency and city with two.
             let provinces = try await count(app, "SELECT COUNT(*) AS n FROM regions WHERE parent_id IS NULL")
             let locals = try await count(app, "SELECT COUNT(*) AS n FROM regions WHERE parent_id IS NOT NULL")
             #expect(locals == 514 && first.institutions == 1 + 20 * 4 + provinces * 2 + locals * 3)
             #expect(first.reports == 1_500)
+            // Everyone below the national level has a person: an admin per body, a liaison officer per unit; they sign in.
+            #expect(first.staff == first.institutions - 1)
+            let someUnit = try #require(try await InstitutionModel.query(on: app.db).filter(\.$kind == "unit").first())
+            let email = SyntheticStaff.email(.liaisonOfficer, at: someUnit.id!)
+            let signedIn = try await app.request(.POST, "/api/v1/auth/tokens", json: ["email": email, "password": World.password])
+            #expect(signedIn.status == .created, "\(signedIn.text)")
             #expect(try await count(app, "SELECT COUNT(*) AS n FROM reports") == 1_500)
 
             // Every report: a valid, unique tracking ID; its history numbered from 1 with `submitted` first; a route.
@@ -53,8 +59,8 @@ import Vapor
 
             // Again: the tree is found, not made twice; the reports continue after the first ones.
             let second = try await Generator.generate(
-                reports: 500, years: 2, officesPerGovernment: 2, seed: 8, context: app.tanggap, resourcesDirectory: resources, on: app.db)
-            #expect(second.institutions == first.institutions)
+                reports: 500, years: 2, officesPerGovernment: 2, seed: 8, staffPassword: World.password, context: app.tanggap, resourcesDirectory: resources, on: app.db)
+            #expect(second.institutions == first.institutions && second.staff == 0)
             #expect(try await count(app, "SELECT COUNT(*) AS n FROM institutions") == first.institutions)
             #expect(try await count(app, "SELECT COUNT(*) AS n FROM reports") == 2_000)
             let kept2 = try await FiguresTests().tallies(app)

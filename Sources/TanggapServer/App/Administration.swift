@@ -64,9 +64,11 @@ public func sweepDeadlines(_ app: Application) async throws -> some CustomString
 }
 
 /// Writes the national tree and `reports` synthetic reports (see `Generator`).
-public func generateSyntheticData(reports: Int, years: Double, offices: Int, seed: UInt64, app: Application) async throws -> String {
+public func generateSyntheticData(
+    reports: Int, years: Double, offices: Int, seed: UInt64, password: String, app: Application
+) async throws -> String {
     try await Generator.generate(
-        reports: reports, years: years, officesPerGovernment: offices, seed: seed, context: app.tanggap,
+        reports: reports, years: years, officesPerGovernment: offices, seed: seed, staffPassword: password, context: app.tanggap,
         resourcesDirectory: app.directory.resourcesDirectory, on: app.db).description
 }
 
@@ -145,3 +147,6 @@ public func awaitProbes(batch: String, count: Int, timeout: TimeInterval, app: A
     return ProbeReport(queued: counts.total, ran: ran, workers: Dictionary(uniqueKeysWithValues: shares.map { ($0.worker, $0.n) }),
                        runMoreThanOnce: counts.retried, dead: counts.dead, seconds: Date().timeIntervalSince(started))
 }
+
+/// A new random password, as the demo and the generator print for their accounts.
+public func randomPassword() -> String { DemoSeeder.randomPassword() }

@@ -9,11 +9,12 @@ import TanggapCore
 enum Generator {
     struct Summary: Sendable, CustomStringConvertible {
         var institutions = 0
+        var staff = 0
         var reports = 0
         var events = 0
         var seconds = 0.0
         var description: String {
-            "\(reports) reports (\(events) events) across \(institutions) institutions in \(String(format: "%.1f", seconds)) s"
+            "\(reports) reports (\(events) events) across \(institutions) institutions with \(staff) new staff accounts in \(String(format: "%.1f", seconds)) s"
                 + " (\(seconds > 0 ? Int(Double(reports) / seconds) : 0) reports/s)"
         }
     }
@@ -22,7 +23,7 @@ enum Generator {
     static let rowsPerStatement = 400
 
     static func generate(
-        reports count: Int, years: Double, officesPerGovernment: Int, seed: UInt64, context: TanggapContext,
+        reports count: Int, years: Double, officesPerGovernment: Int, seed: UInt64, staffPassword: String, context: TanggapContext,
         resourcesDirectory: String, on db: any Database
     ) async throws -> Summary {
         let started = Date()
@@ -48,6 +49,7 @@ enum Generator {
         var maker = SyntheticReportMaker(tree: tree, root: root!, categories: choices, now: now, span: years * 365 * 86_400,
                                          random: DemoRandom(seed: seed))
         var summary = Summary(institutions: tree.institutions)
+        summary.staff = try await SyntheticStaff.write(tree, password: staffPassword, bcryptCost: context.settings.bcryptCost, now: now, on: db)
         let zone = context.settings.timeZone
         var figures = FiguresByMonth()
         var start = 0

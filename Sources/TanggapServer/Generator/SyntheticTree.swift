@@ -21,6 +21,8 @@ struct SyntheticTree: Sendable {
     var regions: [Int64] = []
     /// The province of every region (a province is its own).
     var provinceOf: [Int64: Int64] = [:]
+    /// Who works where: an admin for each ministry and government, a liaison officer for each unit.
+    var staff: [(institution: Institution, role: Role)] = []
 
     static let ministries = [
         "Kementerian Kesehatan", "Kementerian Pendidikan Dasar dan Menengah", "Kementerian Pekerjaan Umum", "Kementerian Sosial",
@@ -59,10 +61,12 @@ struct SyntheticTree: Sendable {
         do {
             for name in ministries {
                 let ministry = try await institution(name, .ministry, under: root)
+                tree.staff.append((ministry, .institutionAdmin))
                 tree.holders.append(Holder(id: ministry.id, path: ministry.path, regionID: nil))
                 for unit in directorates {
                     let made = try await institution(unit, .unit, under: ministry)
                     tree.holders.append(Holder(id: made.id, path: made.path, regionID: nil))
+                    tree.staff.append((made, .liaisonOfficer))
                 }
             }
             let regions = try await RegionModel.query(on: db).all()
@@ -70,18 +74,22 @@ struct SyntheticTree: Sendable {
             let provinces = regions.filter { $0.parentID == nil }
             for province in provinces.sorted(by: { $0.name < $1.name }) {
                 let government = try await institution("Pemerintah Provinsi \(province.name)", .province, under: root, region: province.id)
+                tree.staff.append((government, .institutionAdmin))
                 for unit in offices.prefix(max(1, offices.count / 2)) {
                     let made = try await institution(unit, .unit, under: government)
                     tree.holders.append(Holder(id: made.id, path: made.path, regionID: province.id))
+                    tree.staff.append((made, .liaisonOfficer))
                 }
                 for local in regions.filter({ $0.parentID == province.id }).sorted(by: { $0.name < $1.name }) {
                     tree.regions.append(local.id!)
                     let kind: InstitutionKind = local.kind == "kota" ? .city : .regency
                     let government = try await institution("Pemerintah \(local.name)", kind, under: root, region: local.id)
                     tree.holders.append(Holder(id: government.id, path: government.path, regionID: local.id))
+                    tree.staff.append((government, .institutionAdmin))
                     for unit in offices {
                         let made = try await institution(unit, .unit, under: government)
                         tree.holders.append(Holder(id: made.id, path: made.path, regionID: local.id))
+                        tree.staff.append((made, .liaisonOfficer))
                     }
                 }
             }
