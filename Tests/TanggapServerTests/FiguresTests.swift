@@ -63,6 +63,8 @@ import Vapor
             let everything = try await InstitutionFigures.load(
                 world.national.id, children: [world.pemkab.id, world.kemenkes.id, world.ombudsman.id], periods: [ReportTallies.allTime], on: app.db)
             let all = everything.overall
+            #expect(try await InstitutionFigures.overall(of: world.national.id, periods: [ReportTallies.allTime], on: app.db) == all,
+                    "the home page's one sum is the sum of the lines")
             #expect(all.received == 6, "spam counts nowhere")
             #expect(all.completed == 1 && all.rated == 1 && all.satisfied == 1 && all.bounced == 1)
             #expect(all.answered == 2 && all.answeredInTime == 1 && all.answerDays.reduce(0, +) == 2)

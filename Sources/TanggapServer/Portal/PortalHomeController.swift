@@ -19,8 +19,10 @@ enum PortalHomeController {
         let zone = req.tanggap.settings.timeZone
         var year = PerformanceFigures(), month = PerformanceFigures()
         if let root = try await InstitutionDirectory.root(on: req.db) {
-            year = try await PublicStatistics.compute(under: root, periods: StatisticsPeriod.twelveMonths.tallyPeriods(now: req.now, zone: zone), on: req.db).overall
-            month = try await PublicStatistics.compute(under: root, periods: StatisticsPeriod.thisMonth.tallyPeriods(now: req.now, zone: zone), on: req.db).overall
+            let twelveMonths = StatisticsPeriod.twelveMonths.tallyPeriods(now: req.now, zone: zone)
+            let thisMonth = StatisticsPeriod.thisMonth.tallyPeriods(now: req.now, zone: zone)
+            year = try await InstitutionFigures.overall(of: root.id, periods: twelveMonths, on: req.db)
+            month = try await InstitutionFigures.overall(of: root.id, periods: thisMonth, on: req.db)
         }
         var page = PageRequest()
         page.limit = 5

@@ -13,6 +13,34 @@ struct InstitutionFigures: Sendable {
     /// Everything in the institution's subtree.
     var overall: PerformanceFigures { children.values.reduce(direct, +) }
 
+    /// Only the whole subtree's figures, in one sum: the home page's, without reading the institution's children.
+    static func overall(of institutionID: Int64, periods: [String], on db: any Database) async throws -> PerformanceFigures {
+        guard !periods.isEmpty else { return PerformanceFigures() }
+        let sums = sumOfEachCounter()
+        let periodList: SQLQueryString = periods.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
+        let whose: SQLQueryString = """
+            ((direct = \(bind: true) AND institution_id = \(bind: institutionID))
+            OR (direct = \(bind: false) AND institution_id IN (SELECT id FROM institutions WHERE parent_id = \(bind: institutionID))))
+            """
+        let query: SQLQueryString = "SELECT \(sums) FROM report_tallies WHERE period IN (\(periodList)) AND \(whose)"
+        guard let row = try await db.sql.raw(query).first() else { return PerformanceFigures() }
+        return try figures(in: row)
+    }
+
+    private static func sumOfEachCounter() -> SQLQueryString {
+        let each: [SQLQueryString] = PerformanceFigures.counters.map { counter -> SQLQueryString in "SUM(\(ident: counter.name)) AS \(ident: counter.name)" }
+        return each.joined(separator: ", ")
+    }
+
+    /// A row of summed counters, named as the table names them.
+    private static func figures(in row: any SQLRow) throws -> PerformanceFigures {
+        var sum = PerformanceFigures()
+        for counter in PerformanceFigures.counters {
+            sum[keyPath: counter.path] = try row.decode(column: counter.name, as: Int?.self) ?? 0
+        }
+        return sum
+    }
+
     /// One line of a table of figures: an institution, or a province.
     struct Line: Sendable {
         let id: Int64
@@ -37,7 +65,7 @@ struct InstitutionFigures: Sendable {
         if !childIDs.isEmpty {
             whose = "(\(whose) OR (direct = \(bind: false) AND institution_id IN (\(childIDs.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))))"
         }
-        let sums = PerformanceFigures.counters.map { "SUM(\(ident: $0.name)) AS \(ident: $0.name)" as SQLQueryString }.joined(separator: ", ")
+        let sums = sumOfEachCounter()
         let periodList = periods.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
         let rows = try await db.sql.raw("""
             SELECT institution_id, direct, province_id, \(sums) FROM \(ident: ReportTallies.table)
@@ -45,10 +73,7 @@ struct InstitutionFigures: Sendable {
             GROUP BY institution_id, direct, province_id
             """).all()
         for row in rows {
-            var sum = PerformanceFigures()
-            for counter in PerformanceFigures.counters {
-                sum[keyPath: counter.path] = try row.decode(column: counter.name, as: Int?.self) ?? 0
-            }
+            let sum = try Self.figures(in: row)
             let id = try row.decode(column: "institution_id", as: Int64.self)
             if try row.decode(column: "direct", as: Bool.self) {
                 figures.direct += sum
