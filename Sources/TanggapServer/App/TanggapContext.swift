@@ -20,6 +20,10 @@ public struct TanggapContext: Sendable {
     var attachments: AttachmentStore
     var limiter: RateLimiter
     let calendars: CalendarBook
+    /// Concurrent submissions share one commit (see `GroupCommit`).
+    let commits: GroupCommit
+    /// Statistics and dashboard figures, kept until a report or the tree changes.
+    let figures = FiguresCache()
     /// Nil when no mail server is configured: reminders then stay in the in-app list.
     var mailer: (any Mailer)?
 }

@@ -13,6 +13,9 @@ public func configure(_ app: Application, settings: Settings, clock: Clock = .sy
         attachments: AttachmentStore(directory: settings.attachmentsDirectory, threadPool: app.threadPool),
         limiter: RateLimiter(),
         calendars: CalendarBook(defaultZone: settings.timeZone, defaults: .standard),
+        commits: GroupCommit { [databases = app.databases, loops = app.eventLoopGroup, logger = app.logger] in
+            databases.database(logger: logger, on: loops.any())!
+        },
         mailer: settings.smtp.map { SMTPMailer(settings: $0) })
 
     try DatabaseSetup.configure(app, settings.database)

@@ -11,14 +11,14 @@ extension Database {
         while true {
             do {
                 return try await transaction(body)
-            } catch where attempt < 5 && Self.isTransient(error) {
+            } catch where attempt < 5 && isTransient(error) {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 << attempt))))
             }
         }
     }
 
-    static func isTransient(_ error: any Error) -> Bool {
+    func isTransient(_ error: any Error) -> Bool {
         if let error = error as? SQLiteError {
             return [.busy, .locked, .busyInSnapshot, .busyInRecovery, .busyTimeout].contains(error.reason)
         }

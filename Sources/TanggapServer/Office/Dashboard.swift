@@ -26,8 +26,10 @@ enum Dashboard {
 
     /// The institution's units are its children, each with its whole subtree, and the institution itself for what it
     /// holds directly; the figures come from the kept tallies.
-    static func compute(under institution: Institution, periods: [String], now: Date, on db: any Database) async throws -> Result {
-        let (figures, units) = try await InstitutionFigures.lines(under: institution, periods: periods, on: db)
+    static func compute(
+        under institution: Institution, periods: [String], cache: FiguresCache? = nil, now: Date, on db: any Database
+    ) async throws -> Result {
+        let (figures, units) = try await InstitutionFigures.lines(under: institution, periods: periods, cache: cache, now: now, on: db)
         let overall = Row(id: institution.id, name: institution.name, figures: figures.overall)
 
         let people = try await db.sql.raw("""

@@ -46,10 +46,10 @@ enum DashboardController {
         let institution = try await Workplace.chosenInstitution(for: user, on: req)
 
         let periods = period.tallyPeriods(now: req.now, zone: req.tanggap.settings.timeZone)
-        let result = try await Dashboard.compute(under: institution, periods: periods, now: req.now, on: req.db)
+        let result = try await Dashboard.compute(
+            under: institution, periods: periods, cache: req.tanggap.figures, now: req.now, on: req.db)
         let ranked = result.units.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
-        let withChildren = ranked.isEmpty ? [] : Set(try await InstitutionModel.query(on: req.db)
-            .filter(\.$parentID ~~ ranked.map(\.id)).all(\.$parentID).compactMap { $0 })
+        let withChildren = try await InstitutionDirectory.parents(among: ranked.map(\.id), on: req.db)
         func line(_ row: Dashboard.Row, rank: Int) -> Line {
             let p = row.figures, w = row.figures
             let drill = row.id != institution.id && withChildren.contains(row.id)

@@ -21,8 +21,8 @@ enum PortalHomeController {
         if let root = try await InstitutionDirectory.root(on: req.db) {
             let twelveMonths = StatisticsPeriod.twelveMonths.tallyPeriods(now: req.now, zone: zone)
             let thisMonth = StatisticsPeriod.thisMonth.tallyPeriods(now: req.now, zone: zone)
-            year = try await InstitutionFigures.overall(of: root.id, periods: twelveMonths, on: req.db)
-            month = try await InstitutionFigures.overall(of: root.id, periods: thisMonth, on: req.db)
+            year = try await InstitutionFigures.overall(of: root.id, periods: twelveMonths, cache: req.tanggap.figures, now: req.now, on: req.db)
+            month = try await InstitutionFigures.overall(of: root.id, periods: thisMonth, cache: req.tanggap.figures, now: req.now, on: req.db)
         }
         var page = PageRequest()
         page.limit = 5

@@ -16,8 +16,10 @@ enum PublicStatistics {
 
     /// Reports received in the tally periods (see `StatisticsPeriod`) and held anywhere under `institution`: per child
     /// (its whole subtree), what the institution holds itself, and per province.
-    static func compute(under institution: Institution, periods: [String], on db: any Database) async throws -> Result {
-        let (figures, institutions) = try await InstitutionFigures.lines(under: institution, periods: periods, on: db)
+    static func compute(
+        under institution: Institution, periods: [String], cache: FiguresCache? = nil, now: Date = Date(), on db: any Database
+    ) async throws -> Result {
+        let (figures, institutions) = try await InstitutionFigures.lines(under: institution, periods: periods, cache: cache, now: now, on: db)
         let provinces = try await RegionModel.query(on: db).filter(\.$parentID == nil).sort(\.$name).all()
         return Result(
             overall: figures.overall, institutions: institutions,

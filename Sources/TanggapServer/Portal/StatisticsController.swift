@@ -52,13 +52,12 @@ enum StatisticsController {
     @Sendable static func page(_ req: Request) async throws -> Response {
         let (institution, period) = try await scope(req)
         let result = try await PublicStatistics.compute(
-            under: institution, periods: period.tallyPeriods(now: req.now, zone: req.tanggap.settings.timeZone), on: req.db)
+            under: institution, periods: period.tallyPeriods(now: req.now, zone: req.tanggap.settings.timeZone),
+            cache: req.tanggap.figures, now: req.now, on: req.db)
         // Institutions without a report in the period are counted, not ranked.
         let ranked = result.institutions.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
         let silent = result.institutions.count - ranked.count
-        // Which rows can be opened further down the tree (PostgreSQL refuses an empty IN list).
-        let hasChildren = ranked.isEmpty ? [] : Set(try await InstitutionModel.query(on: req.db)
-            .filter(\.$parentID ~~ ranked.map(\.id)).all(\.$parentID).compactMap { $0 })
+        let hasChildren = try await InstitutionDirectory.parents(among: ranked.map(\.id), on: req.db)
         func line(_ row: PublicStatistics.Row, rank: Int, drill: Bool) -> Line {
             let f = row.figures
             return Line(
@@ -93,7 +92,8 @@ enum StatisticsController {
     @Sendable static func csv(_ req: Request) async throws -> Response {
         let (institution, period) = try await scope(req)
         let result = try await PublicStatistics.compute(
-            under: institution, periods: period.tallyPeriods(now: req.now, zone: req.tanggap.settings.timeZone), on: req.db)
+            under: institution, periods: period.tallyPeriods(now: req.now, zone: req.tanggap.settings.timeZone),
+            cache: req.tanggap.figures, now: req.now, on: req.db)
         var csv = CSVWriter(header: [
             "level", "id", "name", "received", "answered", "answered_in_time", "answered_in_time_percent", "late_now", "completed",
             "median_working_days_to_first_answer", "rated", "satisfied", "satisfied_percent",

@@ -41,6 +41,14 @@ enum InstitutionDirectory {
         }
     }
 
+    /// Which of `ids` have institutions under them (to offer a way down the tree).
+    static func parents(among ids: [Int64], on db: any Database) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }  // PostgreSQL refuses an empty IN list
+        struct Row: Decodable { let parent_id: Int64 }
+        let list = SQLList(ids.map { SQLBind($0) })
+        return Set(try await db.sql.raw("SELECT DISTINCT parent_id FROM institutions WHERE parent_id IN (\(list))").all(decoding: Row.self).map(\.parent_id))
+    }
+
     /// Names for a set of institution ids, in one query.
     static func names(_ ids: Set<Int64>, on db: any Database) async throws -> [Int64: String] {
         guard !ids.isEmpty else { return [:] }

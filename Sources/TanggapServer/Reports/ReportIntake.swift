@@ -72,7 +72,7 @@ enum ReportIntake {
                 model.replyAddress = replyAddress
                 let actingUser: SignedInUser? = if case .user(let user) = submitter { user } else { nil }
                 do {
-                    let reportID = try await db.writeTransaction { db in
+                    let reportID = try await db.groupedWrite(through: context.commits) { db in
                         try await model.create(on: db)
                         let reportID = model.id!
                         try await ReportTallies.record(

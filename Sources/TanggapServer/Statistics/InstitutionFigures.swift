@@ -51,9 +51,12 @@ struct InstitutionFigures: Sendable {
     /// The lines a statistics page or dashboard shows for an institution: each child with its whole subtree, by name,
     /// then the institution itself for what it holds directly (when it holds any).
     static func lines(under institution: Institution, periods: [String], on db: any Database) async throws -> (Self, [Line]) {
-        let children = try await InstitutionModel.query(on: db).filter(\.$parentID == institution.id).sort(\.$name).all()
-        let figures = try await load(institution.id, children: children.map { $0.id! }, periods: periods, on: db)
-        var lines = children.map { Line(id: $0.id!, name: $0.name, figures: figures.children[$0.id!] ?? PerformanceFigures()) }
+        // Plain rows, not models: the national level has hundreds of children, and a model costs far more to decode.
+        struct Child: Decodable { let id: Int64; let name: String }
+        let children = try await db.sql.raw("SELECT id, name FROM institutions WHERE parent_id = \(bind: institution.id) ORDER BY name")
+            .all(decoding: Child.self)
+        let figures = try await load(institution.id, children: children.map(\.id), periods: periods, on: db)
+        var lines = children.map { Line(id: $0.id, name: $0.name, figures: figures.children[$0.id] ?? PerformanceFigures()) }
         if figures.direct.received > 0 { lines.append(Line(id: institution.id, name: institution.name, figures: figures.direct)) }
         return (figures, lines)
     }
