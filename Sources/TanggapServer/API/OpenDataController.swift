@@ -29,56 +29,86 @@ enum OpenDataController {
         let supportCount: Int
     }
 
-    static let maxRecords = 1_000_000
-
     /// All published reports, oldest first, a page at a time.
-    static func records(on req: Request, _ each: ([Record]) throws -> Void) async throws {
+    static func eachPage(on req: Request, _ each: ([Record]) async throws -> Void) async throws {
         var page = PageRequest()
         page.limit = 1_000
         page.oldestFirst = true
-        var count = 0
-        while count < maxRecords {
+        while true {
             let (reports, more) = try await ReportQueries.list(
                 ReportFilter(), scope: VisibilityPolicy.listScope(for: .publicVisitor), page: page, now: req.now, on: req.db)
             let names = try await NameBook.load(reports: reports, on: req.db)
-            try each(reports.filter(\.isPublic).map { r in
+            try await each(reports.filter(\.isPublic).map { r in
                 Record(trackingId: TrackingID(parsing: r.trackingID)!.display, title: r.title, classification: r.classification,
                        category: names.category(r.categoryID)?.name, region: names.region(r.regionID)?.name,
                        holder: names.institution(r.holderID)?.name ?? "", state: r.state, channel: r.channel, createdAt: r.createdAt,
                        verifiedAt: r.verifiedAt, firstAnsweredAt: r.firstAnsweredAt, firstAnswerInTime: r.firstAnswerLate.map { !$0 },
                        completedAt: r.completedAt, rating: r.rating, supportCount: r.supportCount)
             })
-            count += reports.count
             guard more, let last = reports.last?.id else { break }
             page.after = last
         }
     }
 
+    /// The export written as it is read, a page at a time: millions of reports never sit in memory at once.
+    /// `page` turns one page of records into text (`first` tells it whether anything came before).
+    static func streamed(
+        _ req: Request, _ contentType: HTTPMediaType, opening: String, closing: String,
+        page: @escaping @Sendable (_ records: [Record], _ first: Bool) throws -> String
+    ) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = contentType
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+        let body = Response.Body(asyncStream: { writer in
+            do {
+                try await writer.write(.buffer(ByteBuffer(string: opening)))
+                var first = true
+                try await eachPage(on: req) { records in
+                    guard !records.isEmpty else { return }
+                    try await writer.write(.buffer(ByteBuffer(string: try page(records, first))))
+                    first = false
+                }
+                try await writer.write(.buffer(ByteBuffer(string: closing)))
+                try await writer.write(.end)
+            } catch {
+                // The status has gone out already: the reader sees a cut-off download, the log says why.
+                req.logger.error("open-data export stopped", metadata: ["error": .string(String(describing: error))])
+                try? await writer.write(.error(error))
+            }
+        })
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
     @Sendable static func csv(_ req: Request) async throws -> Response {
-        var writer = CSVWriter(header: [
+        let header = CSVWriter.line([
             "tracking_id", "title", "classification", "category", "region", "holder", "state", "channel", "created_at", "verified_at",
             "first_answered_at", "first_answer_in_time", "completed_at", "rating", "support_count",
         ])
-        func iso(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "" }
-        try await records(on: req) { batch in
-            for r in batch {
-                writer.append([r.trackingId, r.title, r.classification, r.category ?? "", r.region ?? "", r.holder, r.state, r.channel,
-                               iso(r.createdAt), iso(r.verifiedAt), iso(r.firstAnsweredAt), r.firstAnswerInTime.map { $0 ? "true" : "false" } ?? "",
-                               iso(r.completedAt), r.rating ?? "", String(r.supportCount)])
-            }
+        @Sendable func iso(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "" }
+        let response = streamed(req, HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]), opening: header, closing: "") { records, _ in
+            records.map { r in
+                CSVWriter.line([r.trackingId, r.title, r.classification, r.category ?? "", r.region ?? "", r.holder, r.state, r.channel,
+                                iso(r.createdAt), iso(r.verifiedAt), iso(r.firstAnsweredAt), r.firstAnswerInTime.map { $0 ? "true" : "false" } ?? "",
+                                iso(r.completedAt), r.rating ?? "", String(r.supportCount)])
+            }.joined()
         }
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tanggap-laporan-publik.csv\"")
-        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
-        return Response(status: .ok, headers: headers, body: .init(string: writer.text))
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tanggap-laporan-publik.csv\"")
+        return response
     }
 
+    /// `{"items": [...]}` like every list of the API, each record encoded as the API encodes it.
     @Sendable static func json(_ req: Request) async throws -> Response {
-        var all: [Record] = []
-        try await records(on: req) { all += $0 }
-        let response = try await Items(items: all).encodeResponse(for: req)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
-        return response
+        let encoder = try ContentConfiguration.global.requireEncoder(for: .json)
+        return streamed(req, .json, opening: "{\"items\":[", closing: "]}") { records, first in
+            var text = first ? "" : ","
+            var headers = HTTPHeaders()
+            for (index, record) in records.enumerated() {
+                var buffer = ByteBuffer()
+                try encoder.encode(record, to: &buffer, headers: &headers)
+                if index > 0 { text += "," }
+                text += String(buffer: buffer)
+            }
+            return text
+        }
     }
 }

@@ -9,7 +9,12 @@ struct CSVWriter {
     }
 
     mutating func append(_ cells: [String]) {
-        text += cells.map(Self.cell).joined(separator: ",") + "\r\n"
+        text += Self.line(cells)
+    }
+
+    /// One row as it is written, with its line end.
+    static func line(_ cells: [String]) -> String {
+        cells.map(cell).joined(separator: ",") + "\r\n"
     }
 
     static func cell(_ value: String) -> String {
