@@ -113,4 +113,13 @@ import TanggapCore
         #expect(topics == [RisingTopics.Topic(term: "banjir", thisWeek: 3, weeklyBefore: 0.25)])
         #expect(RisingTopics.rising(thisWeek: [RisingTopics.terms(in: "Banjir")], before: []).isEmpty, "one report is no trend")
     }
+
+    @Test func aSampleIsScaledBackToEveryReport() {
+        // A tenth of this week was read, a twentieth of the weeks before: 3 read stand for 30, 1 read for 20 (5 a week).
+        let thisWeek = Array(repeating: RisingTopics.terms(in: "Banjir besar"), count: 3) + [RisingTopics.terms(in: "Sampah")]
+        let before = [RisingTopics.terms(in: "Banjir kecil"), RisingTopics.terms(in: "Sampah")]
+        let topics = RisingTopics.rising(thisWeek: thisWeek, before: before, coverage: .init(thisWeek: 0.1, before: 0.05))
+        #expect(topics.contains(RisingTopics.Topic(term: "banjir", thisWeek: 30, weeklyBefore: 5)))
+        #expect(!topics.contains { $0.term == "sampah" }, "met once in the sample: below the minimum, however it scales")
+    }
 }

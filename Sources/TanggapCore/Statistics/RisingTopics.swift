@@ -27,15 +27,31 @@ public enum RisingTopics {
         return Set(words.filter { $0.count >= 4 && !stopwords.contains($0) })
     }
 
-    /// `thisWeek` and `before` hold one set of terms per report; `weeks` is how many weeks `before` spans.
-    public static func rising(thisWeek: [Set<String>], before: [Set<String>], weeks: Int = 4, minimum: Int = 2, limit: Int = 10) -> [Topic] {
+    /// The share of a period's reports that was read, when only a sample was (1: all of them).
+    public struct Coverage: Sendable {
+        public var thisWeek: Double
+        public var before: Double
+
+        public init(thisWeek: Double = 1, before: Double = 1) {
+            self.thisWeek = thisWeek
+            self.before = before
+        }
+    }
+
+    /// `thisWeek` and `before` hold one set of terms per report; `weeks` is how many weeks `before` spans. When they are
+    /// samples, `coverage` says what share of the reports each holds, and counts are scaled back to all reports;
+    /// `minimum` applies to what was read, so a word met once in a sample is not made a topic.
+    public static func rising(
+        thisWeek: [Set<String>], before: [Set<String>], weeks: Int = 4, minimum: Int = 2, limit: Int = 10, coverage: Coverage = Coverage()
+    ) -> [Topic] {
         func tally(_ reports: [Set<String>]) -> [String: Int] {
             reports.reduce(into: [:]) { counts, terms in for term in terms { counts[term, default: 0] += 1 } }
         }
         let now = tally(thisWeek), earlier = tally(before)
-        return now.compactMap { term, count -> Topic? in
-            let average = Double(earlier[term] ?? 0) / Double(max(weeks, 1))
-            guard count >= minimum, Double(count) > average else { return nil }
+        return now.compactMap { term, read -> Topic? in
+            let count = Int((Double(read) / coverage.thisWeek).rounded())
+            let average = Double(earlier[term] ?? 0) / coverage.before / Double(max(weeks, 1))
+            guard read >= minimum, Double(count) > average else { return nil }
             return Topic(term: term, thisWeek: count, weeklyBefore: average)
         }
         .sorted { a, b in

@@ -22,5 +22,6 @@ enum TanggapMigrations {
         M0017_IndexReporterLookups(),
         M0018_CreateReportTallies(),
         M0019_IndexReportText(),
+        M0020_IndexWeeklyAnswers(),
     ]
 }

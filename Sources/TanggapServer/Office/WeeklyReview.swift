@@ -67,17 +67,48 @@ enum WeeklyReview {
             GROUP BY u.name, i.name ORDER BY answers DESC, u.name
             """).all(decoding: Answerer.self)
 
-        struct Topic: Decodable { let title: String; let category: String?; let created_at: Date }
-        let topics = try await db.sql.raw("""
-            SELECT r.title, c.name AS category, r.created_at FROM reports r LEFT JOIN categories c ON c.id = r.category_id
-            WHERE \(withinR) AND r.created_at >= \(bind: priorStart) AND r.created_at < \(bind: weekEnd)
-              AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
-            """).all(decoding: Topic.self)
-        let (now, before) = (topics.filter { $0.created_at >= weekStart }, topics.filter { $0.created_at < weekStart })
+        let topics = try await topicSample(within: withinR, from: priorStart, to: weekStart, weekEnd: weekEnd, on: db)
+        let titles = (now: topics.thisWeek.map { RisingTopics.terms(in: $0.title) }, before: topics.before.map { RisingTopics.terms(in: $0.title) })
+        let categories = (now: topics.thisWeek.map { Set($0.category.map { [$0] } ?? []) }, before: topics.before.map { Set($0.category.map { [$0] } ?? []) })
         return Result(
             received: received, red: red, answerers: answerers,
-            risingTerms: RisingTopics.rising(thisWeek: now.map { RisingTopics.terms(in: $0.title) }, before: before.map { RisingTopics.terms(in: $0.title) }),
-            risingCategories: RisingTopics.rising(thisWeek: now.map { Set($0.category.map { [$0] } ?? []) },
-                                                  before: before.map { Set($0.category.map { [$0] } ?? []) }, minimum: 1))
+            risingTerms: RisingTopics.rising(thisWeek: titles.now, before: titles.before, coverage: topics.coverage),
+            risingCategories: RisingTopics.rising(thisWeek: categories.now, before: categories.before, minimum: 1, coverage: topics.coverage))
+    }
+
+    /// How many of a week's newest reports the rising topics read: topics are shares, and a few thousand reports show
+    /// the same shares as the hundred thousand a national week holds, at a fixed cost. Each week before is read the
+    /// same way, a quarter as many, so the comparison spans all four.
+    static let topicSampleSize = 5_000
+
+    struct TopicRow: Decodable { let title: String; let category: String? }
+
+    /// The week's reports and the four weeks' before (each week up to its sample size, its newest), with the share
+    /// of the reports that was read.
+    private static func topicSample(
+        within: any SQLExpression, from priorStart: Date, to weekStart: Date, weekEnd: Date, on db: any Database
+    ) async throws -> (thisWeek: [TopicRow], before: [TopicRow], coverage: RisingTopics.Coverage) {
+        struct Count: Decodable { let n: Int }
+        func week(from start: Date, limit: Int) async throws -> (rows: [TopicRow], total: Int) {
+            let range: SQLQueryString = "r.created_at >= \(bind: start) AND r.created_at < \(bind: start.addingTimeInterval(7 * 86_400))"
+            let rows = try await db.sql.raw("""
+                SELECT r.title, c.name AS category FROM reports r LEFT JOIN categories c ON c.id = r.category_id
+                WHERE \(within) AND \(range) AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
+                ORDER BY r.created_at DESC LIMIT \(bind: limit)
+                """).all(decoding: TopicRow.self)
+            guard rows.count == limit else { return (rows, rows.count) }
+            // Counted from the index alone; the few spam reports among them shift the share by a hair.
+            let total = try await db.sql.raw("SELECT COUNT(*) AS n FROM reports r WHERE \(within) AND \(range)").first(decoding: Count.self)?.n
+            return (rows, max(total ?? limit, limit))
+        }
+        let thisWeek = try await week(from: weekStart, limit: topicSampleSize)
+        var before: [TopicRow] = [], beforeTotal = 0
+        for k in 0..<4 {
+            let earlier = try await week(from: priorStart.addingTimeInterval(Double(k) * 7 * 86_400), limit: topicSampleSize / 4)
+            before += earlier.rows
+            beforeTotal += earlier.total
+        }
+        func share(_ read: Int, _ total: Int) -> Double { total == 0 ? 1 : Double(read) / Double(total) }
+        return (thisWeek.rows, before, RisingTopics.Coverage(thisWeek: share(thisWeek.rows.count, thisWeek.total), before: share(before.count, beforeTotal)))
     }
 }
