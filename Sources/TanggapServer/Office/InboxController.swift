@@ -52,6 +52,7 @@ enum InboxController {
         let provinces: [Choice]
         let rows: [Row]?
         let nextLink: String?
+        let caption: String
         let targets: [Choice]
         let notice: String?
         let csvLink: String
@@ -84,7 +85,10 @@ enum InboxController {
         narrowing(&filter)
         var page = PageRequest()
         page.limit = 50
-        page.byDue = tab.sortsByDue
+        // Search results come newest first: the full-text index hands out matches in that order, so a common word
+        // among millions of reports costs one page of them, not all of them sorted by deadline.
+        let byDue = tab.sortsByDue && (filter.text ?? "").isEmpty
+        page.byDue = byDue
         if let cursor = filters.sesudah { (page.afterDue, page.after) = parse(cursor) }
         let (reports, more) = try await ReportQueries.list(filter, scope: scope, page: page, now: req.now, on: req.db)
         let names = try await NameBook.load(reports: reports, on: req.db)
@@ -98,7 +102,7 @@ enum InboxController {
         }
         var next: String?
         if more, let last = reports.last {
-            let cursor = tab.sortsByDue ? "\(Int64((last.stageDueAt ?? req.now).timeIntervalSince1970 * 1000)).\(last.id!)" : String(last.id!)
+            let cursor = byDue ? "\(Int64((last.stageDueAt ?? req.now).timeIntervalSince1970 * 1000)).\(last.id!)" : String(last.id!)
             next = link(filters, tab: tab.rawValue, after: cursor)
         }
         let institutions = try await Workplace.institutions(of: user, on: req)
@@ -114,7 +118,7 @@ enum InboxController {
             classifications: PortalChoices.classifications(selected: filters.jenis, on: req),
             channels: TanggapCore.Channel.allCases.map { Choice($0.rawValue, req.text("channel.\($0.rawValue)"), selected: $0.rawValue == filters.kanal) },
             provinces: try await PortalChoices.provinces(selected: filters.wilayah.flatMap { Int64($0) }, on: req),
-            rows: rows.nilIfEmpty, nextLink: next,
+            rows: rows.nilIfEmpty, nextLink: next, caption: req.text(byDue ? "inbox.caption" : "inbox.caption_newest"),
             targets: institutions.filter { $0.depth > 0 }.map { Choice(String($0.id), $0.name) }, notice: notice,
             csvLink: link(filters, tab: tab.rawValue, after: nil).replacingOccurrences(of: "/kelola/kotak?", with: "/kelola/kotak.csv?")))
     }

@@ -68,11 +68,12 @@ enum ReportQueries {
             query = query.orderBy(SQLOrderBy(expression: SQLColumn("stage_due_at", table: "r"), direction: SQLDirection.ascending))
                 .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"), direction: SQLDirection.ascending))
         } else {
+            // The same id, named where the query reads it from first, so the order and the page boundary come from the index.
+            let id = TextSearch.leadingWords(filter.text, on: db) == nil ? SQLColumn("id", table: "r") : SQLColumn("rowid", table: TextSearch.index)
             if let after = page.after {
-                query = query.where(SQLColumn("id", table: "r"), page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
+                query = query.where(id, page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
             }
-            query = query.orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"),
-                                              direction: page.oldestFirst ? SQLDirection.ascending : SQLDirection.descending))
+            query = query.orderBy(SQLOrderBy(expression: id, direction: page.oldestFirst ? SQLDirection.ascending : SQLDirection.descending))
         }
         let rows = try await query.limit(page.limit + 1).all(decodingFluent: ReportModel.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
@@ -97,7 +98,18 @@ enum ReportQueries {
     private static func filtered(
         _ columns: any SQLExpression, _ filter: ReportFilter, scope: ListScope, now: Date, on db: any Database
     ) -> SQLSelectBuilder {
-        var query = db.sql.select().column(columns).from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
+        let reports = SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r"))
+        var query = db.sql.select().column(columns)
+        if let words = TextSearch.leadingWords(filter.text, on: db) {
+            query = query.from(SQLIdentifier(TextSearch.index))
+                .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(TextSearch.index).rowid"))
+                .where(TextSearch.match(words))
+        } else {
+            query = query.from(reports)
+            if let text = filter.text, !text.isEmpty {
+                query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), column: "r", on: db))
+            }
+        }
         if let confinement = confinement(scope, on: db) { query = query.where(confinement) }
         if !filter.states.isEmpty { query = query.where(SQLColumn("state", table: "r"), .in, SQLBind.group(filter.states.map(\.rawValue))) }
         if let path = filter.institution {
@@ -116,9 +128,6 @@ enum ReportQueries {
             // A province stands for its regencies and cities too.
             query = query.where(SQLGroupExpression(SQLQueryString(
                 "r.region_id = \(bind: region) OR r.region_id IN (SELECT id FROM regions WHERE parent_id = \(bind: region))")))
-        }
-        if let text = filter.text, !text.isEmpty {
-            query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), column: "r", on: db))
         }
         // "Late" is the institution's lateness: a running triage or answer stage past its deadline, not on hold.
         let running = "r.sla_stage IN ('triage', 'answer') AND r.held_at IS NULL"
