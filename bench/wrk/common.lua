@@ -9,8 +9,9 @@ function open_log(path)
 end
 
 function note(status, headers, created)
-  if status == created and headers["Location"] then
-    log:write("ok ", headers["Location"], "\n")
+  local location = headers["Location"] or headers["location"]
+  if status == created and location then
+    log:write("ok ", location, "\n")
   else
     log:write("failed ", status, "\n")
   end

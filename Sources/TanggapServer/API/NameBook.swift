@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TanggapCore
 
 /// The names behind the ids a page shows, loaded in a handful of queries however many reports it lists.
@@ -30,22 +31,24 @@ struct NameBook: Sendable {
             if let id = details?.notifiedInstitutionID { institutionIDs.insert(id) }
         }
         var book = NameBook()
-        book.institutions = try await InstitutionDirectory.names(institutionIDs, on: db)
-        if !categoryIDs.isEmpty {
-            for model in try await CategoryModel.query(on: db).filter(\.$id ~~ Array(categoryIDs)).all() { book.categories[model.id!] = model.name }
-        }
-        if !regionIDs.isEmpty {
-            for model in try await RegionModel.query(on: db).filter(\.$id ~~ Array(regionIDs)).all() { book.regions[model.id!] = model.name }
-        }
-        if !userIDs.isEmpty {
-            for model in try await UserModel.query(on: db).filter(\.$id ~~ Array(userIDs)).all() { book.users[model.id!] = model.name }
-        }
-        if !reportIDs.isEmpty {
-            for model in try await ReportModel.query(on: db).filter(\.$id ~~ Array(reportIDs)).all() {
-                book.trackingIDs[model.id!] = TrackingID(parsing: model.trackingID)?.display
-            }
-        }
+        book.institutions = try await Self.names(in: "institutions", institutionIDs, on: db)
+        book.categories = try await Self.names(in: "categories", categoryIDs, on: db)
+        book.regions = try await Self.names(in: "regions", regionIDs, on: db)
+        book.users = try await Self.names(in: "users", userIDs, on: db)
+        book.trackingIDs = try await Self.names(in: "reports", column: "tracking_id", reportIDs, on: db)
+            .compactMapValues { TrackingID(parsing: $0)?.display }
         return book
+    }
+
+    /// One text column of a table by id, read as plain rows: a list page names hundreds of things, and decoding
+    /// each as a model costs more than the query.
+    static func names(in table: String, column: String = "name", _ ids: Set<Int64>, on db: any Database) async throws -> [Int64: String] {
+        guard !ids.isEmpty else { return [:] }  // PostgreSQL refuses an empty IN list
+        let list = SQLList(ids.map { SQLBind($0) })
+        let rows = try await db.sql.raw("SELECT id, \(ident: column) AS name FROM \(ident: table) WHERE id IN (\(list))").all()
+        var names: [Int64: String] = [:]
+        for row in rows { names[try row.decode(column: "id", as: Int64.self)] = try row.decode(column: "name", as: String.self) }
+        return names
     }
 
     func institution(_ id: Int64?) -> Named? { id.map { Named(id: $0, name: institutions[$0] ?? "") } }

@@ -46,11 +46,23 @@ enum LocalizerError: Error, CustomStringConvertible {
 
 extension Request {
     /// The request's language: `?lang=`, then the `lang` cookie, then `Accept-Language`, then Indonesian.
+    /// Worked out once per request and kept: a page asks for every sentence and number it shows, and reading the
+    /// query, the cookies and the header each time cost more than rendering a long table.
     var language: Language {
-        if let query = try? query.get(String.self, at: "lang"), let language = Language(rawValue: query) { return language }
-        if let cookie = cookies["lang"]?.string, let language = Language(rawValue: cookie) { return language }
-        return Self.preferredLanguage(headers.first(name: .acceptLanguage))
+        if let chosen = storage[ChosenLanguage.self] { return chosen }
+        let chosen: Language
+        if let query = try? query.get(String.self, at: "lang"), let language = Language(rawValue: query) {
+            chosen = language
+        } else if let cookie = cookies["lang"]?.string, let language = Language(rawValue: cookie) {
+            chosen = language
+        } else {
+            chosen = Self.preferredLanguage(headers.first(name: .acceptLanguage))
+        }
+        storage[ChosenLanguage.self] = chosen
+        return chosen
     }
+
+    private struct ChosenLanguage: StorageKey { typealias Value = Language }
 
     /// Picks the supported language with the highest weight in an `Accept-Language` header.
     static func preferredLanguage(_ header: String?) -> Language {

@@ -210,10 +210,8 @@ enum Workplace {
         var seen = Set<Int64>(), places: [Place] = []
         for grant in user.grants {
             // Paths start with their ancestors' paths: a prefix match is the subtree.
-            let rows = try await InstitutionModel.query(on: req.db).filter(\.$path =~ grant.scope.encoded)
-                .filter(\.$isActive == true).sort(\.$path).limit(500).all()
-            for row in rows where seen.insert(row.id!).inserted {
-                places.append(Place(id: row.id!, name: String(repeating: "· ", count: max(0, row.depth - grant.scope.depth)) + row.name, depth: row.depth - grant.scope.depth))
+            for row in try await InstitutionDirectory.subtree(of: grant.scope, limit: 500, on: req.db) where seen.insert(row.id).inserted {
+                places.append(Place(id: row.id, name: String(repeating: "· ", count: max(0, row.depth - grant.scope.depth)) + row.name, depth: row.depth - grant.scope.depth))
             }
         }
         return places

@@ -15,7 +15,7 @@ enum WeeklyReview {
         let created_at: Date
     }
 
-    struct Red: Sendable {
+    struct Red: Decodable, Sendable {
         let tracking_id: String
         let title: String
         let holder_id: Int64
@@ -57,9 +57,8 @@ enum WeeklyReview {
         page.limit = maxListed
         page.byDue = true
         let everything = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
-        let red = try await ReportQueries.list(late, scope: everything, page: page, now: now, on: db).reports.map { report in
-            Red(tracking_id: report.trackingID, title: report.title, holder_id: report.holderID, stage_due_at: report.stageDueAt ?? now)
-        }
+        let red = try await ReportQueries.list(
+            ["tracking_id", "title", "holder_id", "stage_due_at"], as: Red.self, late, scope: everything, page: page, now: now, on: db).rows
         let answerers = try await db.sql.raw("""
             SELECT u.name, i.name AS institution, COUNT(*) AS answers
             FROM report_events e JOIN users u ON u.id = e.actor_user_id JOIN institutions i ON i.id = e.actor_institution_id

@@ -187,9 +187,8 @@ enum WorkspaceController {
 
     /// Institutions a report may be sent down to from its holder.
     static func institutions(below holder: InstitutionPath, on req: Request) async throws -> [Choice] {
-        try await InstitutionModel.query(on: req.db).filter(\.$path =~ holder.encoded).filter(\.$id != holder.institutionID)
-            .filter(\.$isActive == true).sort(\.$path).limit(400).all()
-            .map { Choice(String($0.id!), String(repeating: "· ", count: max(0, $0.depth - holder.depth - 1)) + $0.name) }
+        try await InstitutionDirectory.subtree(of: holder, limit: 401, on: req.db).filter { $0.id != holder.institutionID }
+            .map { Choice(String($0.id), String(repeating: "· ", count: max(0, $0.depth - holder.depth - 1)) + $0.name) }
     }
 
     /// People who work where the report is held and may be given it.

@@ -41,6 +41,22 @@ enum InstitutionDirectory {
         }
     }
 
+    /// An active institution in a subtree, as a picker lists it.
+    struct Place: Decodable, Sendable {
+        let id: Int64
+        let name: String
+        let depth: Int
+    }
+
+    /// The active institutions of a subtree (its top included), in tree order, as plain rows: the national level's
+    /// subtree holds thousands, and a picker needs only their names.
+    static func subtree(of path: InstitutionPath, limit: Int, on db: any Database) async throws -> [Place] {
+        let within = Subtree.condition("path", within: path, on: db)
+        return try await db.sql.raw("""
+            SELECT id, name, depth FROM institutions WHERE \(within) AND is_active = \(bind: true) ORDER BY path LIMIT \(bind: limit)
+            """).all(decoding: Place.self)
+    }
+
     /// Which of `ids` have institutions under them (to offer a way down the tree).
     static func parents(among ids: [Int64], on db: any Database) async throws -> Set<Int64> {
         guard !ids.isEmpty else { return [] }  // PostgreSQL refuses an empty IN list
@@ -51,8 +67,6 @@ enum InstitutionDirectory {
 
     /// Names for a set of institution ids, in one query.
     static func names(_ ids: Set<Int64>, on db: any Database) async throws -> [Int64: String] {
-        guard !ids.isEmpty else { return [:] }
-        let models = try await InstitutionModel.query(on: db).filter(\.$id ~~ Array(ids)).all()
-        return Dictionary(uniqueKeysWithValues: models.map { ($0.id!, $0.name) })
+        try await NameBook.names(in: "institutions", ids, on: db)
     }
 }

@@ -58,7 +58,26 @@ enum ReportQueries {
     static func list(
         _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
     ) async throws -> (reports: [ReportModel], more: Bool) {
-        var query = filtered(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, scope: scope, now: now, on: db)
+        let rows = try await paged(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, scope: scope, page: page, now: now, on: db)
+            .all(decodingFluent: ReportModel.self)
+        return (Array(rows.prefix(page.limit)), rows.count > page.limit)
+    }
+
+    /// The same list with only `columns` of each report, as plain rows: for long lists that show a few fields,
+    /// where decoding whole models would cost more than the query.
+    static func list<Row: Decodable>(
+        _ columns: [String], as _: Row.Type, _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
+    ) async throws -> (rows: [Row], more: Bool) {
+        let selected = SQLList(columns.map { SQLColumn($0, table: "r") })
+        let rows = try await paged(selected, filter, scope: scope, page: page, now: now, on: db).all(decoding: Row.self)
+        return (Array(rows.prefix(page.limit)), rows.count > page.limit)
+    }
+
+    /// One page of the list and the first row of the next (to tell whether there is more).
+    private static func paged(
+        _ columns: any SQLExpression, _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
+    ) -> SQLSelectBuilder {
+        var query = filtered(columns, filter, scope: scope, now: now, on: db)
         if page.byDue {
             query = query.where(SQLColumn("stage_due_at", table: "r"), .isNot, SQLLiteral.null)
             if let due = page.afterDue, let after = page.after {
@@ -75,8 +94,7 @@ enum ReportQueries {
             }
             query = query.orderBy(SQLOrderBy(expression: id, direction: page.oldestFirst ? SQLDirection.ascending : SQLDirection.descending))
         }
-        let rows = try await query.limit(page.limit + 1).all(decodingFluent: ReportModel.self)
-        return (Array(rows.prefix(page.limit)), rows.count > page.limit)
+        return query.limit(page.limit + 1)
     }
 
     /// How many reports a list would hold, all pages together.
