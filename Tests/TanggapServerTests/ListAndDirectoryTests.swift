@@ -88,6 +88,45 @@ import Vapor
         }
     }
 
+    /// On SQLite a search reads the full-text index first when many reports pass the other conditions, and the
+    /// matches first when few do; both must give the same reports, in the same order, page by page.
+    @Test func bothSearchPlansListTheSameReportsPageByPage() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            for n in 0..<9 {
+                let changes: [String: Any] = n % 3 == 0 ? ["target_institution_id": world.pemkab.id] : [:]
+                _ = try await world.submit(changes.merging(["title": "Lampu jalan padam nomor \(n)", "body": n % 2 == 0
+                    ? "Sudah seminggu lampu di gang ini mati dan warga takut lewat malam hari."
+                    : "Trotoar rusak dan berlubang di depan sekolah, membahayakan anak-anak."]) { $1 })
+            }
+            let everything = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
+            var atPemkab = ReportFilter()
+            atPemkab.text = "lampu"
+            atPemkab.institution = world.pemkab.path
+            var everywhere = ReportFilter()
+            everywhere.text = "trotoar berlubang"
+            for filter in [atPemkab, everywhere] {
+                for oldestFirst in [false, true] {
+                    func pages(fewReports: Int) async throws -> [[Int64]] {
+                        var page = PageRequest()
+                        page.limit = 2
+                        page.oldestFirst = oldestFirst
+                        var pages: [[Int64]] = []
+                        while true {
+                            let (reports, more) = try await ReportQueries.list(
+                                filter, scope: everything, page: page, now: Date(), fewReports: fewReports, on: app.db)
+                            pages.append(reports.map { $0.id! })
+                            guard more, let last = reports.last?.id else { return pages }
+                            page.after = last
+                        }
+                    }
+                    let indexLeads = try await pages(fewReports: 0), matchesFirst = try await pages(fewReports: 1_000)
+                    #expect(indexLeads == matchesFirst && indexLeads.joined().count >= 3, "\(filter.text ?? "") \(oldestFirst)")
+                }
+            }
+        }
+    }
+
     @Test func aListOnlyEverHoldsWhatTheViewerMaySee() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)

@@ -19,10 +19,9 @@ enum TextSearch {
     /// SQLite's full-text table; its rowid is the report's id.
     static let index = "reports_fts"
 
-    /// The words to search for when, on SQLite, the full-text index should lead the query: reading from `index`
-    /// and joining the reports it names, it hands out matches in id order and the query stops after a page. As a
-    /// condition on the reports instead, every match is collected before the first row comes out — at ten million
-    /// reports a common word matches hundreds of thousands. Nil on PostgreSQL, whose planner weighs its GIN index itself.
+    /// The words of a search on SQLite, where the query is shaped around the full-text index (`ReportQueries.SearchPlan`):
+    /// as a plain condition, every match of a common word — hundreds of thousands at ten million reports — is
+    /// collected before the first row comes out. Nil on PostgreSQL, whose planner weighs its GIN index itself.
     static func leadingWords(_ text: String?, on db: any Database) -> [String]? {
         guard let text, !db.isPostgres else { return nil }
         let words = SearchTerms.words(in: text)

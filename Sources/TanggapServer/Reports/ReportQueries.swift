@@ -55,10 +55,12 @@ enum ReportQueries {
         try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).first()
     }
 
+    /// `fewReports` is where a search changes plans (`SearchPlan`); tests move it to run both on a small database.
     static func list(
-        _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
+        _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, fewReports: Int = fewReports, on db: any Database
     ) async throws -> (reports: [ReportModel], more: Bool) {
-        let rows = try await paged(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, scope: scope, page: page, now: now, on: db)
+        let plan = try await searchPlan(filter, scope: scope, now: now, few: fewReports, on: db)
+        let rows = try await paged(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, plan, scope: scope, page: page, now: now, on: db)
             .all(decodingFluent: ReportModel.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
     }
@@ -69,15 +71,16 @@ enum ReportQueries {
         _ columns: [String], as _: Row.Type, _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
     ) async throws -> (rows: [Row], more: Bool) {
         let selected = SQLList(columns.map { SQLColumn($0, table: "r") })
-        let rows = try await paged(selected, filter, scope: scope, page: page, now: now, on: db).all(decoding: Row.self)
+        let plan = try await searchPlan(filter, scope: scope, now: now, on: db)
+        let rows = try await paged(selected, filter, plan, scope: scope, page: page, now: now, on: db).all(decoding: Row.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
     }
 
     /// One page of the list and the first row of the next (to tell whether there is more).
     private static func paged(
-        _ columns: any SQLExpression, _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
+        _ columns: any SQLExpression, _ filter: ReportFilter, _ plan: SearchPlan, scope: ListScope, page: PageRequest, now: Date, on db: any Database
     ) -> SQLSelectBuilder {
-        var query = filtered(columns, filter, scope: scope, now: now, on: db)
+        var query = filtered(columns, filter, plan, scope: scope, now: now, on: db)
         if page.byDue {
             query = query.where(SQLColumn("stage_due_at", table: "r"), .isNot, SQLLiteral.null)
             if let due = page.afterDue, let after = page.after {
@@ -88,7 +91,7 @@ enum ReportQueries {
                 .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"), direction: SQLDirection.ascending))
         } else {
             // The same id, named where the query reads it from first, so the order and the page boundary come from the index.
-            let id = TextSearch.leadingWords(filter.text, on: db) == nil ? SQLColumn("id", table: "r") : SQLColumn("rowid", table: TextSearch.index)
+            let id = if case .indexLeads = plan { SQLColumn("rowid", table: TextSearch.index) } else { SQLColumn("id", table: "r") }
             if let after = page.after {
                 query = query.where(id, page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
             }
@@ -101,28 +104,58 @@ enum ReportQueries {
     static func count(_ filter: ReportFilter, scope: ListScope, now: Date, on db: any Database) async throws -> Int {
         struct Row: Decodable { let n: Int }
         let count = SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))
-        return try await filtered(count, filter, scope: scope, now: now, on: db).first(decoding: Row.self)?.n ?? 0
+        let plan = try await searchPlan(filter, scope: scope, now: now, on: db)
+        return try await filtered(count, filter, plan, scope: scope, now: now, on: db).first(decoding: Row.self)?.n ?? 0
     }
 
     /// How many, counting no further than `cap`: a count that stops once it is past what anyone reads exactly
     /// (an inbox tab says "1000+"), so it never walks a million rows.
     static func count(_ filter: ReportFilter, scope: ListScope, now: Date, upTo cap: Int, on db: any Database) async throws -> Int {
         struct Row: Decodable { let n: Int }
-        let matching = filtered(SQLLiteral.numeric("1"), filter, scope: scope, now: now, on: db).limit(cap)
+        let plan = try await searchPlan(filter, scope: scope, now: now, on: db)
+        let matching = filtered(SQLLiteral.numeric("1"), filter, plan, scope: scope, now: now, on: db).limit(cap)
         return try await db.sql.raw("SELECT COUNT(*) AS n FROM (\(matching.query)) capped").first(decoding: Row.self)?.n ?? 0
+    }
+
+    /// How a search runs on SQLite. Either the full-text index leads (`indexLeads`): it hands out matches newest
+    /// first, each is checked against the list's other conditions, and the query stops after a page — right when
+    /// many reports pass them. Or the index's matches are collected first and the reports that pass the other
+    /// conditions are looked up among them (`matchesFirst`) — right when few pass, where leading would fetch report
+    /// after report to find a handful. Which one is told by counting the reports that pass the other conditions
+    /// through their own indexes, up to `fewReports`. (Checking each passing report against the index one by one
+    /// was tried: a prefix search costs as much per report as collecting thousands of matches.)
+    enum SearchPlan {
+        case none
+        case indexLeads([String])
+        case matchesFirst([String])
+    }
+
+    static let fewReports = 2_000
+
+    private static func searchPlan(
+        _ filter: ReportFilter, scope: ListScope, now: Date, few: Int = fewReports, on db: any Database
+    ) async throws -> SearchPlan {
+        guard let words = TextSearch.leadingWords(filter.text, on: db) else { return .none }
+        var others = filter
+        others.text = nil
+        let passing = try await count(others, scope: scope, now: now, upTo: few, on: db)
+        return passing < few ? .matchesFirst(words) : .indexLeads(words)
     }
 
     /// The reports table confined to the viewer's scope and narrowed by the filter.
     private static func filtered(
-        _ columns: any SQLExpression, _ filter: ReportFilter, scope: ListScope, now: Date, on db: any Database
+        _ columns: any SQLExpression, _ filter: ReportFilter, _ plan: SearchPlan, scope: ListScope, now: Date, on db: any Database
     ) -> SQLSelectBuilder {
         let reports = SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r"))
         var query = db.sql.select().column(columns)
-        if let words = TextSearch.leadingWords(filter.text, on: db) {
+        switch plan {
+        case .indexLeads(let words):
             query = query.from(SQLIdentifier(TextSearch.index))
                 .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(TextSearch.index).rowid"))
                 .where(TextSearch.match(words))
-        } else {
+        case .matchesFirst(let words):
+            query = query.from(reports).where(TextSearch.condition(matching: words, column: "r", on: db))
+        case .none:
             query = query.from(reports)
             if let text = filter.text, !text.isEmpty {
                 query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), column: "r", on: db))
