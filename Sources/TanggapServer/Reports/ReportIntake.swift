@@ -67,12 +67,14 @@ enum ReportIntake {
         do {
             for _ in 0..<3 {
                 let trackingID = TrackingID.generate(using: &generator)
-                let model = ReportModel(report, trackingID: trackingID, holder: holder, owner: account, secret: secret, now: now)
-                model.sla = deadlines
-                model.replyAddress = replyAddress
                 let actingUser: SignedInUser? = if case .user(let user) = submitter { user } else { nil }
                 do {
                     let reportID = try await db.groupedWrite(through: context.commits) { db in
+                        // A new model on every attempt: when a passing conflict makes the whole group commit run
+                        // again, a model that was inserted once cannot be inserted a second time.
+                        let model = ReportModel(report, trackingID: trackingID, holder: holder, owner: account, secret: secret, now: now)
+                        model.sla = deadlines
+                        model.replyAddress = replyAddress
                         try await model.create(on: db)
                         let reportID = model.id!
                         try await ReportTallies.record(
