@@ -3,11 +3,12 @@ import Foundation
 import SQLKit
 
 /// Many concurrent writers, one commit. Durable writes cost one flush to disk each (SQLite's fsync of the
-/// write-ahead log, PostgreSQL's WAL flush); under load that flush, not the work, limits how many reports a
-/// second the server takes in. Writes handed in here while a commit is in flight wait together and go into
+/// write-ahead log, PostgreSQL's WAL flush); grouping pays it once per group instead of once per report. Writes
+/// handed in here while a commit is in flight wait together and go into
 /// the next transaction, each in its own savepoint, so one write's failure (a refused value, a tracking-ID
 /// collision) undoes only that write. Every caller hears its own outcome only after the commit, so an
-/// acknowledged write is on disk. A lone writer waits for nobody: its batch is itself.
+/// acknowledged write is on disk. A lone writer waits for nobody: its batch is itself. A passing conflict runs the
+/// whole group again, so each write must start from scratch every time it is called.
 actor GroupCommit {
     private struct Waiting {
         let work: @Sendable (any Database) async throws -> any Sendable
