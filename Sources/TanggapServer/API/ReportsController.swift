@@ -26,14 +26,16 @@ enum ReportsController {
         try req.enforceRateLimit("submit", perMinute: req.tanggap.settings.rateLimits.submissionsPerMinute)
         let body = try req.decodeBody(SubmitReportBody.self)
         let submitter: SubmitterIdentity = req.signedInUser.map { .user($0) } ?? .visitor
-        let receipt = try await ReportIntake.submit(
-            body.submission, uploads: body.attachments?.uploads ?? [], from: submitter, defaultChannel: .api,
-            context: req.tanggap, on: req.db)
+        let uploads = body.attachments?.uploads ?? []
+        let submitted = try await ReportIntake.submitted(
+            body.submission, uploads: uploads, from: submitter, defaultChannel: .api, context: req.tanggap, on: req.db)
+        let receipt = submitted.receipt
         req.logger.info("report received", metadata: ["tracking_id": .string(receipt.trackingID.value)])
-        let report = try await ReportModel.find(receipt.reportID, on: req.db)!
         let access = ReportAccess(level: .reporter, seesReporterIdentity: true)
         let viewer: Actor = req.signedInUser.map { .user($0.actor) } ?? .reporter
-        let representation = try await present(report, access: access, actor: viewer, now: req.now, on: req.db)
+        // The report as just written; only its files, when it has any, are read back.
+        let representation = try await present(
+            submitted.report, access: access, actor: viewer, attachments: uploads.isEmpty ? [] : nil, now: req.now, on: req.db)
         let response = try await Receipt(trackingID: receipt.trackingID.display, secret: receipt.secret, report: representation)
             .encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/reports/\(receipt.trackingID.value)")
@@ -136,9 +138,13 @@ enum ReportsController {
         return try await privateResponse(ActionResult(report: report, event: event), for: req)
     }
 
-    static func present(_ report: ReportModel, access: ReportAccess, actor: Actor?, now: Date, on db: any Database) async throws -> ReportRepresentation {
+    /// `attachments` when already known (none); read otherwise.
+    static func present(
+        _ report: ReportModel, access: ReportAccess, actor: Actor?, attachments: [AttachmentModel]? = nil, now: Date, on db: any Database
+    ) async throws -> ReportRepresentation {
         let names = try await NameBook.load(reports: [report], on: db)
-        let files = try await ReportQueries.attachments(of: report.id!, on: db)
+        var files = attachments ?? []
+        if attachments == nil { files = try await ReportQueries.attachments(of: report.id!, on: db) }
         return ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: files, now: now)
     }
 

@@ -4,9 +4,9 @@ import SQLKit
 
 /// Many concurrent writers, one commit. Durable writes cost one flush to disk each (SQLite's fsync of the
 /// write-ahead log, PostgreSQL's WAL flush); grouping pays it once per group instead of once per report. Writes
-/// handed in here while a commit is in flight wait together and go into
-/// the next transaction, each in its own savepoint, so one write's failure (a refused value, a tracking-ID
-/// collision) undoes only that write. Every caller hears its own outcome only after the commit, so an
+/// handed in here while a commit is in flight wait together and go into the next transaction. When one of them
+/// fails (a refused value, a tracking-ID collision) the group runs again with each write in its own savepoint,
+/// so the failure undoes only that write. Every caller hears its own outcome only after the commit, so an
 /// acknowledged write is on disk. A lone writer waits for nobody: its batch is itself. A passing conflict runs the
 /// whole group again, so each write must start from scratch every time it is called.
 actor GroupCommit {
@@ -52,12 +52,21 @@ actor GroupCommit {
     private func commit(_ batch: [Waiting]) async {
         let works = batch.map(\.work)
         do {
-            let outcomes = try await database().writeTransaction { db in
-                var outcomes: [Result<any Sendable, any Error>] = []
-                for (index, work) in works.enumerated() {
-                    outcomes.append(try await Self.inSavepoint(index, of: db, work))
+            let outcomes: [Result<any Sendable, any Error>]
+            do {
+                outcomes = try await database().writeTransaction { db in try await Self.together(works, on: db) }
+            } catch let refused as WriteRefused {
+                // One write failed and took the group's transaction with it. Run the group again, each write in
+                // its own savepoint, so that only the failing one is undone. A lone write's failure is its answer.
+                if works.count == 1 {
+                    outcomes = [.failure(refused.error)]
+                } else {
+                    outcomes = try await database().writeTransaction { db in
+                        var outcomes: [Result<any Sendable, any Error>] = []
+                        for (index, work) in works.enumerated() { outcomes.append(try await Self.inSavepoint(index, of: db, work)) }
+                        return outcomes
+                    }
                 }
-                return outcomes
             }
             counts.commits += 1
             counts.writes += batch.count
@@ -66,6 +75,22 @@ actor GroupCommit {
             // The commit itself failed: nothing of the batch is stored, and every writer hears so.
             for waiting in batch { waiting.continuation.resume(throwing: error) }
         }
+    }
+
+    /// A write's own failure, carried out of the group's transaction to roll it back.
+    private struct WriteRefused: Error { let error: any Error }
+
+    /// Every write one after another with no savepoint between them: refusals are rare, and a savepoint costs two
+    /// statements per write. A passing conflict (busy, deadlock) passes through for `writeTransaction` to retry.
+    private static func together(
+        _ works: [@Sendable (any Database) async throws -> any Sendable], on db: any Database
+    ) async throws -> [Result<any Sendable, any Error>] {
+        var outcomes: [Result<any Sendable, any Error>] = []
+        for work in works {
+            do { outcomes.append(.success(try await work(db))) }
+            catch where !db.isTransient(error) { throw WriteRefused(error: error) }
+        }
+        return outcomes
     }
 
     /// One write, undone alone if it fails. A passing conflict (busy, deadlock) is not the write's fault:

@@ -6,12 +6,29 @@ import TanggapCore
 /// Looks up institutions and builds the tree.
 enum InstitutionDirectory {
     static func find(_ id: Int64, on db: any Database) async throws -> Institution? {
-        try await InstitutionModel.find(id, on: db)?.record
+        try await first(where: "id = \(bind: id)", on: db)
     }
 
     /// The national level: the one institution at the top of the tree.
     static func root(on db: any Database) async throws -> Institution? {
-        try await InstitutionModel.query(on: db).filter(\.$depth == 0).sort(\.$id).first()?.record
+        try await first(where: "depth = \(bind: 0) ORDER BY id", on: db)
+    }
+
+    /// One institution as a plain row: every report taken in looks up two, and a Fluent model costs far more to
+    /// decode than the lookup.
+    private static func first(where condition: SQLQueryString, on db: any Database) async throws -> Institution? {
+        struct Row: Decodable {
+            let id: Int64, parent_id: Int64?, name: String, short_name: String?, kind: String, code: String?, path: String
+            let region_id: Int64?, time_zone: String?, is_active: Bool
+        }
+        let row = try await db.sql.raw("""
+            SELECT id, parent_id, name, short_name, kind, code, path, region_id, time_zone, is_active FROM institutions
+            WHERE \(condition) LIMIT 1
+            """).first(decoding: Row.self)
+        guard let row, let path = InstitutionPath(encoded: row.path) else { return nil }
+        return Institution(
+            id: row.id, parentID: row.parent_id, name: row.name, shortName: row.short_name, kind: InstitutionKind(rawValue: row.kind) ?? .unit,
+            code: row.code, path: path, regionID: row.region_id, timeZone: row.time_zone, isActive: row.is_active)
     }
 
     /// Adds an institution under `parent` (or as the root) and gives it its path.

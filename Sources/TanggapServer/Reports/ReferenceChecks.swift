@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import TanggapCore
 
 /// Checks that the things a request names exist: a category and its sub-category, a region, an institution.
@@ -8,12 +9,12 @@ enum ReferenceChecks {
         into check: inout FieldChecker, on db: any Database
     ) async throws {
         guard let categoryID else { return }
-        guard let category = try await CategoryModel.find(categoryID, on: db), category.parentID == nil, category.isActive else {
+        guard let category = try await categoryRow(categoryID, on: db), category.parent_id == nil, category.is_active else {
             check.add(fields.0, .unknown)
             return
         }
         guard let subcategoryID else { return }
-        guard let sub = try await CategoryModel.find(subcategoryID, on: db), sub.parentID == category.id, sub.isActive else {
+        guard let sub = try await categoryRow(subcategoryID, on: db), sub.parent_id == categoryID, sub.is_active else {
             check.add(fields.1, .unknown)
             return
         }
@@ -21,7 +22,15 @@ enum ReferenceChecks {
 
     static func region(_ id: Int64?, field: String = "region_id", into check: inout FieldChecker, on db: any Database) async throws {
         guard let id else { return }
-        if try await RegionModel.find(id, on: db) == nil { check.add(field, .unknown) }
+        struct Row: Decodable { let id: Int64 }
+        if try await db.sql.raw("SELECT id FROM regions WHERE id = \(bind: id)").first(decoding: Row.self) == nil { check.add(field, .unknown) }
+    }
+
+    /// Plain rows: these checks run for every report taken in.
+    private struct CategoryRow: Decodable { let parent_id: Int64?; let is_active: Bool }
+
+    private static func categoryRow(_ id: Int64, on db: any Database) async throws -> CategoryRow? {
+        try await db.sql.raw("SELECT parent_id, is_active FROM categories WHERE id = \(bind: id)").first(decoding: CategoryRow.self)
     }
 
     /// The active institution with this id; records `unknown` and returns nil otherwise.

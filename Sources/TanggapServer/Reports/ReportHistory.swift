@@ -94,17 +94,16 @@ enum ReportHistory {
         event.channel = channel.rawValue
         event.audience = audience.rawValue
         event.details = details?.encoded
-        try await event.create(on: db)
+        try await event.insertRow(on: db)
         return event
     }
 
     /// Remembers that the report has been with `institution`, once; officers there keep seeing it.
     static func recordRoute(_ reportID: Int64, through institution: InstitutionPath, now: Date, on db: any Database) async throws {
-        try await db.sql.insert(into: "report_routes")
-            .columns("report_id", "institution_id", "path", "first_held_at")
-            .values(SQLBind(reportID), SQLBind(institution.institutionID), SQLBind(institution.encoded), SQLBind(now))
-            .ignoringConflicts(with: ["report_id", "institution_id"])
-            .run()
+        try await db.sql.raw("""
+            INSERT INTO report_routes (report_id, institution_id, path, first_held_at) VALUES (\(binds: [reportID, institution.institutionID, institution.encoded, now] as [any Encodable & Sendable]))
+            ON CONFLICT (report_id, institution_id) DO NOTHING
+            """).run()
     }
 
     static func events(of reportID: Int64, on db: any Database) async throws -> [ReportEventModel] {

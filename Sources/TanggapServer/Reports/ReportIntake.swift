@@ -11,6 +11,12 @@ struct SubmissionReceipt: Sendable {
     let secret: String?
 }
 
+/// The receipt and the report as stored, for an answer that shows it without reading it back.
+struct Submitted: Sendable {
+    let receipt: SubmissionReceipt
+    let report: ReportModel
+}
+
 /// Who sends a new report, as the server knows them.
 enum SubmitterIdentity: Sendable {
     case visitor
@@ -36,6 +42,17 @@ enum ReportIntake {
         replyAddress: String? = nil, also: (@Sendable (any Database, SubmissionReceipt) async throws -> Void)? = nil,
         context: TanggapContext, on db: any Database
     ) async throws -> SubmissionReceipt {
+        try await submitted(
+            input, uploads: uploads, from: submitter, defaultChannel: defaultChannel, replyAddress: replyAddress, also: also,
+            context: context, on: db
+        ).receipt
+    }
+
+    static func submitted(
+        _ input: ReportSubmission, uploads: [Upload], from submitter: SubmitterIdentity, defaultChannel: Channel,
+        replyAddress: String? = nil, also: (@Sendable (any Database, SubmissionReceipt) async throws -> Void)? = nil,
+        context: TanggapContext, on db: any Database
+    ) async throws -> Submitted {
         let now = context.clock.now()
         let today = LocalDate(now, in: context.settings.timeZone)
 
@@ -53,7 +70,9 @@ enum ReportIntake {
         let target = try await ReferenceChecks.institution(input.targetInstitutionID, field: "target_institution_id", into: &check, on: db)
         errors += check.errors
         guard errors.isEmpty, let report else { throw ValidationFailure(errors) }
-        guard let root = try await InstitutionDirectory.root(on: db) else { throw APIError(status: .serviceUnavailable, code: "not_set_up") }
+        // A report naming its institution starts there; the national level is looked up only for one that does not.
+        let root = if target == nil { try await InstitutionDirectory.root(on: db) } else { target }
+        guard let root else { throw APIError(status: .serviceUnavailable, code: "not_set_up") }
 
         let holder = Intake.initialHolder(target: target?.path, root: root.path)
         let owner = Intake.owner(of: submitter.core, channel: report.channel)
@@ -69,13 +88,13 @@ enum ReportIntake {
                 let trackingID = TrackingID.generate(using: &generator)
                 let actingUser: SignedInUser? = if case .user(let user) = submitter { user } else { nil }
                 do {
-                    let reportID = try await db.groupedWrite(through: context.commits) { db in
+                    let stored = try await db.groupedWrite(through: context.commits) { db in
                         // A new model on every attempt: when a passing conflict makes the whole group commit run
                         // again, a model that was inserted once cannot be inserted a second time.
                         let model = ReportModel(report, trackingID: trackingID, holder: holder, owner: account, secret: secret, now: now)
                         model.sla = deadlines
                         model.replyAddress = replyAddress
-                        try await model.create(on: db)
+                        try await model.insertRow(on: db)
                         let reportID = model.id!
                         try await ReportTallies.record(
                             from: nil, to: ReportTallies.contribution(of: model, zone: context.settings.timeZone, on: db), on: db)
@@ -85,10 +104,11 @@ enum ReportIntake {
                             audience: .public, note: nil, details: EventDetails(dueAt: deadlines.stageDueAt), now: now, on: db)
                         try await ReportHistory.recordRoute(reportID, through: holder, now: now, on: db)
                         try await files.insert(reportID: reportID, eventID: nil, audience: .public, now: now, on: db)
-                        try await also?(db, SubmissionReceipt(reportID: reportID, trackingID: trackingID, secret: secret))
-                        return reportID
+                        let receipt = SubmissionReceipt(reportID: reportID, trackingID: trackingID, secret: secret)
+                        try await also?(db, receipt)
+                        return Submitted(receipt: receipt, report: model)
                     }
-                    return SubmissionReceipt(reportID: reportID, trackingID: trackingID, secret: secret)
+                    return stored
                 } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
                     // Two reports drew the same tracking ID: draw again. Any other constraint is a real error.
                     if try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).count() == 0 { throw error }

@@ -90,27 +90,44 @@ enum ReportTallies {
         var deltas: [Key: PerformanceFigures] = [:]
         if let before { for key in before.keys { deltas[key, default: PerformanceFigures()] = deltas[key, default: PerformanceFigures()] - before.figures } }
         if let after { for key in after.keys { deltas[key, default: PerformanceFigures()] += after.figures } }
-        for key in deltas.keys.sorted() {
-            guard let delta = deltas[key], !delta.isZero else { continue }
-            try await add(delta, to: key, on: db)
-        }
+        try await add(deltas, on: db)
     }
 
-    /// Adds figures counted elsewhere (reports written in bulk) to the kept ones.
+    /// Adds figures to the kept ones: a change's deltas, or figures counted elsewhere (reports written in bulk).
+    /// Neighbouring keys (in key order) that change the same counters share one upsert: a new report changes every
+    /// row of its path alike, so it costs one statement, and the rows are still taken in the one order.
     static func add(_ figures: [Key: PerformanceFigures], on db: any Database) async throws {
-        for key in figures.keys.sorted() where !figures[key]!.isZero { try await add(figures[key]!, to: key, on: db) }
+        var run: [(Key, PerformanceFigures)] = []
+        var runColumns: [String] = []
+        for key in figures.keys.sorted() {
+            guard let delta = figures[key], !delta.isZero else { continue }
+            let columns = changedColumns(of: delta)
+            if columns != runColumns, !run.isEmpty {
+                try await upsert(run, columns: runColumns, on: db)
+                run = []
+            }
+            runColumns = columns
+            run.append((key, delta))
+        }
+        if !run.isEmpty { try await upsert(run, columns: runColumns, on: db) }
+    }
+
+    private static func changedColumns(of delta: PerformanceFigures) -> [String] {
+        PerformanceFigures.counters.filter { delta[keyPath: $0.path] != 0 }.map(\.name)
     }
 
     /// An upsert of the changed counters only. The column names are our own constants, written as they are: this runs
     /// for every change to a report, and quoting each name through the query builder cost more than the statement.
-    private static func add(_ delta: PerformanceFigures, to key: Key, on db: any Database) async throws {
-        let changed = PerformanceFigures.counters.filter { delta[keyPath: $0.path] != 0 }.map(\.name)
-        let values = [key.institutionID, key.direct, key.provinceID, key.period] as [any Encodable & Sendable]
-            + PerformanceFigures.counters.compactMap { delta[keyPath: $0.path] == 0 ? nil : delta[keyPath: $0.path] }
-        let sums = changed.map { "\($0) = report_tallies.\($0) + excluded.\($0)" }.joined(separator: ", ")
+    private static func upsert(_ rows: [(Key, PerformanceFigures)], columns: [String], on db: any Database) async throws {
+        let values = rows.map { key, delta in
+            let row = [key.institutionID, key.direct, key.provinceID, key.period] as [any Encodable & Sendable]
+                + PerformanceFigures.counters.compactMap { delta[keyPath: $0.path] == 0 ? nil : delta[keyPath: $0.path] }
+            return SQLGroupExpression(SQLList(row.map { SQLBind($0) }))
+        }
+        let sums = columns.map { "\($0) = report_tallies.\($0) + excluded.\($0)" }.joined(separator: ", ")
         try await db.sql.raw("""
-            INSERT INTO report_tallies (institution_id, direct, province_id, period, \(unsafeRaw: changed.joined(separator: ", ")))
-            VALUES (\(binds: values))
+            INSERT INTO report_tallies (institution_id, direct, province_id, period, \(unsafeRaw: columns.joined(separator: ", ")))
+            VALUES \(SQLList(values))
             ON CONFLICT (institution_id, direct, province_id, period) DO UPDATE SET \(unsafeRaw: sums)
             """).run()
     }
