@@ -23,5 +23,6 @@ enum TanggapMigrations {
         M0018_CreateReportTallies(),
         M0019_IndexReportText(),
         M0020_IndexWeeklyAnswers(),
+        M0021_IndexHeldWork(),
     ]
 }
