@@ -41,13 +41,13 @@ enum WeeklyReview {
     static func compute(under institution: Institution, weekStart: Date, now: Date, on db: any Database) async throws -> Result {
         let weekEnd = weekStart.addingTimeInterval(7 * 86_400)
         let priorStart = weekStart.addingTimeInterval(-28 * 86_400)
-        let within = Subtree.condition("holder_path", within: institution.path, on: db)
         let withinR = Subtree.condition("r.holder_path", within: institution.path, on: db)
         let prefix = institution.path.encoded + "%"
+        let created = Subtree.keptOffItsIndex("r.created_at", heldWithin: [institution.path], on: db)
         let received = try await db.sql.raw("""
-            SELECT tracking_id, title, category_id, holder_id, channel, created_at FROM reports
-            WHERE \(within) AND created_at >= \(bind: weekStart) AND created_at < \(bind: weekEnd)
-            ORDER BY created_at LIMIT \(bind: maxListed)
+            SELECT tracking_id, title, category_id, holder_id, channel, created_at FROM reports r
+            WHERE \(withinR) AND \(unsafeRaw: created) >= \(bind: weekStart) AND \(unsafeRaw: created) < \(bind: weekEnd)
+            ORDER BY \(unsafeRaw: created) LIMIT \(bind: maxListed)
             """).all(decoding: Received.self)
         // Red now, by the same rule as the inbox's "late" tab, soonest deadline first.
         var late = ReportFilter()
@@ -66,7 +66,7 @@ enum WeeklyReview {
             GROUP BY u.name, i.name ORDER BY answers DESC, u.name
             """).all(decoding: Answerer.self)
 
-        let topics = try await topicSample(within: withinR, from: priorStart, to: weekStart, weekEnd: weekEnd, on: db)
+        let topics = try await topicSample(within: withinR, created: created, from: priorStart, to: weekStart, weekEnd: weekEnd, on: db)
         let titles = (now: topics.thisWeek.map { RisingTopics.terms(in: $0.title) }, before: topics.before.map { RisingTopics.terms(in: $0.title) })
         let categories = (now: topics.thisWeek.map { Set($0.category.map { [$0] } ?? []) }, before: topics.before.map { Set($0.category.map { [$0] } ?? []) })
         return Result(
@@ -85,15 +85,15 @@ enum WeeklyReview {
     /// The week's reports and the four weeks' before (each week up to its sample size, its newest), with the share
     /// of the reports that was read.
     private static func topicSample(
-        within: any SQLExpression, from priorStart: Date, to weekStart: Date, weekEnd: Date, on db: any Database
+        within: any SQLExpression, created: String, from priorStart: Date, to weekStart: Date, weekEnd: Date, on db: any Database
     ) async throws -> (thisWeek: [TopicRow], before: [TopicRow], coverage: RisingTopics.Coverage) {
         struct Count: Decodable { let n: Int }
         func week(from start: Date, limit: Int) async throws -> (rows: [TopicRow], total: Int) {
-            let range: SQLQueryString = "r.created_at >= \(bind: start) AND r.created_at < \(bind: start.addingTimeInterval(7 * 86_400))"
+            let range: SQLQueryString = "\(unsafeRaw: created) >= \(bind: start) AND \(unsafeRaw: created) < \(bind: start.addingTimeInterval(7 * 86_400))"
             let rows = try await db.sql.raw("""
                 SELECT r.title, c.name AS category FROM reports r LEFT JOIN categories c ON c.id = r.category_id
                 WHERE \(within) AND \(range) AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
-                ORDER BY r.created_at DESC LIMIT \(bind: limit)
+                ORDER BY \(unsafeRaw: created) DESC LIMIT \(bind: limit)
                 """).all(decoding: TopicRow.self)
             guard rows.count == limit else { return (rows, rows.count) }
             // Counted from the index alone; the few spam reports among them shift the share by a hair.

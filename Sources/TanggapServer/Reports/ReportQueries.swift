@@ -222,13 +222,9 @@ enum ReportQueries {
         return Dictionary(uniqueKeysWithValues: rows.compactMap { row in ReportState(rawValue: row.state).map { ($0, row.n) } })
     }
 
-    /// The stage deadline as the query names it. For work held within subtrees below the national level, SQLite
-    /// is steered to `reports_held_work` (M0021): left to itself it walks the whole country's deadlines in order
-    /// and reads report after report to find the subtree's (70–145 ms at ten million, against 3–5). A unary plus
-    /// keeps the deadline terms off their own index. At the national level the deadline index is the right one.
+    /// The stage deadline as the query names it (see `Subtree.keptOffItsIndex`).
     private static func deadline(_ filter: ReportFilter, on db: any Database) -> String {
-        let heldBelowTheTop = !filter.heldWithin.isEmpty && filter.heldWithin.allSatisfy { $0.depth > 0 }
-        return heldBelowTheTop && !db.isPostgres ? "+r.stage_due_at" : "r.stage_due_at"
+        Subtree.keptOffItsIndex("r.stage_due_at", heldWithin: filter.heldWithin, on: db)
     }
 
     /// A report held now within one of the viewer's subtrees has passed through it: every holder is on the report's
