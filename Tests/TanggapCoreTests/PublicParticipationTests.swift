@@ -105,6 +105,8 @@ import TanggapCore
 @Suite struct RisingTopicsTests {
     @Test func wordsRiseAgainstTheirWeeklyAverageCountedOncePerReport() {
         #expect(RisingTopics.terms(in: "Sampah menumpuk, SAMPAH berbau di Jalan Raya!") == ["sampah", "menumpuk", "berbau", "raya"])
+        // Letters beyond ASCII belong to words; digits, punctuation and symbols end them.
+        #expect(RisingTopics.terms(in: "Kafé Tepi-Danau 24jam; ÉLÈVE—ruko™ 2026") == ["kafé", "tepi", "danau", "élève", "ruko"])
         let thisWeek = [RisingTopics.terms(in: "Banjir di Dayeuhkolot"), RisingTopics.terms(in: "Banjir lagi, banjir besar"),
                         RisingTopics.terms(in: "Banjir dan sampah"), RisingTopics.terms(in: "Sampah menumpuk")]
         let before = Array(repeating: RisingTopics.terms(in: "Sampah menumpuk"), count: 12) + [RisingTopics.terms(in: "Banjir kecil")]

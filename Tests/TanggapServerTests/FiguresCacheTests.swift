@@ -63,3 +63,28 @@ final class Counter: Sendable {
     var count: Int { value.withLock { $0 } }
     func add() { value.withLock { $0 += 1 } }
 }
+
+/// Past weeks' counts are final: counted once and kept. The week under way, and one that ended within the hour,
+/// are counted every time.
+@Suite struct ClosedWeekCountsTests {
+    @Test func onlyAWeekLongOverIsKept() async throws {
+        let weeks = ClosedWeekCounts()
+        let start = Date(timeIntervalSince1970: 1_790_000_000)
+        let end = start.addingTimeInterval(7 * 86_400)
+        let counted = Mutex(0)
+        func count(now: Date) async throws -> Int {
+            try await weeks.count(subtree: "/1/829/", from: start, to: end, now: now) {
+                counted.withLock { $0 += 1 }
+                return 42
+            }
+        }
+        #expect(try await count(now: end.addingTimeInterval(-60)) == 42)
+        #expect(try await count(now: end.addingTimeInterval(60)) == 42)
+        #expect(counted.withLock { $0 } == 2, "under way, then just ended: counted each time")
+        #expect(try await count(now: end.addingTimeInterval(ClosedWeekCounts.settling)) == 42)
+        #expect(try await count(now: end.addingTimeInterval(2 * ClosedWeekCounts.settling)) == 42)
+        #expect(counted.withLock { $0 } == 3, "over: counted once more, then kept")
+        let other = try await weeks.count(subtree: "/1/", from: start, to: end, now: end.addingTimeInterval(86_400)) { 7 }
+        #expect(other == 7, "each subtree has its own count")
+    }
+}

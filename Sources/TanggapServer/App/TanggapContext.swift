@@ -24,6 +24,8 @@ public struct TanggapContext: Sendable {
     let commits: GroupCommit
     /// Statistics and dashboard figures, kept until a report or the tree changes.
     let figures = FiguresCache()
+    /// Reports received in weeks that are over, per subtree: final, so counted once.
+    let closedWeeks = ClosedWeekCounts()
     /// Nil when no mail server is configured: reminders then stay in the in-app list.
     var mailer: (any Mailer)?
 }

@@ -38,7 +38,9 @@ enum WeeklyReview {
 
     static let maxListed = 500
 
-    static func compute(under institution: Institution, weekStart: Date, now: Date, on db: any Database) async throws -> Result {
+    static func compute(
+        under institution: Institution, weekStart: Date, now: Date, closedWeeks: ClosedWeekCounts = ClosedWeekCounts(), on db: any Database
+    ) async throws -> Result {
         let weekEnd = weekStart.addingTimeInterval(7 * 86_400)
         let priorStart = weekStart.addingTimeInterval(-28 * 86_400)
         let withinR = Subtree.condition("r.holder_path", within: institution.path, on: db)
@@ -66,7 +68,8 @@ enum WeeklyReview {
             GROUP BY u.name, i.name ORDER BY answers DESC, u.name
             """).all(decoding: Answerer.self)
 
-        let topics = try await topicSample(within: withinR, created: created, from: priorStart, to: weekStart, weekEnd: weekEnd, on: db)
+        let topics = try await topicSample(
+            of: institution.path, within: withinR, created: created, from: priorStart, to: weekStart, now: now, closedWeeks: closedWeeks, on: db)
         let titles = (now: topics.thisWeek.map { RisingTopics.terms(in: $0.title) }, before: topics.before.map { RisingTopics.terms(in: $0.title) })
         let categories = (now: topics.thisWeek.map { Set($0.category.map { [$0] } ?? []) }, before: topics.before.map { Set($0.category.map { [$0] } ?? []) })
         return Result(
@@ -85,11 +88,13 @@ enum WeeklyReview {
     /// The week's reports and the four weeks' before (each week up to its sample size, its newest), with the share
     /// of the reports that was read.
     private static func topicSample(
-        within: any SQLExpression, created: String, from priorStart: Date, to weekStart: Date, weekEnd: Date, on db: any Database
+        of subtree: InstitutionPath, within: any SQLExpression, created: String, from priorStart: Date, to weekStart: Date, now: Date,
+        closedWeeks: ClosedWeekCounts, on db: any Database
     ) async throws -> (thisWeek: [TopicRow], before: [TopicRow], coverage: RisingTopics.Coverage) {
         struct Count: Decodable { let n: Int }
         func week(from start: Date, limit: Int) async throws -> (rows: [TopicRow], total: Int) {
-            let range: SQLQueryString = "\(unsafeRaw: created) >= \(bind: start) AND \(unsafeRaw: created) < \(bind: start.addingTimeInterval(7 * 86_400))"
+            let end = start.addingTimeInterval(7 * 86_400)
+            let range: SQLQueryString = "\(unsafeRaw: created) >= \(bind: start) AND \(unsafeRaw: created) < \(bind: end)"
             let rows = try await db.sql.raw("""
                 SELECT r.title, c.name AS category FROM reports r LEFT JOIN categories c ON c.id = r.category_id
                 WHERE \(within) AND \(range) AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
@@ -97,8 +102,10 @@ enum WeeklyReview {
                 """).all(decoding: TopicRow.self)
             guard rows.count == limit else { return (rows, rows.count) }
             // Counted from the index alone; the few spam reports among them shift the share by a hair.
-            let total = try await db.sql.raw("SELECT COUNT(*) AS n FROM reports r WHERE \(within) AND \(range)").first(decoding: Count.self)?.n
-            return (rows, max(total ?? limit, limit))
+            let total = try await closedWeeks.count(subtree: subtree.encoded, from: start, to: end, now: now) {
+                try await db.sql.raw("SELECT COUNT(*) AS n FROM reports r WHERE \(within) AND \(range)").first(decoding: Count.self)?.n ?? limit
+            }
+            return (rows, max(total, limit))
         }
         let thisWeek = try await week(from: weekStart, limit: topicSampleSize)
         var before: [TopicRow] = [], beforeTotal = 0
