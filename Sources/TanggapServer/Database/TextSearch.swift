@@ -13,7 +13,10 @@ enum TextSearch {
             let query = words.map { "\($0):*" }.joined(separator: " & ")
             return SQLQueryString("\(ident: alias).search @@ to_tsquery('simple', \(bind: query))")
         }
-        return SQLQueryString("\(ident: alias).id IN (SELECT rowid FROM \(ident: index) WHERE \(match(words)))")
+        // The unary plus keeps the id off the primary key: otherwise SQLite drives the query from the matches, looking
+        // up each of a common word's hundreds of thousands of reports (3 s at ten million), where the list's other
+        // conditions, through their own indexes, find a few reports to look for in the matches (0.16 s).
+        return SQLQueryString("+\(ident: alias).id IN (SELECT rowid FROM \(ident: index) WHERE \(match(words)))")
     }
 
     /// SQLite's full-text table; its rowid is the report's id.
