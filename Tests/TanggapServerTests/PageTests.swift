@@ -32,6 +32,37 @@ import Vapor
         fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
     }
 
+    /// Signs `email` in through the form and returns the browser holding the session.
+    func signedIn(_ app: Application, _ email: String) async throws -> Browser {
+        var browser = Browser()
+        let page = try await app.request(.GET, "/masuk")
+        browser.keep(page)
+        let reply = try await app.request(.POST, "/masuk", headers: [browser.header], rawBody: form([
+            "_csrf": browser.csrf(in: page), "email": email, "password": World.password, "next": "/kelola"]),
+            contentType: "application/x-www-form-urlencoded")
+        #expect(reply.status == .seeOther)
+        browser.keep(reply)
+        return browser
+    }
+
+    @Test func theStartPageCountsTheReportsHeldInThePersonsPartOfTheTree() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            for _ in 0..<2 { _ = try await world.submit(["target_institution_id": world.pemkab.id]) }
+            _ = try await world.submit(["target_institution_id": world.kemenkes.id])
+            _ = try await world.dispatchedToDinas()
+            func row(_ label: String, _ count: Int) -> String { "<td>\(label)</td><td class=\"number\">\(count)</td>" }
+
+            let regency = try await app.request(.GET, "/kelola", headers: [signedIn(app, "admin.bandung@tanggap.test").header]).text
+            #expect(regency.contains(row("Diterima", 2)) && regency.contains(row("Didisposisikan", 1)), "the ministry's report is elsewhere")
+            #expect(regency.contains("(3)"))
+            let unit = try await app.request(.GET, "/kelola", headers: [signedIn(app, "penghubung@tanggap.test").header]).text
+            #expect(unit.contains(row("Diterima", 0)) && unit.contains(row("Didisposisikan", 1)), "the unit holds only what was sent down")
+            let national = try await app.request(.GET, "/kelola", headers: [signedIn(app, "admin@tanggap.test").header]).text
+            #expect(national.contains(row("Diterima", 3)) && national.contains("(4)"))
+        }
+    }
+
     @Test func signInRotatesTheSessionAndSignOutEndsIt() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)

@@ -212,16 +212,6 @@ enum ReportQueries {
         return query
     }
 
-    /// How many reports the scope holds in each state.
-    static func countByState(scope: ListScope, on db: any Database) async throws -> [ReportState: Int] {
-        struct Row: Decodable { let state: String; let n: Int }
-        var query = db.sql.select().column(SQLColumn("state", table: "r")).column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
-            .from(SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r")))
-        if let confinement = confinement(scope, on: db) { query = query.where(confinement) }
-        let rows = try await query.groupBy(SQLColumn("state", table: "r")).all(decoding: Row.self)
-        return Dictionary(uniqueKeysWithValues: rows.compactMap { row in ReportState(rawValue: row.state).map { ($0, row.n) } })
-    }
-
     /// The stage deadline as the query names it (see `Subtree.keptOffItsIndex`).
     private static func deadline(_ filter: ReportFilter, on db: any Database) -> String {
         Subtree.keptOffItsIndex("r.stage_due_at", heldWithin: filter.heldWithin, on: db)
