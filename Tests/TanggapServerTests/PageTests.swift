@@ -63,6 +63,30 @@ import Vapor
         }
     }
 
+    @Test func aLongRankingIsShownAHundredAtATime() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            for n in 1...102 {
+                let body = try await InstitutionDirectory.create(
+                    name: "Badan Uji \(n)", kind: .agency, under: world.national, now: app.tanggap.clock.now(), on: app.db)
+                _ = try await world.submit(["target_institution_id": body.id])
+            }
+            let browser = try await signedIn(app, "admin@tanggap.test")
+            func page(_ query: String) async throws -> String {
+                try await app.request(.GET, "/kelola/dasbor\(query)", headers: [browser.header]).text
+            }
+            let first = try await page("")
+            #expect(first.contains("Peringkat 1–100 dari 102") && first.contains("halaman=2") && !first.contains("rel=\"prev\""))
+            #expect(first.components(separatedBy: "Badan Uji ").count - 1 == 100)
+            let second = try await page("?halaman=2")
+            #expect(second.contains("Peringkat 101–102 dari 102") && second.contains("halaman=1") && !second.contains("rel=\"next\""))
+            #expect(second.contains("<td class=\"number\">101</td>") && second.components(separatedBy: "Badan Uji ").count - 1 == 2)
+            #expect(try await page("?halaman=99").contains("Peringkat 101–102 dari 102"), "past the end: the last part")
+            #expect(try await page("?halaman=-3").contains("Peringkat 1–100 dari 102"))
+            #expect(try await page("?halaman=%3Cscript%3E").contains("Peringkat 1–100 dari 102"))
+        }
+    }
+
     @Test func signInRotatesTheSessionAndSignOutEndsIt() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
