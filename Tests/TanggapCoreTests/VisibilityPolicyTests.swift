@@ -102,3 +102,17 @@ import TanggapCore
         #expect(AdministrationPolicy.mayManageJobs(national) && !AdministrationPolicy.mayManageJobs(pemkab))
     }
 }
+
+/// Reports held within a scope's subtrees are in the scope; anything wider is not.
+@Suite struct ListScopeTests {
+    @Test func heldWithinItsSubtreesIsInTheScopeAndNothingWider() {
+        let regency = InstitutionPath([1, 2]), unit = InstitutionPath([1, 2, 3]), ministry = InstitutionPath([1, 5])
+        let officer = ListScope(everything: false, published: true, reporterUserID: 7, subtrees: [regency])
+        #expect(officer.contains(heldWithin: [regency]) && officer.contains(heldWithin: [unit]))
+        #expect(!officer.contains(heldWithin: [regency, ministry]), "one path outside: the scope still applies")
+        #expect(!officer.contains(heldWithin: [InstitutionPath([1])]), "the level above is wider")
+        #expect(!officer.contains(heldWithin: []), "no holder condition: every report, so the scope applies")
+        #expect(ListScope(everything: true, published: false, reporterUserID: nil, subtrees: []).contains(heldWithin: []))
+        #expect(!ListScope(everything: false, published: true, reporterUserID: nil, subtrees: []).contains(heldWithin: [unit]))
+    }
+}

@@ -82,6 +82,13 @@ public struct ListScope: Hashable, Sendable {
         self.reporterUserID = reporterUserID
         self.subtrees = subtrees
     }
+
+    /// Whether every report held now within `held` is already in this scope. Every holder is on a report's route
+    /// (intake and every move record it), so a report held within one of the scope's subtrees has been held
+    /// there: a list asking only for such reports (an inbox) needs no other condition to stay in scope.
+    public func contains(heldWithin held: [InstitutionPath]) -> Bool {
+        everything || !held.isEmpty && held.allSatisfy { path in subtrees.contains { path.isWithin($0) } }
+    }
 }
 
 /// The one place that decides what each viewer may see. See ARCHITECTURE.md, principle 4.

@@ -77,7 +77,7 @@ enum InboxController {
             narrowing(&filter)
             let count = try await ReportQueries.count(filter, scope: scope, now: req.now, upTo: countCap, on: req.db)
             tabs.append(Tab(key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"),
-                            count: count >= countCap ? DisplayFormat.number(countCap, req) + "+" : DisplayFormat.number(count, req),
+                            count: DisplayFormat.count(count, cappedAt: countCap, req),
                             current: candidate == tab, link: link(filters, tab: candidate.rawValue, after: nil)))
         }
 

@@ -27,15 +27,12 @@ enum OfficeHomeController {
         let names = try await InstitutionDirectory.names(Set(user.grants.map(\.scope.institutionID)), on: req.db)
         let counts = user.isStaff ? try await heldByState(for: user, on: req) : [:]
         let total = counts.values.reduce(0, +)
-        func shown(_ count: Int) -> String {
-            count >= countCap ? DisplayFormat.number(countCap, req) + "+" : DisplayFormat.number(count, req)
-        }
         let home = Home(
             name: user.name,
             grants: user.grants.map { Home.Grant(role: localizer.text("role.\($0.role.rawValue)", req.language),
                                                  institution: names[$0.scope.institutionID] ?? "") },
             counts: ReportState.allCases.map {
-                Home.Count(state: $0.rawValue, label: localizer.text("state.\($0.rawValue)", req.language), count: shown(counts[$0] ?? 0))
+                Home.Count(state: $0.rawValue, label: localizer.text("state.\($0.rawValue)", req.language), count: DisplayFormat.count(counts[$0] ?? 0, cappedAt: countCap, req))
             },
             total: counts.values.contains { $0 >= countCap } ? DisplayFormat.number(total, req) + "+" : DisplayFormat.number(total, req),
             isStaff: user.isStaff,

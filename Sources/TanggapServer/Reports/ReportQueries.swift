@@ -162,7 +162,9 @@ enum ReportQueries {
                 query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), column: "r", on: db))
             }
         }
-        if !scopeIsImplied(scope, byHeldWithin: filter.heldWithin), let confinement = confinement(scope, on: db) {
+        // An inbox's reports held within the viewer's subtrees are in scope already: the route lookup per report
+        // that the scope's condition costs made its counts read every report's row.
+        if !scope.contains(heldWithin: filter.heldWithin), let confinement = confinement(scope, on: db) {
             query = query.where(confinement)
         }
         if !filter.states.isEmpty { query = query.where(SQLColumn("state", table: "r"), .in, SQLBind.group(filter.states.map(\.rawValue))) }
@@ -215,14 +217,6 @@ enum ReportQueries {
     /// The stage deadline as the query names it (see `Subtree.keptOffItsIndex`).
     private static func deadline(_ filter: ReportFilter, on db: any Database) -> String {
         Subtree.keptOffItsIndex("r.stage_due_at", heldWithin: filter.heldWithin, on: db)
-    }
-
-    /// A report held now within one of the viewer's subtrees has passed through it: every holder is on the report's
-    /// route (intake and every move record it). So for an inbox, which asks only for reports held within the
-    /// viewer's own subtrees, the scope adds nothing, and it is left out: its route lookup for each report made the
-    /// counts read every report's row. The rows listed still pass through the visibility policy one by one.
-    private static func scopeIsImplied(_ scope: ListScope, byHeldWithin held: [InstitutionPath]) -> Bool {
-        !held.isEmpty && held.allSatisfy { path in scope.subtrees.contains { path.isWithin($0) } }
     }
 
     /// The viewer's list scope as a condition: published reports, their own, and those that passed through

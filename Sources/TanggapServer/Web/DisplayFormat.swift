@@ -38,6 +38,11 @@ enum DisplayFormat {
         value.formatted(IntegerFormatStyle<Int>(locale: locale(req)))
     }
 
+    /// A count that stopped at `cap`: "1.000+" once it reached it.
+    static func count(_ value: Int, cappedAt cap: Int, _ req: Request) -> String {
+        value >= cap ? number(cap, req) + "+" : number(value, req)
+    }
+
     private static func locale(_ req: Request) -> Locale {
         Locale(identifier: req.language == .id ? "id_ID" : "en_GB")
     }
