@@ -5,8 +5,17 @@ import TanggapCore
 /// The search condition over reports' titles and text, read from each engine's full-text index (M0019): every word
 /// must begin a word of the report. No word at all (only punctuation was typed) finds nothing.
 enum TextSearch {
+    /// SQLite's full-text tables; a rowid is the report's id. `open` holds only open reports (M0022) and serves a
+    /// search that can find nothing else: its matches of a common word are a few percent of `all`'s.
+    enum Index: String {
+        case all = "reports_fts"
+        case open = "open_reports_fts"
+
+        static func serving(_ filter: ReportFilter) -> Index { filter.admitsOnlyOpenReports ? .open : .all }
+    }
+
     /// `alias` is the name the reports table goes by in the query.
-    static func condition(matching words: [String], column alias: String, on db: any Database) -> any SQLExpression {
+    static func condition(matching words: [String], in index: Index, column alias: String, on db: any Database) -> any SQLExpression {
         guard !words.isEmpty else { return SQLRaw("1 = 0") }
         if db.isPostgres {
             // Words hold only letters and digits (SearchTerms), so they are safe inside the query text.
@@ -16,11 +25,8 @@ enum TextSearch {
         // The unary plus keeps the id off the primary key: otherwise SQLite drives the query from the matches, looking
         // up each of a common word's hundreds of thousands of reports (3 s at ten million), where the list's other
         // conditions, through their own indexes, find a few reports to look for in the matches (0.16 s).
-        return SQLQueryString("+\(ident: alias).id IN (SELECT rowid FROM \(ident: index) WHERE \(match(words)))")
+        return SQLQueryString("+\(ident: alias).id IN (SELECT rowid FROM \(ident: index.rawValue) WHERE \(match(words, in: index)))")
     }
-
-    /// SQLite's full-text table; its rowid is the report's id.
-    static let index = "reports_fts"
 
     /// The words of a search on SQLite, where the query is shaped around the full-text index (`ReportQueries.SearchPlan`):
     /// as a plain condition, every match of a common word — hundreds of thousands at ten million reports — is
@@ -32,8 +38,8 @@ enum TextSearch {
     }
 
     /// `index MATCH …`: every word begins a word of the title or text.
-    static func match(_ words: [String]) -> SQLQueryString {
+    static func match(_ words: [String], in index: Index) -> SQLQueryString {
         let query = words.map { "\"\($0)\"*" }.joined(separator: " AND ")
-        return "\(ident: index) MATCH \(bind: query)"
+        return "\(ident: index.rawValue) MATCH \(bind: query)"
     }
 }

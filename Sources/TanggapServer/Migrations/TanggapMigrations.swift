@@ -24,5 +24,6 @@ enum TanggapMigrations {
         M0019_IndexReportText(),
         M0020_IndexWeeklyAnswers(),
         M0021_IndexHeldWork(),
+        M0022_IndexOpenReportText(),
     ]
 }

@@ -18,9 +18,16 @@ enum InboxTab: String, CaseIterable, Sendable {
     /// Answered; the reporter may reply or confirm.
     case answered = "dijawab"
 
-    func filter(for user: SignedInUser) -> ReportFilter {
+    /// The work every tab cuts: open reports held now within the person's own subtrees.
+    static func openWork(for user: SignedInUser) -> ReportFilter {
         var filter = ReportFilter()
         filter.heldWithin = user.grants.map(\.scope)
+        filter.states = ReportState.allCases.filter(\.isOpen)
+        return filter
+    }
+
+    func filter(for user: SignedInUser) -> ReportFilter {
+        var filter = Self.openWork(for: user)
         switch self {
         case .new:
             filter.states = [.received, .verified, .dispatched]

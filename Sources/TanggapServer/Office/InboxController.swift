@@ -69,7 +69,7 @@ enum InboxController {
         let filters = (try? req.query.decode(Filters.self)) ?? Filters()
         let tab = filters.tab.flatMap(InboxTab.init(rawValue:)) ?? .new
         let scope = VisibilityPolicy.listScope(for: .user(user.actor))
-        let narrowing = try await narrowed(filters, on: req)
+        let narrowing = try await narrowed(filters, for: user, scope: scope, on: req)
 
         var tabs: [Tab] = []
         for candidate in InboxTab.allCases {
@@ -123,8 +123,26 @@ enum InboxController {
             csvLink: link(filters, tab: tab.rawValue, after: nil).replacingOccurrences(of: "/kelola/kotak?", with: "/kelola/kotak.csv?")))
     }
 
-    /// The filters that narrow every tab alike.
-    static func narrowed(_ filters: Filters, on req: Request) async throws -> (inout ReportFilter) -> Void {
+    /// The filters that narrow every tab alike. A search is run once for all the tabs: when it finds few reports
+    /// among the open work the tabs cut, each tab counts and lists those reports by id. (On SQLite each of the eight
+    /// queries would otherwise gather a common word's matches again: 20 ms each among open reports at ten million.)
+    static func narrowed(
+        _ filters: Filters, for user: SignedInUser, scope: ListScope, on req: Request
+    ) async throws -> (inout ReportFilter) -> Void {
+        let narrowing = try await narrowedAlike(filters, on: req)
+        var searched = InboxTab.openWork(for: user)
+        narrowing(&searched)
+        guard searched.text?.isEmpty == false,
+              let found = try await ReportQueries.ids(searched, scope: scope, now: req.now, upTo: ReportQueries.fewReports, on: req.db)
+        else { return narrowing }
+        return { filter in
+            narrowing(&filter)
+            filter.text = nil
+            filter.ids = found
+        }
+    }
+
+    private static func narrowedAlike(_ filters: Filters, on req: Request) async throws -> (inout ReportFilter) -> Void {
         func id(_ text: String?) -> Int64? { text.flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil } }
         let institution = try await id(filters.instansi).asyncMap { try await InstitutionDirectory.find($0, on: req.db) } ?? nil
         let zone = req.tanggap.settings.timeZone

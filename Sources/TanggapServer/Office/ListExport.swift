@@ -20,10 +20,10 @@ enum ListExport {
         guard let user = try InboxController.staff(req) else { throw APIError.authenticationRequired }
         let filters = (try? req.query.decode(InboxController.Filters.self)) ?? InboxController.Filters()
         let tab = filters.tab.flatMap(InboxTab.init(rawValue:)) ?? .new
-        var filter = tab.filter(for: user)
-        try await InboxController.narrowed(filters, on: req)(&filter)
         let viewer = Viewer.user(user.actor)
         let scope = VisibilityPolicy.listScope(for: viewer)
+        var filter = tab.filter(for: user)
+        try await InboxController.narrowed(filters, for: user, scope: scope, on: req)(&filter)
         var writer = CSVWriter(header: header)
         var page = PageRequest()
         page.limit = 1_000

@@ -29,6 +29,11 @@ struct ReportFilter: Sendable {
     var assignee: AssigneeFilter?
     /// Reports that have not had a first answer yet.
     var neverAnswered: Bool?
+    /// Only these reports (a search resolved once for several lists of the same reports).
+    var ids: [Int64]?
+
+    /// True when only open reports can pass: a search then needs only the open reports' index (`TextSearch.Index`).
+    var admitsOnlyOpenReports: Bool { !states.isEmpty && states.allSatisfy(\.isOpen) }
 
     enum AssigneeFilter: Sendable {
         case person(Int64)
@@ -76,6 +81,15 @@ enum ReportQueries {
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
     }
 
+    /// The ids of the reports a list holds, all pages together, when there are no more than `limit`; nil when more.
+    static func ids(_ filter: ReportFilter, scope: ListScope, now: Date, upTo limit: Int, on db: any Database) async throws -> [Int64]? {
+        struct Row: Decodable { let id: Int64 }
+        var page = PageRequest()
+        page.limit = limit
+        let (rows, more) = try await list(["id"], as: Row.self, filter, scope: scope, page: page, now: now, on: db)
+        return more ? nil : rows.map(\.id)
+    }
+
     /// One page of the list and the first row of the next (to tell whether there is more).
     private static func paged(
         _ columns: any SQLExpression, _ filter: ReportFilter, _ plan: SearchPlan, scope: ListScope, page: PageRequest, now: Date, on db: any Database
@@ -92,7 +106,7 @@ enum ReportQueries {
                 .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"), direction: SQLDirection.ascending))
         } else {
             // The same id, named where the query reads it from first, so the order and the page boundary come from the index.
-            let id = if case .indexLeads = plan { SQLColumn("rowid", table: TextSearch.index) } else { SQLColumn("id", table: "r") }
+            let id = if case .indexLeads = plan { SQLColumn("rowid", table: TextSearch.Index.serving(filter).rawValue) } else { SQLColumn("id", table: "r") }
             if let after = page.after {
                 query = query.where(id, page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
             }
@@ -149,18 +163,22 @@ enum ReportQueries {
     ) -> SQLSelectBuilder {
         let reports = SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r"))
         var query = db.sql.select().column(columns)
+        let index = TextSearch.Index.serving(filter)
         switch plan {
         case .indexLeads(let words):
-            query = query.from(SQLIdentifier(TextSearch.index))
-                .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(TextSearch.index).rowid"))
-                .where(TextSearch.match(words))
+            query = query.from(SQLIdentifier(index.rawValue))
+                .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(index.rawValue).rowid"))
+                .where(TextSearch.match(words, in: index))
         case .matchesFirst(let words):
-            query = query.from(reports).where(TextSearch.condition(matching: words, column: "r", on: db))
+            query = query.from(reports).where(TextSearch.condition(matching: words, in: index, column: "r", on: db))
         case .none:
             query = query.from(reports)
             if let text = filter.text, !text.isEmpty {
-                query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), column: "r", on: db))
+                query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), in: index, column: "r", on: db))
             }
+        }
+        if let ids = filter.ids {
+            query = query.where(ids.isEmpty ? SQLRaw("1 = 0") : SQLQueryString("r.id IN \(SQLBind.group(ids))"))
         }
         // An inbox's reports held within the viewer's subtrees are in scope already: the route lookup per report
         // that the scope's condition costs made its counts read every report's row.
