@@ -83,7 +83,17 @@ enum WeeklyReview {
     /// same way, a quarter as many, so the comparison spans all four.
     static let topicSampleSize = 5_000
 
-    struct TopicRow: Decodable { let title: String; let category: String? }
+    struct TopicRow {
+        let title: String
+        let category: String?
+
+        /// Read column by column: a national page reads ten thousand of these, and the keyed row decoder cost a
+        /// seventh of the page.
+        init(_ row: any SQLRow) throws {
+            title = try row.decode(column: "title", as: String.self)
+            category = try row.decodeNil(column: "category") ? nil : try row.decode(column: "category", as: String.self)
+        }
+    }
 
     /// The week's reports and the four weeks' before (each week up to its sample size, its newest), with the share
     /// of the reports that was read.
@@ -99,7 +109,7 @@ enum WeeklyReview {
                 SELECT r.title, c.name AS category FROM reports r LEFT JOIN categories c ON c.id = r.category_id
                 WHERE \(within) AND \(range) AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
                 ORDER BY \(unsafeRaw: created) DESC LIMIT \(bind: limit)
-                """).all(decoding: TopicRow.self)
+                """).all().map(TopicRow.init)
             guard rows.count == limit else { return (rows, rows.count) }
             // Counted from the index alone; the few spam reports among them shift the share by a hair.
             let total = try await closedWeeks.count(subtree: subtree.encoded, from: start, to: end, now: now) {
