@@ -105,6 +105,10 @@ import TanggapCore
 @Suite struct RisingTopicsTests {
     @Test func wordsRiseAgainstTheirWeeklyAverageCountedOncePerReport() {
         #expect(RisingTopics.terms(in: "Sampah menumpuk, SAMPAH berbau di Jalan Raya!") == ["sampah", "menumpuk", "berbau", "raya"])
+        #expect(RisingTopics.terms(in: "Got-Mampet@RT05 [Blok] zaman_dulu ~Cibiru") == ["mampet", "blok", "zaman", "dulu", "cibiru"],
+                "ASCII text: letters only, brackets, digits and underscores split words")
+        #expect(RisingTopics.terms(in: "Got-Mampet@RT05 [Blok] zaman_dulu ~Cibiru é") == ["mampet", "blok", "zaman", "dulu", "cibiru"],
+                "the same words when one letter elsewhere is not ASCII")
         // Letters beyond ASCII belong to words; digits, punctuation and symbols end them.
         #expect(RisingTopics.terms(in: "Kafé Tepi-Danau 24jam; ÉLÈVE—ruko™ 2026") == ["kafé", "tepi", "danau", "élève", "ruko"])
         let thisWeek = [RisingTopics.terms(in: "Banjir di Dayeuhkolot"), RisingTopics.terms(in: "Banjir lagi, banjir besar"),
