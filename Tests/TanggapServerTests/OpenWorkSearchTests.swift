@@ -106,6 +106,8 @@ import Vapor
             let browser = try await PageTests().signedIn(app, "admin.bandung@tanggap.test")
             let page = try await app.request(.GET, "/kelola/kotak?tab=baru&q=lampu", headers: [browser.header]).text
             #expect(page.contains("Lampu jalan padam nomor 0") && !page.contains("nomor 3") && !page.contains("Jalan berlubang"))
+            let first = try #require(page.range(of: "nomor 1")), second = try #require(page.range(of: "nomor 0"))
+            #expect(page.contains("Terbaru di atas") && first.lowerBound < second.lowerBound, "a search lists the newest first")
             for hostile in ["%22", "*", "%3Cscript%3E", "lampu%27%20OR%201%3D1%20--", String(repeating: "a", count: 5_000)] {
                 let reply = try await app.request(.GET, "/kelola/kotak?tab=baru&q=\(hostile)", headers: [browser.header])
                 #expect(reply.status == .ok && !reply.text.contains("nomor 0"), "\(hostile.prefix(20))")

@@ -111,8 +111,10 @@ enum InboxController {
         var page = PageRequest()
         page.limit = 50
         // Search results come newest first: the full-text index hands out matches in that order, so a common word
-        // among millions of reports costs one page of them, not all of them sorted by deadline.
-        let byDue = tab.sortsByDue && (filter.text ?? "").isEmpty
+        // among millions of reports costs one page of them, not all of them sorted by deadline. (A search run once
+        // for all tabs, `ids`, keeps the same order.)
+        let searching = !(filter.text ?? "").isEmpty || filter.ids != nil
+        let byDue = tab.sortsByDue && !searching
         page.byDue = byDue
         if let cursor = filters.sesudah { (page.afterDue, page.after) = parse(cursor) }
         let (reports, more) = try await ReportQueries.list(Listed.columns, as: Listed.self, filter, scope: scope, page: page, now: req.now, on: req.db)
