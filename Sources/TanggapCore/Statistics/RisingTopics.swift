@@ -30,10 +30,7 @@ public enum RisingTopics {
         var word = String.UnicodeScalarView()
         var length = 0
         func finishWord() {
-            if length >= 4 {
-                let term = String(word)
-                if !stopwords.contains(term) { terms.insert(term) }
-            }
+            keep(letters: length, String(word), in: &terms)
             word = String.UnicodeScalarView()
             length = 0
         }
@@ -57,10 +54,7 @@ public enum RisingTopics {
         var word: [UInt8] = []
         word.reserveCapacity(32)
         func finishWord() {
-            if word.count >= 4 {
-                let term = String(decoding: word, as: UTF8.self)
-                if !stopwords.contains(term) { terms.insert(term) }
-            }
+            keep(letters: word.count, String(decoding: word, as: UTF8.self), in: &terms)
             word.removeAll(keepingCapacity: true)
         }
         for byte in text.utf8 {
@@ -73,6 +67,14 @@ public enum RisingTopics {
         }
         finishWord()
         return terms
+    }
+
+    /// The one rule both readings share: a word of at least four letters that is not a stopword is counted. The word
+    /// is only built when it is long enough.
+    private static func keep(letters: Int, _ word: @autoclosure () -> String, in terms: inout Set<String>) {
+        guard letters >= 4 else { return }
+        let term = word()
+        if !stopwords.contains(term) { terms.insert(term) }
     }
 
     /// The share of a period's reports that was read, when only a sample was (1: all of them).
