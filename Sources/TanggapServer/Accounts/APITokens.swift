@@ -1,6 +1,7 @@
 import Crypto
 import Fluent
 import Foundation
+import TanggapCore
 import Vapor
 
 /// Bearer tokens for the JSON API: `tg_<public id>_<secret>`. The public id finds the row; the secret is
@@ -52,12 +53,12 @@ enum APITokens {
     }
 
     static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: Data(secret.utf8)))
     }
 
     static func randomHex(bytes: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return Hex.string((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }
 

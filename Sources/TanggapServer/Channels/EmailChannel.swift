@@ -17,7 +17,7 @@ struct EmailAdapter: ChannelAdapter {
         guard let address = mail.fromAddress.flatMap(ContactRules.email) else { throw WebhookRefusal.malformed("From") }
         // A message without an id (rare) is known by its content, so a redelivery still matches.
         let id = mail.header("Message-ID").map { String($0.prefix(200)) }
-            ?? "sha256:" + SHA256.hash(data: raw).map { String(format: "%02x", $0) }.joined()
+            ?? "sha256:" + Hex.string(SHA256.hash(data: raw))
         var message = InboundMessage(
             channel: .email, sender: address, senderName: mail.fromName, text: try InboundChecks.text(mail.text),
             subject: mail.header("Subject").map { String($0.prefix(300)) }, gatewayID: try InboundChecks.gatewayID(id))

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TanggapCore
 import Vapor
 
 /// Signature checks for webhooks. Every comparison is constant-time; the raw body is what is signed.
@@ -19,13 +20,13 @@ enum WebhookSignature {
     /// The signature a gateway puts on a webhook in Tanggap's scheme.
     static func tanggapSignature(secret: String, timestamp: String, body: Data) -> String {
         let signed = Data(timestamp.utf8) + Data(".".utf8) + body
-        return "sha256=" + hex(HMAC<SHA256>.authenticationCode(for: signed, using: key(secret)))
+        return "sha256=" + Hex.string(HMAC<SHA256>.authenticationCode(for: signed, using: key(secret)))
     }
 
     /// WhatsApp (Meta): `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body with the app secret>`.
     static func verifyMeta(_ req: Request, appSecret: String) throws {
         guard let sent = req.headers.first(name: "X-Hub-Signature-256") else { throw WebhookRefusal.unsigned }
-        let expected = "sha256=" + hex(HMAC<SHA256>.authenticationCode(for: body(req), using: key(appSecret)))
+        let expected = "sha256=" + Hex.string(HMAC<SHA256>.authenticationCode(for: body(req), using: key(appSecret)))
         guard constantTimeEqual(sent.lowercased(), expected) else { throw WebhookRefusal.forged }
     }
 
@@ -50,5 +51,4 @@ enum WebhookSignature {
 
     private static func key(_ secret: String) -> SymmetricKey { SymmetricKey(data: Data(secret.utf8)) }
 
-    static func hex(_ code: some Sequence<UInt8>) -> String { code.map { String(format: "%02x", $0) }.joined() }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOPosix
+import TanggapCore
 import Vapor
 
 /// Keeps attachment files on disk under the data directory, named by random keys: the name a reporter gave
@@ -18,7 +19,7 @@ struct AttachmentStore: Sendable {
     func save(_ data: Data) async throws -> Stored {
         let key = Self.randomKey()
         let path = self.path(for: key)
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.string(SHA256.hash(data: data))
         try await threadPool.runIfActive {
             let folder = (path as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -52,6 +53,6 @@ struct AttachmentStore: Sendable {
 
     static func randomKey() -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        return Hex.string((0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }
