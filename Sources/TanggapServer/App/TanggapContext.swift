@@ -21,7 +21,7 @@ public struct TanggapContext: Sendable {
     var limiter: RateLimiter
     let calendars: CalendarBook
     /// Concurrent submissions share one commit (see `GroupCommit`).
-    let commits: GroupCommit
+    let commits: GroupCommit<NewReport>
     /// Statistics and dashboard figures, kept until a report or the tree changes.
     let figures = FiguresCache()
     /// Reports received in weeks that are over, per subtree: final, so counted once.

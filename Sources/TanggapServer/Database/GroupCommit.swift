@@ -2,17 +2,25 @@ import Fluent
 import Foundation
 import SQLKit
 
+/// A kind of write that many of can be made together, with fewer statements than one by one.
+protocol GroupWrite: Sendable {
+    associatedtype Outcome: Sendable
+    /// Makes every one of `writes` inside the caller's transaction and returns their outcomes in the same order.
+    /// A passing conflict runs it again from scratch, and when the group fails it is called with each write alone.
+    static func writeAll(_ writes: [Self], on db: any Database) async throws -> [Outcome]
+}
+
 /// Many concurrent writers, one commit. Durable writes cost one flush to disk each (SQLite's fsync of the
-/// write-ahead log, PostgreSQL's WAL flush); grouping pays it once per group instead of once per report. Writes
-/// handed in here while a commit is in flight wait together and go into the next transaction. When one of them
-/// fails (a refused value, a tracking-ID collision) the group runs again with each write in its own savepoint,
+/// write-ahead log, PostgreSQL's WAL flush); grouping pays it once per group instead of once per write, and
+/// `GroupWrite.writeAll` writes the group with one statement per table instead of several per write. Writes
+/// handed in here while a commit is in flight wait together and go into the next transaction. When the group
+/// fails (a refused value, a tracking-ID collision) it runs again with each write alone in its own savepoint,
 /// so the failure undoes only that write. Every caller hears its own outcome only after the commit, so an
-/// acknowledged write is on disk. A lone writer waits for nobody: its batch is itself. A passing conflict runs the
-/// whole group again, so each write must start from scratch every time it is called.
-actor GroupCommit {
+/// acknowledged write is on disk. A lone writer waits for nobody: its batch is itself.
+actor GroupCommit<Write: GroupWrite> {
     private struct Waiting {
-        let work: @Sendable (any Database) async throws -> any Sendable
-        let continuation: CheckedContinuation<any Sendable, any Error>
+        let write: Write
+        let continuation: CheckedContinuation<Write.Outcome, any Error>
     }
 
     private let database: @Sendable () -> any Database
@@ -28,16 +36,16 @@ actor GroupCommit {
         self.database = database
     }
 
-    /// Runs `work` inside the next group transaction and returns its result once that transaction committed.
-    func write<T: Sendable>(_ work: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        let value = try await withCheckedThrowingContinuation { continuation in
-            queue.append(Waiting(work: { try await work($0) }, continuation: continuation))
+    /// Makes `write` inside the next group transaction and returns its outcome once that transaction committed.
+    func write(_ write: Write) async throws -> Write.Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.append(Waiting(write: write, continuation: continuation))
             if !isCommitting {
                 isCommitting = true
-                Task { await commitWhileWaiting() }
+                // Every waiting writer is held up by the commit in flight: its steps go ahead of new requests.
+                Task(priority: .high) { await commitWhileWaiting() }
             }
         }
-        return value as! T
     }
 
     private func commitWhileWaiting() async {
@@ -50,20 +58,20 @@ actor GroupCommit {
     }
 
     private func commit(_ batch: [Waiting]) async {
-        let works = batch.map(\.work)
+        let writes = batch.map(\.write)
         do {
-            let outcomes: [Result<any Sendable, any Error>]
+            let outcomes: [Result<Write.Outcome, any Error>]
             do {
-                outcomes = try await database().writeTransaction { db in try await Self.together(works, on: db) }
+                outcomes = try await database().writeTransaction { db in try await Self.together(writes, on: db) }.map { .success($0) }
             } catch let refused as WriteRefused {
-                // One write failed and took the group's transaction with it. Run the group again, each write in
-                // its own savepoint, so that only the failing one is undone. A lone write's failure is its answer.
-                if works.count == 1 {
+                // The group failed and took its transaction with it. Run it again, each write alone in its own
+                // savepoint, so that only the failing one is undone. A lone write's failure is its answer.
+                if writes.count == 1 {
                     outcomes = [.failure(refused.error)]
                 } else {
                     outcomes = try await database().writeTransaction { db in
-                        var outcomes: [Result<any Sendable, any Error>] = []
-                        for (index, work) in works.enumerated() { outcomes.append(try await Self.inSavepoint(index, of: db, work)) }
+                        var outcomes: [Result<Write.Outcome, any Error>] = []
+                        for (index, write) in writes.enumerated() { outcomes.append(try await Self.inSavepoint(index, of: db, write)) }
                         return outcomes
                     }
                 }
@@ -80,45 +88,45 @@ actor GroupCommit {
     /// A write's own failure, carried out of the group's transaction to roll it back.
     private struct WriteRefused: Error { let error: any Error }
 
-    /// Every write one after another with no savepoint between them: refusals are rare, and a savepoint costs two
-    /// statements per write. A passing conflict (busy, deadlock) passes through for `writeTransaction` to retry.
-    private static func together(
-        _ works: [@Sendable (any Database) async throws -> any Sendable], on db: any Database
-    ) async throws -> [Result<any Sendable, any Error>] {
-        var outcomes: [Result<any Sendable, any Error>] = []
-        for work in works {
-            do { outcomes.append(.success(try await work(db))) }
-            catch where !db.isTransient(error) { throw WriteRefused(error: error) }
+    /// The whole group at once, with no savepoint: refusals are rare. A passing conflict (busy, deadlock) passes
+    /// through for `writeTransaction` to retry.
+    private static func together(_ writes: [Write], on db: any Database) async throws -> [Write.Outcome] {
+        do {
+            let outcomes = try await Write.writeAll(writes, on: db)
+            guard outcomes.count == writes.count else { throw APIError(status: .internalServerError, code: "internal_error") }
+            return outcomes
+        } catch where !db.isTransient(error) {
+            throw WriteRefused(error: error)
         }
-        return outcomes
     }
 
     /// One write, undone alone if it fails. A passing conflict (busy, deadlock) is not the write's fault:
     /// it fails the whole transaction so that `writeTransaction` runs the batch again.
-    private static func inSavepoint(
-        _ index: Int, of db: any Database, _ work: @Sendable (any Database) async throws -> any Sendable
-    ) async throws -> Result<any Sendable, any Error> {
+    private static func inSavepoint(_ index: Int, of db: any Database, _ write: Write) async throws -> Result<Write.Outcome, any Error> {
         let name = "write_\(index)"
         try await db.sql.raw("SAVEPOINT \(unsafeRaw: name)").run()
         do {
-            let value = try await work(db)
+            let outcome = try await alone(write, on: db)
             try await db.sql.raw("RELEASE SAVEPOINT \(unsafeRaw: name)").run()
-            return .success(value)
+            return .success(outcome)
         } catch where !db.isTransient(error) {
             try await db.sql.raw("ROLLBACK TO SAVEPOINT \(unsafeRaw: name)").run()
             try await db.sql.raw("RELEASE SAVEPOINT \(unsafeRaw: name)").run()
             return .failure(error)
         }
     }
+
+    fileprivate static func alone(_ write: Write, on db: any Database) async throws -> Write.Outcome {
+        guard let outcome = try await Write.writeAll([write], on: db).first else { throw APIError(status: .internalServerError, code: "internal_error") }
+        return outcome
+    }
 }
 
 extension Database {
     /// Writes through `commits` when this handle is not already inside a transaction; inside one, the
-    /// caller's transaction is the unit of commit and the work joins it.
-    func groupedWrite<T: Sendable>(
-        through commits: GroupCommit, _ work: @escaping @Sendable (any Database) async throws -> T
-    ) async throws -> T {
-        if inTransaction { return try await writeTransaction(work) }
-        return try await commits.write(work)
+    /// caller's transaction is the unit of commit and the write joins it.
+    func groupedWrite<Write: GroupWrite>(_ write: Write, through commits: GroupCommit<Write>) async throws -> Write.Outcome {
+        if inTransaction { return try await writeTransaction { db in try await GroupCommit<Write>.alone(write, on: db) } }
+        return try await commits.write(write)
     }
 }

@@ -8,7 +8,12 @@ import SQLKit
 /// A column added to the model must be added here too: `newRowsStoreWhatTheModelHolds` compares the two.
 extension ReportModel {
     func insertRow(on db: any Database) async throws {
-        let values: [any Encodable & Sendable] = [
+        id = try await NewRow.insert(into: "reports", columns: Self.rowColumns, rowValues, on: db)
+    }
+
+    /// The values of `rowColumns`, in their order.
+    var rowValues: [any Encodable & Sendable] {
+        [
             trackingID, secretDigest, originalTitle, originalClassification, originalCategoryID, originalSubcategoryID,
             body, title, classification, categoryID, subcategoryID, tags, eventDate, locationText, regionID, latitude,
             longitude, targetInstitutionID, holderID, holderPath, assigneeID, state, stateBeforeHold, isVerified,
@@ -18,7 +23,6 @@ extension ReportModel {
             slaLight, caseDueAt, heldAt, ladderRung, slaNextCheckAt, eventCount, version, supportCount, commentCount,
             firstAnswerLate, replyAddress, wasBounced, firstAnswerWorkingDays,
         ]
-        id = try await NewRow.insert(into: "reports", columns: Self.rowColumns, values, on: db)
     }
 
     static let rowColumns = """
@@ -35,11 +39,15 @@ extension ReportModel {
 
 extension ReportEventModel {
     func insertRow(on db: any Database) async throws {
-        let values: [any Encodable & Sendable] = [
+        id = try await NewRow.insert(into: "report_events", columns: Self.rowColumns, rowValues, on: db)
+    }
+
+    /// The values of `rowColumns`, in their order.
+    var rowValues: [any Encodable & Sendable] {
+        [
             reportID, seq, kind, at, actorKind, actorUserID, actorInstitutionID, fromState, toState, fromInstitutionID,
             toInstitutionID, note, channel, audience, details,
         ]
-        id = try await NewRow.insert(into: "report_events", columns: Self.rowColumns, values, on: db)
     }
 
     static let rowColumns = """
@@ -56,5 +64,20 @@ enum NewRow {
             .first(decoding: Inserted.self)
         guard let row else { throw APIError(status: .internalServerError, code: "internal_error") }
         return row.id
+    }
+
+    /// Many rows in with as few statements as the engines' limit on bound values allows (SQLite's is 32,766).
+    /// `suffix` follows the list of values: `ON CONFLICT …`, `RETURNING …`; the rows it returns are handed back.
+    static func insert(
+        into table: String, columns: String, rows: [[any Encodable & Sendable]], suffix: String = "", on db: any Database
+    ) async throws -> [any SQLRow] {
+        guard let width = rows.first?.count, width > 0 else { return [] }
+        let perStatement = max(1, 30_000 / width)
+        var returned: [any SQLRow] = []
+        for start in stride(from: 0, to: rows.count, by: perStatement) {
+            let values = SQLList(rows[start..<min(start + perStatement, rows.count)].map { SQLGroupExpression(SQLList($0.map(SQLBind.init))) })
+            returned += try await db.sql.raw("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns)) VALUES \(values) \(unsafeRaw: suffix)").all()
+        }
+        return returned
     }
 }

@@ -76,6 +76,18 @@ enum ReportHistory {
         actor: EventActor, channel: Channel, audience: EventAudience, note: String?, details: EventDetails?,
         now: Date, on db: any Database
     ) async throws -> ReportEventModel {
+        let event = self.event(
+            kind: kind, to: reportID, seq: seq, from: from, to: to, actor: actor, channel: channel, audience: audience, note: note,
+            details: details, now: now)
+        try await event.insertRow(on: db)
+        return event
+    }
+
+    /// An event as `append` writes it, not yet written: new reports write theirs many at a time.
+    static func event(
+        kind: EventKind, to reportID: Int64, seq: Int, from: (ReportState, InstitutionPath), to: (ReportState, InstitutionPath),
+        actor: EventActor, channel: Channel, audience: EventAudience, note: String?, details: EventDetails?, now: Date
+    ) -> ReportEventModel {
         let event = ReportEventModel()
         event.reportID = reportID
         event.seq = seq
@@ -94,16 +106,20 @@ enum ReportHistory {
         event.channel = channel.rawValue
         event.audience = audience.rawValue
         event.details = details?.encoded
-        try await event.insertRow(on: db)
         return event
     }
 
     /// Remembers that the report has been with `institution`, once; officers there keep seeing it.
     static func recordRoute(_ reportID: Int64, through institution: InstitutionPath, now: Date, on db: any Database) async throws {
-        try await db.sql.raw("""
-            INSERT INTO report_routes (report_id, institution_id, path, first_held_at) VALUES (\(binds: [reportID, institution.institutionID, institution.encoded, now] as [any Encodable & Sendable]))
-            ON CONFLICT (report_id, institution_id) DO NOTHING
-            """).run()
+        try await recordRoutes([(reportID, institution, now)], on: db)
+    }
+
+    /// The same for many reports in one statement.
+    static func recordRoutes(_ routes: [(reportID: Int64, institution: InstitutionPath, at: Date)], on db: any Database) async throws {
+        _ = try await NewRow.insert(
+            into: "report_routes", columns: "report_id, institution_id, path, first_held_at",
+            rows: routes.map { [$0.reportID, $0.institution.institutionID, $0.institution.encoded, $0.at] },
+            suffix: "ON CONFLICT (report_id, institution_id) DO NOTHING", on: db)
     }
 
     static func events(of reportID: Int64, on db: any Database) async throws -> [ReportEventModel] {

@@ -87,28 +87,19 @@ enum ReportIntake {
             for _ in 0..<3 {
                 let trackingID = TrackingID.generate(using: &generator)
                 let actingUser: SignedInUser? = if case .user(let user) = submitter { user } else { nil }
+                let model = ReportModel(report, trackingID: trackingID, holder: holder, owner: account, secret: secret, now: now)
+                model.sla = deadlines
+                model.replyAddress = replyAddress
+                let event = ReportHistory.event(
+                    kind: .submitted, to: 0, seq: 1, from: (.received, holder), to: (.received, holder),
+                    actor: actingUser.map { .user(id: $0.id, institutionID: $0.institutionID) } ?? .reporter, channel: report.channel,
+                    audience: .public, note: nil, details: EventDetails(dueAt: deadlines.stageDueAt), now: now)
+                let tallies = try await ReportTallies.contribution(of: model, zone: context.settings.timeZone, on: db)
+                let new = NewReport(
+                    report: model, trackingID: trackingID, event: event, holder: holder, tallies: tallies, files: files, secret: secret,
+                    also: also, now: now)
                 do {
-                    let stored = try await db.groupedWrite(through: context.commits) { db in
-                        // A new model on every attempt: when a passing conflict makes the whole group commit run
-                        // again, a model that was inserted once cannot be inserted a second time.
-                        let model = ReportModel(report, trackingID: trackingID, holder: holder, owner: account, secret: secret, now: now)
-                        model.sla = deadlines
-                        model.replyAddress = replyAddress
-                        try await model.insertRow(on: db)
-                        let reportID = model.id!
-                        try await ReportTallies.record(
-                            from: nil, to: ReportTallies.contribution(of: model, zone: context.settings.timeZone, on: db), on: db)
-                        try await ReportHistory.append(
-                            kind: .submitted, to: reportID, seq: 1, from: (.received, holder), to: (.received, holder),
-                            actor: actingUser.map { .user(id: $0.id, institutionID: $0.institutionID) } ?? .reporter, channel: report.channel,
-                            audience: .public, note: nil, details: EventDetails(dueAt: deadlines.stageDueAt), now: now, on: db)
-                        try await ReportHistory.recordRoute(reportID, through: holder, now: now, on: db)
-                        try await files.insert(reportID: reportID, eventID: nil, audience: .public, now: now, on: db)
-                        let receipt = SubmissionReceipt(reportID: reportID, trackingID: trackingID, secret: secret)
-                        try await also?(db, receipt)
-                        return Submitted(receipt: receipt, report: model)
-                    }
-                    return stored
+                    return try await db.groupedWrite(new, through: context.commits)
                 } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
                     // Two reports drew the same tracking ID: draw again. Any other constraint is a real error.
                     if try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).count() == 0 { throw error }

@@ -93,6 +93,13 @@ enum ReportTallies {
         try await add(deltas, on: db)
     }
 
+    /// What new reports add, summed first so that a group of them costs as few statements as one.
+    static func record(adding contributions: [Contribution], on db: any Database) async throws {
+        var deltas: [Key: PerformanceFigures] = [:]
+        for contribution in contributions { for key in contribution.keys { deltas[key, default: PerformanceFigures()] += contribution.figures } }
+        try await add(deltas, on: db)
+    }
+
     /// Adds figures to the kept ones: a change's deltas, or figures counted elsewhere (reports written in bulk).
     /// Neighbouring keys (in key order) that change the same counters share one upsert: a new report changes every
     /// row of its path alike, so it costs one statement, and the rows are still taken in the one order.
