@@ -91,7 +91,7 @@ struct LanguageCookieMiddleware: AsyncMiddleware {
         if let chosen = try? request.query.get(String.self, at: "lang"), let language = Language(rawValue: chosen),
             request.cookies["lang"]?.string != language.rawValue {
             response.cookies["lang"] = HTTPCookies.Value(
-                string: language.rawValue, expires: request.now.addingTimeInterval(365 * 86_400), path: "/",
+                string: language.rawValue, maxAge: 365 * 86_400, path: "/",
                 isSecure: request.tanggap.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
         }
         return response

@@ -31,7 +31,7 @@ enum ReporterPasses {
         let others = all(req).filter { $0.trackingID != trackingID.value }.prefix(kept - 1)
         let value = ([(trackingID.value, secret)] + others).map { "\($0.0).\($0.1)" }.joined(separator: "~")
         response.cookies[cookieName] = HTTPCookies.Value(
-            string: value, expires: req.now.addingTimeInterval(lifetime), path: "/", isSecure: req.tanggap.settings.secureCookies,
+            string: value, maxAge: Int(lifetime), path: "/", isSecure: req.tanggap.settings.secureCookies,
             isHTTPOnly: true, sameSite: .lax)
     }
 }

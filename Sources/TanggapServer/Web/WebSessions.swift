@@ -42,7 +42,7 @@ enum WebSessions {
     }
 
     private static func cookie(_ value: String, on req: Request) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: value, expires: req.now.addingTimeInterval(lifetime), path: "/",
+        HTTPCookies.Value(string: value, maxAge: Int(lifetime), path: "/",
                           isSecure: req.tanggap.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
 }
