@@ -135,6 +135,17 @@ import Vapor
                                                     rawBody: form(["_csrf": String(repeating: "c", count: 64), "email": "x", "password": "y"]),
                                                     contentType: "application/x-www-form-urlencoded")
             #expect(mismatched.status == .forbidden)
+            // The token is read from the body by its exact name; a near name or an empty one is no token.
+            let token = String(repeating: "b", count: 64)
+            for body in ["x_csrf=\(token)&email=x&password=y", "_csrfx=\(token)&email=x", "_csrf=&_csrf=\(token)&email=x", "email=x&_csrf"] {
+                let response = try await app.request(.POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(token)")], rawBody: body,
+                                                     contentType: "application/x-www-form-urlencoded")
+                #expect(response.status == .forbidden, "\(body)")
+            }
+            let encoded = try await app.request(.POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(token)")],
+                                                rawBody: "_csrf=" + String(repeating: "%62", count: 64) + "&email=x&password=y",
+                                                contentType: "application/x-www-form-urlencoded")
+            #expect(encoded.status != .forbidden, "a percent-encoded token is the same token")
         }
     }
 
