@@ -15,6 +15,9 @@ import Vapor
             #expect(submitted.secret?.count == 19)
             #expect(submitted.reply.headers.first(name: .location) == "/api/v1/reports/\(id.value)")
             #expect(submitted.reply.headers.first(name: .cacheControl) == "no-store")
+            // The answer names where the report starts, from what intake looked up rather than a second read.
+            let answered = submitted.reply.json["report"] as! [String: Any]
+            #expect((answered["holder"] as? [String: Any])?["name"] as? String == world.national.name)
 
             // Acknowledged means stored: the row, its first event and its route are in the database.
             let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == id.value).first())
@@ -38,6 +41,7 @@ import Vapor
             let submitted = try await world.submit(["target_institution_id": world.dinas.id])
             let report = submitted.reply.json["report"] as! [String: Any]
             #expect((report["holder"] as? [String: Any])?["id"] as? Int64 == world.dinas.id)
+            #expect((report["holder"] as? [String: Any])?["name"] as? String == world.dinas.name)
             #expect((report["target_institution"] as? [String: Any])?["name"] as? String == world.dinas.name)
         }
     }

@@ -11,7 +11,8 @@ struct NameBook: Sendable {
     var users: [Int64: String] = [:]
     var trackingIDs: [Int64: String] = [:]
 
-    static func load(reports: [ReportModel], events: [ReportEventModel] = [], on db: any Database) async throws -> NameBook {
+    /// `known` holds names the caller has already read: only the others are looked up.
+    static func load(reports: [ReportModel], events: [ReportEventModel] = [], known: NameBook = NameBook(), on db: any Database) async throws -> NameBook {
         var institutionIDs = Set<Int64>(), categoryIDs = Set<Int64>(), regionIDs = Set<Int64>()
         var userIDs = Set<Int64>(), reportIDs = Set<Int64>()
         for report in reports {
@@ -30,13 +31,14 @@ struct NameBook: Sendable {
             if let id = details?.assigneeID { userIDs.insert(id) }
             if let id = details?.notifiedInstitutionID { institutionIDs.insert(id) }
         }
-        var book = NameBook()
-        book.institutions = try await Self.names(in: "institutions", institutionIDs, on: db)
-        book.categories = try await Self.names(in: "categories", categoryIDs, on: db)
-        book.regions = try await Self.names(in: "regions", regionIDs, on: db)
-        book.users = try await Self.names(in: "users", userIDs, on: db)
-        book.trackingIDs = try await Self.names(in: "reports", column: "tracking_id", reportIDs, on: db)
-            .compactMapValues { TrackingID(parsing: $0)?.display }
+        var book = known
+        func add(_ names: [Int64: String], to list: inout [Int64: String]) { list.merge(names) { _, read in read } }
+        add(try await Self.names(in: "institutions", institutionIDs.subtracting(known.institutions.keys), on: db), to: &book.institutions)
+        add(try await Self.names(in: "categories", categoryIDs.subtracting(known.categories.keys), on: db), to: &book.categories)
+        add(try await Self.names(in: "regions", regionIDs.subtracting(known.regions.keys), on: db), to: &book.regions)
+        add(try await Self.names(in: "users", userIDs.subtracting(known.users.keys), on: db), to: &book.users)
+        add(try await Self.names(in: "reports", column: "tracking_id", reportIDs.subtracting(known.trackingIDs.keys), on: db)
+            .compactMapValues { TrackingID(parsing: $0)?.display }, to: &book.trackingIDs)
         return book
     }
 

@@ -35,7 +35,7 @@ enum ReportsController {
         let viewer: Actor = req.signedInUser.map { .user($0.actor) } ?? .reporter
         // The report as just written; only its files, when it has any, are read back.
         let representation = try await present(
-            submitted.report, access: access, actor: viewer, attachments: uploads.isEmpty ? [] : nil, now: req.now, on: req.db)
+            submitted.report, access: access, actor: viewer, attachments: uploads.isEmpty ? [] : nil, names: submitted.names, now: req.now, on: req.db)
         let response = try await Receipt(trackingID: receipt.trackingID.display, secret: receipt.secret, report: representation)
             .encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/reports/\(receipt.trackingID.value)")
@@ -140,9 +140,10 @@ enum ReportsController {
 
     /// `attachments` when already known (none); read otherwise.
     static func present(
-        _ report: ReportModel, access: ReportAccess, actor: Actor?, attachments: [AttachmentModel]? = nil, now: Date, on db: any Database
+        _ report: ReportModel, access: ReportAccess, actor: Actor?, attachments: [AttachmentModel]? = nil, names known: NameBook = NameBook(),
+        now: Date, on db: any Database
     ) async throws -> ReportRepresentation {
-        let names = try await NameBook.load(reports: [report], on: db)
+        let names = try await NameBook.load(reports: [report], known: known, on: db)
         var files = attachments ?? []
         if attachments == nil { files = try await ReportQueries.attachments(of: report.id!, on: db) }
         return ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: files, now: now)

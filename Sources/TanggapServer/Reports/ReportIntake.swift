@@ -15,6 +15,8 @@ struct SubmissionReceipt: Sendable {
 struct Submitted: Sendable {
     let receipt: SubmissionReceipt
     let report: ReportModel
+    /// The names intake already looked up (the institution the report starts at), so the answer need not again.
+    var names = NameBook()
 }
 
 /// Who sends a new report, as the server knows them.
@@ -99,7 +101,9 @@ enum ReportIntake {
                     report: model, trackingID: trackingID, event: event, holder: holder, tallies: tallies, files: files, secret: secret,
                     also: also, now: now)
                 do {
-                    return try await db.groupedWrite(new, through: context.commits)
+                    var stored = try await db.groupedWrite(new, through: context.commits)
+                    stored.names.institutions[root.id] = root.name
+                    return stored
                 } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
                     // Two reports drew the same tracking ID: draw again. Any other constraint is a real error.
                     if try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).count() == 0 { throw error }
