@@ -13,8 +13,8 @@ public func configure(_ app: Application, settings: Settings, clock: Clock = .sy
         attachments: AttachmentStore(directory: settings.attachmentsDirectory, threadPool: app.threadPool),
         limiter: RateLimiter(),
         calendars: CalendarBook(defaultZone: settings.timeZone, defaults: .standard),
-        commits: GroupCommit { [databases = app.databases, loops = app.eventLoopGroup, logger = app.logger] in
-            databases.database(logger: logger, on: loops.any())!
+        commits: GroupCommit { [databases = app.databases, loops = app.eventLoopGroup, logger = app.logger, id = DatabaseSetup.groupCommitDatabase(settings.database)] in
+            databases.database(id, logger: logger, on: loops.any())!
         },
         mailer: settings.smtp.map { SMTPMailer(settings: $0) })
 

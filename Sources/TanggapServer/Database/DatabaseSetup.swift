@@ -10,12 +10,20 @@ enum DatabaseSetup {
     /// A constant key for PostgreSQL's advisory lock, so that instances starting at once migrate one at a time.
     private static let migrationLockKey: Int64 = 0x5441_4E47_4150
 
+    /// Where grouped writes go; nil for the default database (PostgreSQL's pool has connections to spare).
+    static func groupCommitDatabase(_ location: DatabaseLocation) -> DatabaseID? {
+        location.isPostgres ? nil : .groupCommit
+    }
+
     static func configure(_ app: Application, _ location: DatabaseLocation) throws {
         switch location {
         case .sqlite(let path):
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            // SQLite gets one connection per event loop. The group commit writes on connections of its own, so that
+            // a request's reads never queue behind a group's transaction holding its loop's only connection.
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .groupCommit, isDefault: false)
         case .postgres(let url, let schema):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema, "public"] }
@@ -70,6 +78,10 @@ enum DatabaseSetup {
         }
         return TanggapMigrations.all.map(\.name).filter { !applied.contains($0) }
     }
+}
+
+extension DatabaseID {
+    static let groupCommit = DatabaseID(string: "group-commit")
 }
 
 extension Database {
