@@ -105,30 +105,4 @@ import Vapor
             #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM group_commit_probe WHERE n = 100").first(decoding: N.self)!.n == 0)
         }
     }
-
-    /// SQLite: the group commit writes on connections of its own. A write on another connection that finds the
-    /// group's write lock taken waits for it, sleeping between tries (the busy timeout on every connection).
-    @Test func aWriteElsewhereWaitsForTheGroupsLockOnSQLite() async throws {
-        try await withTestApp { app in
-            guard !app.db.isPostgres else { return }
-            try await app.db.sql.raw("CREATE TABLE lock_probe (n INTEGER NOT NULL)").run()
-            let group = try #require(app.databases.database(.groupCommit, logger: app.logger, on: app.eventLoopGroup.any()))
-            struct Timeout: Decodable { let timeout: Int }
-            for db in [app.db, group] {
-                let timeout = try await db.withConnection { try await $0.sql.raw("PRAGMA busy_timeout").first(decoding: Timeout.self) }
-                #expect(timeout?.timeout == DatabaseSetup.busyTimeoutMilliseconds)
-            }
-            let holding = Task {
-                try await group.transaction { db in
-                    try await db.sql.raw("INSERT INTO lock_probe (n) VALUES (1)").run()
-                    try await Task.sleep(for: .milliseconds(400))
-                }
-            }
-            try await Task.sleep(for: .milliseconds(100))
-            // A plain statement, not `writeTransaction`: no retry, so only the busy timeout lets it wait.
-            try await app.db.sql.raw("INSERT INTO lock_probe (n) VALUES (2)").run()
-            try await holding.value
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM lock_probe").first(decoding: N.self)!.n == 2)
-        }
-    }
 }

@@ -40,29 +40,12 @@ enum DatabaseSetup {
         case .sqlite:
             // Write-ahead logging: readers never wait for the writer. The mode is kept in the file.
             try await sql.raw("PRAGMA journal_mode=WAL").run()
-            try await waitForTheWriteLock(app)
         case .postgres(_, let schema?):
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         case .postgres:
             break
         }
     }
-
-    /// SQLite has one writer at a time. SQLiteNIO's connections retry a taken write lock at once and without end:
-    /// under a steady intake the group commit holds it most of the time, and a staff action waiting for it kept a
-    /// thread spinning at full speed, taking CPU from the intake it waited for. A busy timeout sleeps between tries
-    /// instead (and after five seconds reports busy, which `writeTransaction` retries). The timeout belongs to the
-    /// connection, so it is set on each pool's connection here: Fluent keeps one per event loop for the process's life.
-    private static func waitForTheWriteLock(_ app: Application) async throws {
-        for id in [DatabaseID.sqlite, .groupCommit] {
-            for loop in app.eventLoopGroup.makeIterator() {
-                guard let db = app.databases.database(id, logger: app.logger, on: loop) else { continue }
-                try await db.withConnection { try await $0.sql.raw("PRAGMA busy_timeout = \(unsafeRaw: String(busyTimeoutMilliseconds))").run() }
-            }
-        }
-    }
-
-    static let busyTimeoutMilliseconds = 5_000
 
     /// Runs pending migrations. On PostgreSQL an advisory lock makes instances that start together take turns.
     static func migrate(_ app: Application, _ location: DatabaseLocation) async throws {
