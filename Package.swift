@@ -54,7 +54,7 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
             ]
         ),
-        .executableTarget(name: "tanggap", dependencies: ["TanggapCLI"]),
+        .executableTarget(name: "tanggap", dependencies: ["TanggapCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TanggapCoreTests", dependencies: ["TanggapCore"]),
         .testTarget(
             name: "TanggapServerTests",
