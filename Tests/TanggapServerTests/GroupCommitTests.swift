@@ -73,7 +73,7 @@ import Vapor
     @Test func aWriteThatFailsIsUndoneAloneAndTheOthersInItsCommitStay() async throws {
         try await withTestApp { app in
             try await app.db.sql.raw("CREATE TABLE group_commit_probe (n BIGINT PRIMARY KEY, word TEXT NOT NULL UNIQUE)").run()
-            let commits = GroupCommit<Probe> { app.db }
+            let commits = GroupCommit<Probe>(on: app.eventLoopGroup.any()) { app.db }
             // Two writes of the same word: whichever comes second breaks the unique rule. One write inserts and
             // then refuses: its row must go with it.
             let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in

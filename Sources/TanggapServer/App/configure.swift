@@ -7,15 +7,15 @@ import Vapor
 /// The one way in: the command line and the tests build the application through this function.
 public func configure(_ app: Application, settings: Settings, clock: Clock = .system) async throws {
     let resources = app.directory.resourcesDirectory
+    let lane = try CommitLane(settings.database, threadPool: app.threadPool)
+    app.lifecycle.use(lane)
     app.tanggap = TanggapContext(
         settings: settings, clock: clock,
         localizer: try Localizer(directory: resources + "Locales"),
         attachments: AttachmentStore(directory: settings.attachmentsDirectory, threadPool: app.threadPool),
         limiter: RateLimiter(),
         calendars: CalendarBook(defaultZone: settings.timeZone, defaults: .standard),
-        commits: GroupCommit { [databases = app.databases, loops = app.eventLoopGroup, logger = app.logger, id = DatabaseSetup.groupCommitDatabase(settings.database)] in
-            databases.database(id, logger: logger, on: loops.any())!
-        },
+        commits: GroupCommit(on: lane.loop) { [logger = app.logger] in lane.database(logger: logger) },
         mailer: settings.smtp.map { SMTPMailer(settings: $0) })
 
     try DatabaseSetup.configure(app, settings.database)

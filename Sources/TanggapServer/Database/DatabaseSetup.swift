@@ -10,27 +10,26 @@ enum DatabaseSetup {
     /// A constant key for PostgreSQL's advisory lock, so that instances starting at once migrate one at a time.
     private static let migrationLockKey: Int64 = 0x5441_4E47_4150
 
-    /// Where grouped writes go; nil for the default database (PostgreSQL's pool has connections to spare).
-    static func groupCommitDatabase(_ location: DatabaseLocation) -> DatabaseID? {
-        location.isPostgres ? nil : .groupCommit
-    }
-
     static func configure(_ app: Application, _ location: DatabaseLocation) throws {
-        switch location {
-        case .sqlite(let path):
+        if case .sqlite(let path) = location {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
-            // SQLite gets one connection per event loop. The group commit writes on connections of its own, so that
-            // a request's reads never queue behind a group's transaction holding its loop's only connection.
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .groupCommit, isDefault: false)
+        }
+        app.databases.use(try connections(to: location, perEventLoop: 4), as: location.isPostgres ? .psql : .sqlite)
+        for migration in TanggapMigrations.all { app.migrations.add(migration) }
+    }
+
+    /// How to connect to `location`. SQLite always gets one connection per event loop (its driver's rule);
+    /// PostgreSQL gets `perEventLoop`.
+    static func connections(to location: DatabaseLocation, perEventLoop: Int) throws -> DatabaseConfigurationFactory {
+        switch location {
+        case .sqlite(let path):
+            return .sqlite(.file(path), sqlLogLevel: .trace)
         case .postgres(let url, let schema):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema, "public"] }
-            app.databases.use(
-                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+            return .postgres(configuration: configuration, maxConnectionsPerEventLoop: perEventLoop, sqlLogLevel: .trace)
         }
-        for migration in TanggapMigrations.all { app.migrations.add(migration) }
     }
 
     /// Settings that belong to the database file rather than to a connection.
@@ -78,10 +77,6 @@ enum DatabaseSetup {
         }
         return TanggapMigrations.all.map(\.name).filter { !applied.contains($0) }
     }
-}
-
-extension DatabaseID {
-    static let groupCommit = DatabaseID(string: "group-commit")
 }
 
 extension Database {

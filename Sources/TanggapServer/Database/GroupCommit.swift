@@ -1,4 +1,5 @@
 import Fluent
+import NIOCore
 import Foundation
 import SQLKit
 
@@ -23,6 +24,8 @@ actor GroupCommit<Write: GroupWrite> {
         let continuation: CheckedContinuation<Write.Outcome, any Error>
     }
 
+    private let loop: any EventLoop
+    private let stay: EventLoopTaskExecutor
     private let database: @Sendable () -> any Database
     private let largestBatch: Int
     private var queue: [Waiting] = []
@@ -30,11 +33,16 @@ actor GroupCommit<Write: GroupWrite> {
     /// Commits made and writes they carried, since the start: their ratio is the grouping achieved.
     private(set) var counts = (commits: 0, writes: 0)
 
-    /// `database` gives a handle that is not inside a transaction (the application's, not a request's).
-    init(largestBatch: Int = 64, database: @escaping @Sendable () -> any Database) {
+    /// The group's steps run on `loop`, best a loop that `database`'s connections answer on and that serves
+    /// nothing else (`CommitLane`). `database` gives a handle that is not inside a transaction.
+    init(on loop: any EventLoop, largestBatch: Int = 64, database: @escaping @Sendable () -> any Database) {
+        self.loop = loop
+        self.stay = EventLoopTaskExecutor(loop)
         self.largestBatch = largestBatch
         self.database = database
     }
+
+    nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
 
     /// Makes `write` inside the next group transaction and returns its outcome once that transaction committed.
     func write(_ write: Write) async throws -> Write.Outcome {
@@ -42,8 +50,7 @@ actor GroupCommit<Write: GroupWrite> {
             queue.append(Waiting(write: write, continuation: continuation))
             if !isCommitting {
                 isCommitting = true
-                // Every waiting writer is held up by the commit in flight: its steps go ahead of new requests.
-                Task(priority: .high) { await commitWhileWaiting() }
+                Task { await commitWhileWaiting() }
             }
         }
     }
@@ -62,14 +69,14 @@ actor GroupCommit<Write: GroupWrite> {
         do {
             let outcomes: [Result<Write.Outcome, any Error>]
             do {
-                outcomes = try await database().writeTransaction { db in try await Self.together(writes, on: db) }.map { .success($0) }
+                outcomes = try await inTransaction { db in try await Self.together(writes, on: db) }.map { .success($0) }
             } catch let refused as WriteRefused {
                 // The group failed and took its transaction with it. Run it again, each write alone in its own
                 // savepoint, so that only the failing one is undone. A lone write's failure is its answer.
                 if writes.count == 1 {
                     outcomes = [.failure(refused.error)]
                 } else {
-                    outcomes = try await database().writeTransaction { db in
+                    outcomes = try await inTransaction { db in
                         var outcomes: [Result<Write.Outcome, any Error>] = []
                         for (index, write) in writes.enumerated() { outcomes.append(try await Self.inSavepoint(index, of: db, write)) }
                         return outcomes
@@ -82,6 +89,14 @@ actor GroupCommit<Write: GroupWrite> {
         } catch {
             // The commit itself failed: nothing of the batch is stored, and every writer hears so.
             for waiting in batch { waiting.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// `body` in one transaction, its statements sent from the commit's own loop. The driver runs a transaction
+    /// in a task of its own, which would start on any loop: the preference is given again inside it.
+    private func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        try await withTaskExecutorPreference(stay) { [stay, database] in
+            try await database().writeTransaction { db in try await withTaskExecutorPreference(stay) { try await body(db) } }
         }
     }
 

@@ -1,0 +1,53 @@
+import Fluent
+import Logging
+import NIOCore
+import NIOPosix
+import Vapor
+
+/// Where the group commit runs: a thread of its own and database connections bound to it.
+///
+/// A group's transaction is a handful of statements one after another. Run on the request threads, each step
+/// back from the database waited in line behind the requests those threads were busy with, and every writer of
+/// the group waited with it. On a thread that does nothing else, the next statement goes out as soon as the last
+/// one is back.
+final class CommitLane: LifecycleHandler, Sendable {
+    let loop: any EventLoop
+    private let group: MultiThreadedEventLoopGroup
+    private let databases: Databases
+
+    init(_ location: DatabaseLocation, threadPool: NIOThreadPool) throws {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        loop = group.next()
+        databases = Databases(threadPool: threadPool, on: group)
+        // One group commits at a time; a second connection serves a retry while the first is being given back.
+        databases.use(try DatabaseSetup.connections(to: location, perEventLoop: 2), as: .commitLane)
+    }
+
+    func database(logger: Logger) -> any Database {
+        databases.database(logger: logger, on: loop)!
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        await databases.shutdownAsync()
+        try? await group.shutdownGracefully()
+    }
+}
+
+extension DatabaseID {
+    fileprivate static let commitLane = DatabaseID(string: "commit-lane")
+}
+
+/// Runs work on one event loop, for `withTaskExecutorPreference`: code that is not tied to an actor (the
+/// database drivers' async calls) then carries on where it was instead of on whichever thread is free.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
