@@ -127,9 +127,14 @@ import Vapor
         }
     }
 
-    /// When many reports pass the other conditions, the index leads only if its first matches pass them often
-    /// enough to find what the query needs within a bounded read; otherwise the matches are collected first.
+    /// When many reports pass the other conditions, the index leads only if a sample of its first matches shows
+    /// that it would find what the query needs within a bounded read; otherwise the matches are collected first.
     @Test func aSearchLetsTheIndexLeadOnlyWhenItsFirstMatchesPassTheOtherConditions() async throws {
+        // 500 reports within 10,000 reads: at least one match in twenty must pass, 25 of the sample's 500.
+        #expect(ReportQueries.leads(need: 500, passed: 25, of: 500))
+        #expect(!ReportQueries.leads(need: 500, passed: 24, of: 500))
+        #expect(!ReportQueries.leads(need: 1_000, passed: 25, of: 500))
+        #expect(!ReportQueries.leads(need: 1, passed: 0, of: 500))
         try await withTestApp { app in
             guard !app.db.isPostgres else { return }  // PostgreSQL's planner weighs its index itself
             let world = try await World.build(app)
@@ -138,24 +143,29 @@ import Vapor
                 _ = try await world.submit(changes.merging(["title": "Lampu jalan padam nomor \(n)"]) { $1 })
             }
             let everything = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
-            func plan(_ filter: ReportFilter, need: Int) async throws -> ReportQueries.SearchPlan {
-                try await ReportQueries.searchPlan(filter, scope: everything, now: Date(), few: 0, need: need, on: app.db)
+            func plan(
+                _ filter: ReportFilter, need: Int?, sample: Int = ReportQueries.sampleSize, newestFirst: Bool = false
+            ) async throws -> ReportQueries.SearchPlan {
+                try await ReportQueries.searchPlan(
+                    filter, scope: everything, now: Date(), few: 0, need: need, newestFirst: newestFirst, sample: sample, on: app.db)
             }
-            var atPemkab = ReportFilter()
-            atPemkab.text = "lampu"
-            atPemkab.institution = world.pemkab.path
-            // Three of the nine matches pass: a page of three is found within 500 reads, a thousand is not.
-            #expect(try await plan(atPemkab, need: 3) == .indexLeads(["lampu"]))
-            #expect(try await plan(atPemkab, need: 1_000) == .matchesFirst(["lampu"]))
-            var closed = atPemkab
+            var closed = ReportFilter()
+            closed.text = "lampu"
             closed.states = [.completed]
-            #expect(try await plan(closed, need: 3) == .matchesFirst(["lampu"]), "no match passes")
-            var allOfThem = atPemkab
-            allOfThem.institution = nil
-            #expect(try await plan(allOfThem, need: 50) == .indexLeads(["lampu"]))
+            // Nine matches are fewer than a sample: the index leads through all of them at once.
+            #expect(try await plan(closed, need: 1_000) == .indexLeads(["lampu"]))
+            // A page needs too few to be worth a sample.
+            #expect(try await plan(closed, need: 51) == .indexLeads(["lampu"]))
+            // A sample of the oldest four: none is completed, so leading might read every match.
+            #expect(try await plan(closed, need: 1_000, sample: 4) == .matchesFirst(["lampu"]))
+            var atPemkab = closed
+            atPemkab.states = []
+            atPemkab.institution = world.pemkab.path
+            // Two of the oldest four are held at the regency (the first and the fourth): 1,000 within 2,000 reads.
+            #expect(try await plan(atPemkab, need: 1_000, sample: 4) == .indexLeads(["lampu"]))
+            #expect(try await plan(atPemkab, need: 1_000, sample: 4, newestFirst: true) == .indexLeads(["lampu"]))
             // Whatever the plan, the count is the same.
-            let counted = try await ReportQueries.count(atPemkab, scope: everything, now: Date(), upTo: 1_000, on: app.db)
-            #expect(counted == 3)
+            #expect(try await ReportQueries.count(atPemkab, scope: everything, now: Date(), upTo: 1_000, on: app.db) == 3)
         }
     }
 

@@ -153,28 +153,39 @@ enum ReportQueries {
     static let fewReports = 2_000
     /// How many matches the sample reads, and how many reports leading may read at most: at ten million, leading
     /// reads a report in 2–3 µs, and collecting a common word's matches first costs 17–20 ms whatever follows.
-    private static let sampleSize = 500
-    private static let longestLead = 10_000
+    static let sampleSize = 500
+    static let longestLead = 10_000
 
     /// `need` is how many reports the query stops after (a page, a capped count), nil when it reads them all;
     /// `newestFirst` the order it reads them in.
     static func searchPlan(
         _ filter: ReportFilter, scope: ListScope, now: Date, few: Int = fewReports, need: Int? = nil, newestFirst: Bool = false,
-        on db: any Database
+        sample sampleSize: Int = sampleSize, on db: any Database
     ) async throws -> SearchPlan {
         guard let words = TextSearch.leadingWords(filter.text, on: db) else { return .none }
         var others = filter
         others.text = nil
         let passing = try await count(others, scope: scope, now: now, upTo: few, on: db)
         if passing < few { return .matchesFirst(words) }
-        guard let need else { return .indexLeads(words) }
+        // A page needs few reports, and the sample would cost more than leading saves (a fifth of a list's time).
+        guard let need, need >= sampleSize else { return .indexLeads(words) }
         // Many reports pass the other conditions, and still few of a common word's matches may (work due soon,
         // searched nationally: none of the oldest 500 open matches). Leading would then read every match.
         struct Row: Decodable { let n: Int }
+        let index = TextSearch.Index.serving(filter)
+        let read = try await db.sql.raw("""
+            SELECT COUNT(*) AS n FROM (SELECT rowid FROM \(ident: index.rawValue) WHERE \(TextSearch.match(words, in: index)) LIMIT \(literal: sampleSize)) m
+            """).first(decoding: Row.self)?.n ?? 0
+        guard read == sampleSize else { return .indexLeads(words) }  // fewer matches than a sample: leading reads them all at once
         let sample = filtered(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")), filter,
                               .firstMatches(words, count: sampleSize, newestFirst: newestFirst), scope: scope, now: now, on: db)
         let passed = try await sample.first(decoding: Row.self)?.n ?? 0
-        return passed > 0 && need * sampleSize / passed <= longestLead ? .indexLeads(words) : .matchesFirst(words)
+        return leads(need: need, passed: passed, of: sampleSize) ? .indexLeads(words) : .matchesFirst(words)
+    }
+
+    /// Whether leading would find `need` reports within `longestLead` reads, at the rate the sample passed.
+    static func leads(need: Int, passed: Int, of sampleSize: Int) -> Bool {
+        passed > 0 && need * sampleSize / passed <= longestLead
     }
 
     /// The reports table confined to the viewer's scope and narrowed by the filter.
