@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Testing
 @testable import TanggapCore
 @testable import TanggapServer
@@ -124,6 +125,34 @@ import Vapor
             codes += TransitionError.Denial.allCases.map(\.rawValue) + TransitionError.Rejection.allCases.map(\.rawValue)
             for code in codes { #expect(localizer.has("error.\(code)"), "error.\(code)") }
             for code in FieldError.Code.allCases { #expect(localizer.has("field.\(code.rawValue)"), "field.\(code.rawValue)") }
+        }
+    }
+
+    /// A stop waits for the requests the server has begun (a report waiting for its commit must not find the
+    /// database gone), but not for ever for one that hangs.
+    @Test func aStopWaitsForTheRequestsItHasBegun() async throws {
+        struct Slow: AsyncResponder {
+            let pause: Duration
+            let finished: NIOLockedValueBox<Bool>
+            func respond(to request: Request) async throws -> Response {
+                try await Task.sleep(for: pause)
+                finished.withLockedValue { $0 = true }
+                return Response(status: .ok)
+            }
+        }
+        try await withTestApp { app in
+            for (pause, patience, waits) in [(Duration.milliseconds(300), Duration.seconds(5), true), (.seconds(3), .milliseconds(100), false)] {
+                let inFlight = RequestsInFlight(patience: patience)
+                let finished = NIOLockedValueBox(false)
+                let request = Request(application: app, on: app.eventLoopGroup.any())
+                let answering = Task { try await inFlight.respond(to: request, chainingTo: Slow(pause: pause, finished: finished)) }
+                while inFlight.current == 0 { await Task.yield() }
+                await inFlight.shutdownAsync(app)
+                #expect(finished.withLockedValue { $0 } == waits, "\(pause) with patience \(patience)")
+                let answer = try await answering.value
+                #expect(answer.status == .ok)
+                #expect(inFlight.current == 0)
+            }
         }
     }
 }

@@ -46,6 +46,10 @@ private func configureContent() {
 
 private func configureMiddleware(_ app: Application, _ settings: Settings) {
     app.middleware = Middlewares()
+    // Registered after the commit lane, so a stop waits for the requests before the lane lets go of its connections.
+    let inFlight = RequestsInFlight()
+    app.lifecycle.use(inFlight)
+    app.middleware.use(inFlight)
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(strictTransport: settings.secureCookies))
     app.middleware.use(TanggapErrorMiddleware())

@@ -1,0 +1,32 @@
+import NIOConcurrencyHelpers
+import Vapor
+
+/// A stopping server finishes the requests it has begun before it lets go of its database. Vapor stops taking
+/// connections and then shuts down what the application holds; a request still working (a report waiting for its
+/// group's commit, a page halfway through its queries) would find no database and end the process with a crash.
+final class RequestsInFlight: AsyncMiddleware, LifecycleHandler, Sendable {
+    private let count = NIOLockedValueBox(0)
+    /// How long a stop waits for the last requests; a stop is not held up for ever by one that hangs.
+    private let patience: Duration
+
+    init(patience: Duration = .seconds(10)) {
+        self.patience = patience
+    }
+
+    var current: Int { count.withLockedValue { $0 } }
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        count.withLockedValue { $0 += 1 }
+        defer { count.withLockedValue { $0 -= 1 } }
+        return try await next.respond(to: request)
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: patience)
+        while current > 0, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if current > 0 { application.logger.warning("stopped with requests unfinished", metadata: ["requests": "\(current)"]) }
+    }
+}
