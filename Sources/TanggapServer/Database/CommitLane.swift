@@ -19,7 +19,8 @@ final class CommitLane: LifecycleHandler, Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
         databases = Databases(threadPool: threadPool, on: group)
-        // One group commits at a time; a second connection serves a retry while the first is being given back.
+        // One group commits at a time. PostgreSQL gets a second connection for a retry while the first is being
+        // given back; SQLite's driver keeps one per event loop whatever is asked.
         databases.use(try DatabaseSetup.connections(to: location, perEventLoop: 2), as: .commitLane)
     }
 
