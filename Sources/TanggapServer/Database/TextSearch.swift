@@ -37,6 +37,14 @@ enum TextSearch {
         return words.isEmpty ? nil : words
     }
 
+    /// The first `count` matches' ids, oldest first or newest first, as a table named `alias`.
+    static func firstMatches(_ words: [String], in index: Index, count: Int, newestFirst: Bool, as alias: String) -> SQLQueryString {
+        """
+        (SELECT rowid FROM \(ident: index.rawValue) WHERE \(match(words, in: index))
+        ORDER BY rowid \(unsafeRaw: newestFirst ? "DESC" : "ASC") LIMIT \(literal: count)) \(ident: alias)
+        """
+    }
+
     /// `index MATCH …`: every word begins a word of the title or text.
     static func match(_ words: [String], in index: Index) -> SQLQueryString {
         let query = words.map { "\"\($0)\"*" }.joined(separator: " AND ")

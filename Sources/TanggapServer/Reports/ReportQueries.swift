@@ -64,7 +64,7 @@ enum ReportQueries {
     static func list(
         _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, fewReports: Int = fewReports, on db: any Database
     ) async throws -> (reports: [ReportModel], more: Bool) {
-        let plan = try await searchPlan(filter, scope: scope, now: now, few: fewReports, need: page.byDue ? nil : page.limit + 1, newestFirst: !page.oldestFirst, on: db)
+        let plan = try await searchPlan(filter, scope: scope, now: now, few: fewReports, for: page, on: db)
         let rows = try await paged(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, plan, scope: scope, page: page, now: now, on: db)
             .all(decodingFluent: ReportModel.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
@@ -76,7 +76,7 @@ enum ReportQueries {
         _ columns: [String], as _: Row.Type, _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
     ) async throws -> (rows: [Row], more: Bool) {
         let selected = SQLList(columns.map { SQLColumn($0, table: "r") })
-        let plan = try await searchPlan(filter, scope: scope, now: now, need: page.byDue ? nil : page.limit + 1, newestFirst: !page.oldestFirst, on: db)
+        let plan = try await searchPlan(filter, scope: scope, now: now, for: page, on: db)
         let rows = try await paged(selected, filter, plan, scope: scope, page: page, now: now, on: db).all(decoding: Row.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
     }
@@ -138,9 +138,9 @@ enum ReportQueries {
     /// conditions are looked up among them (`matchesFirst`) — right when few pass, where leading would fetch report
     /// after report to find a handful. Which one is told by counting the reports that pass the other conditions
     /// through their own indexes, up to `fewReports`; when many pass, by how many of the first matches the query
-    /// would read pass (`firstMatches`), which tells how far leading would read to find what the query needs. (Checking each
-    /// passing report against the index one by one was tried: a prefix search costs as much per report as
-    /// collecting thousands of matches.)
+    /// would read pass (`firstMatches`), which tells how far leading would read to find what the query needs.
+    /// (Checking each passing report against the index one by one was tried: a prefix search costs as much per
+    /// report as collecting thousands of matches.)
     enum SearchPlan: Equatable {
         case none
         case indexLeads([String])
@@ -173,14 +173,22 @@ enum ReportQueries {
         // searched nationally: none of the oldest 500 open matches). Leading would then read every match.
         struct Row: Decodable { let n: Int }
         let index = TextSearch.Index.serving(filter)
-        let read = try await db.sql.raw("""
-            SELECT COUNT(*) AS n FROM (SELECT rowid FROM \(ident: index.rawValue) WHERE \(TextSearch.match(words, in: index)) LIMIT \(literal: sampleSize)) m
-            """).first(decoding: Row.self)?.n ?? 0
+        let first = TextSearch.firstMatches(words, in: index, count: sampleSize, newestFirst: newestFirst, as: "first")
+        let read = try await db.sql.raw("SELECT COUNT(*) AS n FROM \(first)").first(decoding: Row.self)?.n ?? 0
         guard read == sampleSize else { return .indexLeads(words) }  // fewer matches than a sample: leading reads them all at once
         let sample = filtered(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")), filter,
                               .firstMatches(words, count: sampleSize, newestFirst: newestFirst), scope: scope, now: now, on: db)
         let passed = try await sample.first(decoding: Row.self)?.n ?? 0
         return leads(need: need, passed: passed, of: sampleSize) ? .indexLeads(words) : .matchesFirst(words)
+    }
+
+    /// The plan for one page: it needs the page and the next row, in its order; sorted by deadline, every match
+    /// is read whatever the plan, so no sample.
+    private static func searchPlan(
+        _ filter: ReportFilter, scope: ListScope, now: Date, few: Int = fewReports, for page: PageRequest, on db: any Database
+    ) async throws -> SearchPlan {
+        try await searchPlan(
+            filter, scope: scope, now: now, few: few, need: page.byDue ? nil : page.limit + 1, newestFirst: !page.oldestFirst, on: db)
     }
 
     /// Whether leading would find `need` reports within `longestLead` reads, at the rate the sample passed.
@@ -203,10 +211,7 @@ enum ReportQueries {
         case .matchesFirst(let words):
             query = query.from(reports).where(TextSearch.condition(matching: words, in: index, column: "r", on: db))
         case .firstMatches(let words, let count, let newestFirst):
-            query = query.from(SQLQueryString("""
-                (SELECT rowid FROM \(ident: index.rawValue) WHERE \(TextSearch.match(words, in: index))
-                ORDER BY rowid \(unsafeRaw: newestFirst ? "DESC" : "ASC") LIMIT \(literal: count)) first
-                """))
+            query = query.from(TextSearch.firstMatches(words, in: index, count: count, newestFirst: newestFirst, as: "first"))
                 .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = first.rowid"))
         case .none:
             query = query.from(reports)
