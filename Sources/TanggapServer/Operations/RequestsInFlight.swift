@@ -1,9 +1,10 @@
 import NIOConcurrencyHelpers
 import Vapor
 
-/// A stopping server finishes the requests it has begun before it lets go of its database. Vapor stops taking
-/// connections and then shuts down what the application holds; a request still working (a report waiting for its
-/// group's commit, a page halfway through its queries) would find no database and end the process with a crash.
+/// A stopping server finishes the requests it has begun before it lets go of its database. On a stop Vapor shuts
+/// down what the application holds, its databases among them, without waiting for requests still at work: one
+/// (a report waiting for its group's commit, a page halfway through its queries) found no database and ended the
+/// process with a crash. The server keeps listening until after this wait, so it also answers what comes meanwhile.
 final class RequestsInFlight: AsyncMiddleware, LifecycleHandler, Sendable {
     private let count = NIOLockedValueBox(0)
     /// How long a stop waits for the last requests; a stop is not held up for ever by one that hangs.
