@@ -57,6 +57,7 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
+    app.leaf.tags["options"] = OptionsTag()
     app.routes.defaultMaxBodySize = "256kb"
 }
 
