@@ -57,4 +57,34 @@ import Vapor
             #expect(try await tabs(app, world.technician, id) == [.mine, .waiting], "the reply brings it back to the officer")
         }
     }
+
+    /// The page: its tab counts are read side by side and must still land on their own tabs; its pickers are
+    /// written by `#options`, which escapes what it writes itself.
+    @Test func theInboxPageShowsEachTabsCountAndEscapesItsPickers() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            var submitted: [String] = []
+            for _ in 0..<3 { submitted.append(try await world.submit(["target_institution_id": world.pemkab.id]).trackingID) }
+            try await world.must("verify", on: submitted[0], by: world.pemkabAdmin)
+            try await world.must("dispatch", on: submitted[0], by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+            let hostile = try await InstitutionDirectory.create(
+                name: "<script>alert(1)</script> & \"Dinas\"", kind: .unit, under: world.pemkab, now: app.tanggap.clock.now(), on: app.db)
+
+            let browser = try await PageTests().signedIn(app, "admin.bandung@tanggap.test")
+            let page = try await app.request(.GET, "/kelola/kotak?instansi=\(hostile.id)", headers: [browser.header]).text
+            #expect(!page.contains("<script>alert(1)"))
+            #expect(page.contains("<option value=\"\(hostile.id)\" selected>· &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Dinas&quot;</option>"))
+            #expect(page.contains("<option value=\"\(world.dinas.id)\">· Dinas Pekerjaan Umum dan Penataan Ruang</option>"))
+
+            let shown = try await app.request(.GET, "/kelola/kotak", headers: [browser.header]).text
+                .matches(of: /<span class="count">(\d+)<\/span>/).map { Int($0.1)! }
+            let scope = VisibilityPolicy.listScope(for: .user(world.pemkabAdmin.user.actor))
+            var counted: [Int] = []
+            for tab in InboxTab.allCases {
+                counted.append(try await ReportQueries.count(tab.filter(for: world.pemkabAdmin.user), scope: scope, now: app.tanggap.clock.now(), on: app.db))
+            }
+            #expect(shown == counted)
+            #expect(counted[0] == 3 && counted[2] == 1, "three new, one of them waiting at the unit: the tabs differ")
+        }
+    }
 }

@@ -96,14 +96,19 @@ enum InboxController {
         let scope = VisibilityPolicy.listScope(for: .user(user.actor))
         let narrowing = try await narrowed(filters, for: user, scope: scope, on: req)
 
-        var tabs: [Tab] = []
-        for candidate in InboxTab.allCases {
+        let tabFilters = InboxTab.allCases.map { candidate in
             var filter = candidate.filter(for: user)
             narrowing(&filter)
-            let count = try await ReportQueries.count(filter, scope: scope, now: req.now, upTo: countCap, on: req.db)
-            tabs.append(Tab(key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"),
-                            count: DisplayFormat.count(count, cappedAt: countCap, req),
-                            current: candidate == tab, link: link(filters, tab: candidate.rawValue, after: nil)))
+            return filter
+        }
+        let now = req.now
+        let counts = try await req.sideBySide(tabFilters) { filter, db in
+            try await ReportQueries.count(filter, scope: scope, now: now, upTo: countCap, on: db)
+        }
+        let tabs = zip(InboxTab.allCases, counts).map { candidate, count in
+            Tab(key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"),
+                count: DisplayFormat.count(count, cappedAt: countCap, req),
+                current: candidate == tab, link: link(filters, tab: candidate.rawValue, after: nil))
         }
 
         var filter = tab.filter(for: user)
