@@ -88,6 +88,50 @@ import Vapor
         }
     }
 
+    /// On SQLite a word's beginning is searched as the words that begin so (`SearchVocabulary`), whether their text
+    /// came in with a report, by a correction not yet taken into the vocabulary, or beyond ASCII.
+    @Test func aWordsBeginningIsSearchedAsTheWordsThatBeginSo() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let body = "Mohon segera ditangani oleh dinas terkait."
+            let street = try await world.submit(["title": "Jalanan licin di Banjaran", "body": body]).trackingID
+            let road = try await world.submit(["title": "Jalannya rusak di Soreang", "body": body]).trackingID
+            let cafe = try await world.submit(["title": "Kafé buang limbah di Soreang", "body": body]).trackingID
+            // More words with one beginning than the vocabulary names: the prefix itself is searched.
+            let letters = Array("abcdefghijklmnopqrstuvwxyz")
+            let many: [String] = (0..<40).map { (n: Int) -> String in "kar" + String(letters[n / 26]) + String(letters[n % 26]) }
+            let crowded = try await world.submit(["title": "Banyak kata di Soreang", "body": body + " " + many.joined(separator: " ")]).trackingID
+            func search(_ text: String) async throws -> Set<String> {
+                let query = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                return Set(ids(try await world.get("/api/v1/reports?q=\(query)", as: world.nationalAdmin)))
+            }
+            #expect(try await search("jalan") == [street, road])
+            #expect(try await search("Kafé") == [cafe], "as typed")
+            #expect(try await search("kar") == [crowded])
+            #expect(try await search("karbn") == [crowded])
+
+            try await world.must("correct", on: road, by: world.nationalAdmin, ["title": "Jalurnya rusak di Soreang"])
+            #expect(try await search("jalur") == [road], "a corrected word is found before the vocabulary takes it in")
+            guard !app.db.isPostgres else { return }  // PostgreSQL searches prefixes through its own index
+            #expect(try await search("kafe") == [cafe], "FTS5 folds the accent away (PostgreSQL's 'simple' keeps it)")
+            struct Query: Decodable { let q: String }
+            func query(_ word: String) async throws -> String {
+                try await app.db.sql.select().column(SearchVocabulary.query(for: word), as: "q").first(decoding: Query.self)!.q
+            }
+            let jalan = try await query("jalan")
+            #expect(jalan == "(\"jalanan\" OR \"jalannya\")")
+            #expect(try await query("jalur") == "(\"jalurnya\")", "from the staging index")
+            #expect(try await query("kar") == "\"kar\"*")
+            #expect(try await query("kafé") == "\"kafé\"*")
+            _ = try await world.submit(["title": "Lampu padam di Soreang", "body": body])
+            struct Count: Decodable { let n: Int }
+            let staged = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM search_terms_new_vocab").first(decoding: Count.self)!.n
+            #expect(staged == 0, "a group commit takes the staged words in")
+            #expect(try await query("jalur") == "(\"jalurnya\")")
+            #expect(try await search("jalur") == [road])
+        }
+    }
+
     /// On SQLite a search reads the full-text index first when many reports pass the other conditions, and the
     /// matches first when few do; both must give the same reports, in the same order, page by page.
     @Test func bothSearchPlansListTheSameReportsPageByPage() async throws {

@@ -45,9 +45,9 @@ enum TextSearch {
         """
     }
 
-    /// `index MATCH …`: every word begins a word of the title or text.
+    /// `index MATCH …`: every word begins a word of the title or text (each word's variants: `SearchVocabulary`).
     static func match(_ words: [String], in index: Index) -> SQLQueryString {
-        let query = words.map { "\"\($0)\"*" }.joined(separator: " AND ")
-        return "\(ident: index.rawValue) MATCH \(bind: query)"
+        let query = SQLList(words.map(SearchVocabulary.query(for:)), separator: SQLRaw(" || ' AND ' || "))
+        return "\(ident: index.rawValue) MATCH (\(query))"
     }
 }

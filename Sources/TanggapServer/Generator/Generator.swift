@@ -60,6 +60,7 @@ enum Generator {
             try await db.transaction { db in
                 try await write(batch, on: db)
                 try await ReportTallies.add(finished, on: db)
+                try await SearchVocabulary.takeIn(on: db)
             }
             summary.reports += batch.count
             summary.events += batch.reduce(0) { $0 + $1.events.count }

@@ -25,5 +25,6 @@ enum TanggapMigrations {
         M0020_IndexWeeklyAnswers(),
         M0021_IndexHeldWork(),
         M0022_IndexOpenReportText(),
+        M0023_KeepSearchVocabulary(),
     ]
 }

@@ -34,6 +34,7 @@ struct NewReport: GroupWrite {
         _ = try await NewRow.insert(into: "report_events", columns: ReportEventModel.rowColumns, rows: reports.map(\.event.rowValues), on: db)
         try await ReportHistory.recordRoutes(reports.map { ($0.report.id!, $0.holder, $0.now) }, on: db)
         try await ReportTallies.record(adding: reports.compactMap(\.tallies), on: db)
+        try await SearchVocabulary.takeIn(on: db)
 
         var stored: [Submitted] = []
         for new in reports {
