@@ -26,5 +26,6 @@ enum TanggapMigrations {
         M0021_IndexHeldWork(),
         M0022_IndexOpenReportText(),
         M0023_KeepSearchVocabulary(),
+        M0024_CoverStageDeadlines(),
     ]
 }
