@@ -60,11 +60,11 @@ enum ReportQueries {
         try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).first()
     }
 
-    /// `fewReports` is where a search changes plans (`SearchPlan`); tests move it to run both on a small database.
+    /// `forced` runs a search by that plan whatever `searchPlan` would choose: tests run every plan on a small database.
     static func list(
-        _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, fewReports: Int = fewReports, on db: any Database
+        _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, plan forced: SearchPlan? = nil, on db: any Database
     ) async throws -> (reports: [ReportModel], more: Bool) {
-        let plan = try await searchPlan(filter, scope: scope, now: now, few: fewReports, for: page, on: db)
+        let plan = if let forced { forced } else { try await searchPlan(filter, scope: scope, now: now, for: page, on: db) }
         let rows = try await paged(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, plan, scope: scope, page: page, now: now, on: db)
             .all(decodingFluent: ReportModel.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
@@ -106,7 +106,7 @@ enum ReportQueries {
                 .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"), direction: SQLDirection.ascending))
         } else {
             // The same id, named where the query reads it from first, so the order and the page boundary come from the index.
-            let id = if case .indexLeads = plan { SQLColumn("rowid", table: TextSearch.Index.serving(filter).rawValue) } else { SQLColumn("id", table: "r") }
+            let id = plan.indexNewestFirst != nil ? SQLColumn("rowid", table: TextSearch.Index.serving(filter).rawValue) : SQLColumn("id", table: "r")
             if let after = page.after {
                 query = query.where(id, page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
             }
@@ -125,10 +125,16 @@ enum ReportQueries {
 
     /// How many, counting no further than `cap`: a count that stops once it is past what anyone reads exactly
     /// (an inbox tab says "1000+"), so it never walks a million rows.
-    static func count(_ filter: ReportFilter, scope: ListScope, now: Date, upTo cap: Int, on db: any Database) async throws -> Int {
+    static func count(
+        _ filter: ReportFilter, scope: ListScope, now: Date, upTo cap: Int, plan forced: SearchPlan? = nil, on db: any Database
+    ) async throws -> Int {
         struct Row: Decodable { let n: Int }
-        let plan = try await searchPlan(filter, scope: scope, now: now, need: cap, on: db)
-        let matching = filtered(SQLLiteral.numeric("1"), filter, plan, scope: scope, now: now, on: db).limit(cap)
+        let plan = if let forced { forced } else { try await searchPlan(filter, scope: scope, now: now, need: cap, newestFirst: nil, on: db) }
+        var matching = filtered(SQLLiteral.numeric("1"), filter, plan, scope: scope, now: now, on: db).limit(cap)
+        if let newestFirst = plan.indexNewestFirst {
+            let id = SQLColumn("rowid", table: TextSearch.Index.serving(filter).rawValue)
+            matching = matching.orderBy(SQLOrderBy(expression: id, direction: newestFirst ? SQLDirection.descending : SQLDirection.ascending))
+        }
         return try await db.sql.raw("SELECT COUNT(*) AS n FROM (\(matching.query)) capped").first(decoding: Row.self)?.n ?? 0
     }
 
@@ -136,28 +142,48 @@ enum ReportQueries {
     /// first, each is checked against the list's other conditions, and the query stops after a page — right when
     /// many reports pass them. Or the index's matches are collected first and the reports that pass the other
     /// conditions are looked up among them (`matchesFirst`) — right when few pass, where leading would fetch report
-    /// after report to find a handful. Which one is told by counting the reports that pass the other conditions
-    /// through their own indexes, up to `fewReports`; when many pass, by how many of the first matches the query
-    /// would read pass (a sample of `sampleSize`, in the query's order: the index hands matches out oldest first
-    /// unless told otherwise), which tells how far leading would read to find what the query needs.
-    /// (Checking each passing report against the index one by one was tried: a prefix search costs as much per
-    /// report as collecting thousands of matches.)
+    /// after report to find a handful. Or the reports that pass the other conditions are collected first, through
+    /// their own indexes, and the index leads, each match checked against that collection instead of its report's
+    /// row (`passingFirst`) — right when both are many and few matches pass: work due soon among the 391,000 open
+    /// reports that say "jalan" at ten million (26,000 pass; 65–130 ms to collect the matches, 10–30 to collect
+    /// them and lead). Which one is told by counting the reports that pass the other conditions through their own
+    /// indexes, up to `fewReports`; when many pass, by how many of the first matches the query would read pass (a
+    /// sample of `sampleSize`, in the query's order, and for a count in either order: the index hands matches out
+    /// oldest first unless told otherwise), which tells how far leading would read to find what the query needs; and when leading would
+    /// read too far, by whether the passing reports are a quarter of the matches or fewer, counted up to
+    /// `manyReports`.
+    /// (Checking each passing report against the index one by one was tried: 22 µs a report even for whole
+    /// words, as much as collecting a hundred thousand matches for a few thousand reports.)
+    /// Where the index leads, `newestFirst` is the order a count reads it in (a list reads it in its page's order).
     enum SearchPlan: Equatable {
         case none
-        case indexLeads([String])
+        case indexLeads([String], newestFirst: Bool = false)
         case matchesFirst([String])
+        case passingFirst([String], newestFirst: Bool = false)
+
+        /// Whether a count reads the index newest first; nil when the index does not lead (nor names the rows' order).
+        var indexNewestFirst: Bool? {
+            switch self {
+            case .indexLeads(_, let newestFirst), .passingFirst(_, let newestFirst): newestFirst
+            case .none, .matchesFirst: nil
+            }
+        }
     }
 
     static let fewReports = 2_000
+    /// Up to where the passing reports are counted when leading would read too far (the matches up to four times
+    /// as many): counting 50,000 through an index costs a few milliseconds, collecting them 5–10.
+    static let manyReports = 50_000
     /// How many matches the sample reads, and how many reports leading may read at most: at ten million, leading
     /// reads a report in 2–3 µs, and collecting a common word's matches first costs 17–20 ms whatever follows.
     static let sampleSize = 500
     static let longestLead = 10_000
 
     /// `need` is how many reports the query stops after (a page, a capped count), nil when it reads them all;
-    /// `newestFirst` the order it reads them in.
+    /// `newestFirst` the order it reads them in, nil when it has no order of its own (a count): the plan then
+    /// reads the index in whichever order its sample finds what passes sooner.
     static func searchPlan(
-        _ filter: ReportFilter, scope: ListScope, now: Date, few: Int = fewReports, need: Int? = nil, newestFirst: Bool = false,
+        _ filter: ReportFilter, scope: ListScope, now: Date, few: Int = fewReports, need: Int? = nil, newestFirst: Bool? = false,
         sample sampleSize: Int = sampleSize, on db: any Database
     ) async throws -> SearchPlan {
         guard let words = TextSearch.leadingWords(filter.text, on: db) else { return .none }
@@ -170,26 +196,54 @@ enum ReportQueries {
         let passing = try await count(others, scope: scope, now: now, upTo: enough, on: db)
         if passing < enough { return .matchesFirst(words) }
         // A page needs few reports, and the sample would cost more than leading saves (a fifth of a list's time).
-        guard let need, sampled else { return .indexLeads(words) }
+        guard let need, sampled else { return .indexLeads(words, newestFirst: newestFirst ?? false) }
         // Many reports pass the other conditions, and still few of a common word's matches may (work due soon,
         // searched nationally: none of the oldest 500 open matches). Leading would then read every match.
-        // One statement reads the sample once: how many matches there are in it, and how many pass.
+        var likelier = (passed: -1, newestFirst: false)
+        for way in newestFirst.map({ [$0] }) ?? [false, true] {
+            let sample = try await self.sample(words, others, filter, scope: scope, now: now, size: sampleSize, newestFirst: way, on: db)
+            // Fewer matches than a sample: leading reads them all at once.
+            if sample.read < sampleSize || leads(need: need, passed: sample.passed, of: sampleSize) {
+                return .indexLeads(words, newestFirst: way)
+            }
+            // A tie (none passed either way) goes to the newest: the order lists are read in, and where the work
+            // that passes a count is found sooner at ten million (due soon, answered: 20 ms newest first, 35–50 oldest).
+            if sample.passed >= likelier.passed { likelier = (sample.passed, way) }
+        }
+        // Leading would read too far: one of the two is collected first, and the other side read until the query
+        // has what it needs. The passing reports are collected only when they are at most a quarter of the matches:
+        // collecting the matches lets the passing reports, read through their own index, stop early, which makes up
+        // for a collection a few times larger (`lampu`, 46,000 open matches, due soon: 15 ms matches first, 30
+        // passing first; `jalan`, 391,000: 65–130 and 20). The matches are counted first, up to four times
+        // `manyReports` (the index reads whole words lazily, so the count stops there: 3 ms for `lampu`, 12 at the
+        // bound), then the passing reports, through their own indexes, up to a quarter of that.
+        struct Count: Decodable { let n: Int }
+        let matches = TextSearch.firstMatches(words, in: TextSearch.Index.serving(filter), count: 4 * manyReports, newestFirst: false, as: "m")
+        let quarter = (try await db.sql.raw("SELECT COUNT(*) AS n FROM \(matches)").first(decoding: Count.self)?.n ?? 0) / 4
+        let passingCount = try await count(others, scope: scope, now: now, upTo: quarter, on: db)
+        return passingCount < quarter ? .passingFirst(words, newestFirst: likelier.newestFirst) : .matchesFirst(words)
+    }
+
+    /// How many of the index's first `size` matches, in the order given, pass the other conditions, and how many
+    /// there were: one statement reads them once.
+    private static func sample(
+        _ words: [String], _ others: ReportFilter, _ filter: ReportFilter, scope: ListScope, now: Date, size: Int, newestFirst: Bool,
+        on db: any Database
+    ) async throws -> (read: Int, passed: Int) {
         struct Sample: Decodable { let read: Int; let passed: Int? }
-        let first = TextSearch.firstMatches(words, in: TextSearch.Index.serving(filter), count: sampleSize, newestFirst: newestFirst, as: "first")
+        let first = TextSearch.firstMatches(words, in: TextSearch.Index.serving(filter), count: size, newestFirst: newestFirst, as: "first")
         let passes = filtered(SQLLiteral.numeric("1"), others, .none, scope: scope, now: now, on: db).where(SQLRaw("r.id = first.rowid"))
         let sample = try await db.sql.raw("SELECT COUNT(*) AS read, SUM(EXISTS (\(passes.query))) AS passed FROM \(first)")
             .first(decoding: Sample.self)
-        guard let sample, sample.read == sampleSize else { return .indexLeads(words) }  // fewer matches than a sample: leading reads them all at once
-        return leads(need: need, passed: sample.passed ?? 0, of: sampleSize) ? .indexLeads(words) : .matchesFirst(words)
+        return (sample?.read ?? 0, sample?.passed ?? 0)
     }
 
     /// The plan for one page: it needs the page and the next row, in its order; sorted by deadline, every match
     /// is read whatever the plan, so no sample.
     private static func searchPlan(
-        _ filter: ReportFilter, scope: ListScope, now: Date, few: Int = fewReports, for page: PageRequest, on db: any Database
+        _ filter: ReportFilter, scope: ListScope, now: Date, for page: PageRequest, on db: any Database
     ) async throws -> SearchPlan {
-        try await searchPlan(
-            filter, scope: scope, now: now, few: few, need: page.byDue ? nil : page.limit + 1, newestFirst: !page.oldestFirst, on: db)
+        try await searchPlan(filter, scope: scope, now: now, need: page.byDue ? nil : page.limit + 1, newestFirst: !page.oldestFirst, on: db)
     }
 
     /// Whether leading would find `need` reports within `longestLead` reads, at the rate the sample passed.
@@ -205,12 +259,22 @@ enum ReportQueries {
         var query = db.sql.select().column(columns)
         let index = TextSearch.Index.serving(filter)
         switch plan {
-        case .indexLeads(let words):
+        case .indexLeads(let words, _):
             query = query.from(SQLIdentifier(index.rawValue))
                 .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(index.rawValue).rowid"))
                 .where(TextSearch.match(words, in: index))
         case .matchesFirst(let words):
             query = query.from(reports).where(TextSearch.condition(matching: words, in: index, column: "r", on: db))
+        case .passingFirst(let words, _):
+            // The other conditions are the collection's, so the query itself only checks each match against it
+            // (the unary plus keeps SQLite from asking the index for each collected report instead).
+            var others = filter
+            others.text = nil
+            let passing = filtered(SQLColumn("id", table: "r"), others, .none, scope: scope, now: now, on: db)
+            return query.from(SQLIdentifier(index.rawValue))
+                .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(index.rawValue).rowid"))
+                .where(TextSearch.match(words, in: index))
+                .where(SQLQueryString("+\(ident: index.rawValue).rowid IN (\(passing.query))"))
         case .none:
             query = query.from(reports)
             if let text = filter.text, !text.isEmpty {
