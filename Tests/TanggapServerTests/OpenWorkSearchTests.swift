@@ -58,6 +58,50 @@ import Vapor
         }
     }
 
+    /// On SQLite the open reports' index also knows where each report is held (M0025), so an inbox's search asks it
+    /// for the words and the holder at once; a report that moves is found where it is now, under every level above
+    /// it, by every plan, and never by its holder's id typed as a word.
+    @Test func theOpenReportsIndexKnowsWhereEachReportIsHeldNow() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let moving = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu jalan padam di Banjaran"]).trackingID
+            let staying = try await world.submit(["target_institution_id": world.kemenkes.id, "title": "Lampu puskesmas mati"]).trackingID
+            func id(_ trackingID: String) async throws -> Int64 {
+                try #require(try await ReportQueries.find(trackingID: TrackingID(parsing: trackingID)!, on: app.db)?.id)
+            }
+            let scope = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
+            func found(_ word: String, heldWithin: [Institution] = [], institution: Institution? = nil) async throws -> [Int64] {
+                var filter = ReportFilter()
+                filter.states = ReportState.allCases.filter(\.isOpen)
+                filter.text = word
+                filter.heldWithin = heldWithin.map(\.path)
+                filter.institution = institution?.path
+                let words = SearchTerms.words(in: word)
+                let plans: [ReportQueries.SearchPlan?] = app.db.isPostgres ? [nil] : [nil, .indexLeads(words), .matchesFirst(words), .passingFirst(words)]
+                var lists: [[Int64]] = []
+                for plan in plans {
+                    var page = PageRequest()
+                    page.limit = 100
+                    lists.append(try await ReportQueries.list(filter, scope: scope, page: page, now: Date(), plan: plan, on: app.db).reports.map { $0.id! })
+                }
+                #expect(Set(lists.map { $0 }).count == 1, "every plan finds the same: \(lists)")
+                return lists[0]
+            }
+            #expect(try await found("lampu", heldWithin: [world.pemkab]) == [try await id(moving)])
+            #expect(try await found("lampu", heldWithin: [world.dinas]).isEmpty)
+            try await world.must("verify", on: moving, by: world.pemkabAdmin)
+            try await world.must("dispatch", on: moving, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+            #expect(try await found("lampu", heldWithin: [world.dinas]) == [try await id(moving)], "held there now")
+            #expect(try await found("lampu", heldWithin: [world.pemkab]) == [try await id(moving)], "and under the level above")
+            #expect(try await found("lampu", heldWithin: [world.direktorat, world.dinas]) == [try await id(moving)])
+            #expect(try await found("lampu", heldWithin: [world.kemenkes]) == [try await id(staying)])
+            #expect(try await found("lampu", heldWithin: [world.dinas], institution: world.kemenkes).isEmpty, "both conditions hold")
+            #expect(try await found("lampu", institution: world.dinas) == [try await id(moving)])
+            #expect(try await found("lampu", heldWithin: [world.national]) == [try await id(staying), try await id(moving)])
+            #expect(try await found(String(world.dinas.id)).isEmpty, "a holder's id is not a word of the report")
+        }
+    }
+
     /// The tabs of a search show what searching each tab alone shows, whether the search was run once for all of
     /// them (few matches) or in each tab; a closed report is in none of them.
     @Test func aSearchRunOnceForAllTabsFindsWhatEachTabFindsAlone() async throws {

@@ -27,5 +27,6 @@ enum TanggapMigrations {
         M0022_IndexOpenReportText(),
         M0023_KeepSearchVocabulary(),
         M0024_CoverStageDeadlines(),
+        M0025_IndexOpenReportHolders(),
     ]
 }

@@ -149,9 +149,9 @@ enum ReportQueries {
         case .indexLeads(let words, _):
             query = query.from(SQLIdentifier(index.rawValue))
                 .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(index.rawValue).rowid"))
-                .where(TextSearch.match(words, in: index))
+                .where(TextSearch.match(words, serving: filter))
         case .matchesFirst(let words):
-            query = query.from(reports).where(TextSearch.condition(matching: words, in: index, column: "r", on: db))
+            query = query.from(reports).where(TextSearch.condition(matching: words, serving: filter, column: "r", on: db))
         case .passingFirst(let words, _):
             // The other conditions are the collection's, so the query itself only checks each match against it
             // (the unary plus keeps SQLite from asking the index for each collected report instead).
@@ -160,12 +160,12 @@ enum ReportQueries {
             let passing = filtered(SQLColumn("id", table: "r"), others, .none, scope: scope, now: now, on: db)
             return query.from(SQLIdentifier(index.rawValue))
                 .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(index.rawValue).rowid"))
-                .where(TextSearch.match(words, in: index))
+                .where(TextSearch.match(words, serving: filter))
                 .where(SQLQueryString("+\(ident: index.rawValue).rowid IN (\(passing.query))"))
         case .none:
             query = query.from(reports)
             if let text = filter.text, !text.isEmpty {
-                query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), in: index, column: "r", on: db))
+                query = query.where(TextSearch.condition(matching: SearchTerms.words(in: text), serving: filter, column: "r", on: db))
             }
         }
         if let ids = filter.ids {

@@ -89,7 +89,7 @@ extension ReportQueries {
         // `manyReports` (the index reads whole words lazily, so the count stops there: 3 ms for `lampu`, 12 at the
         // bound), then the passing reports, through their own indexes, up to a quarter of that.
         struct Count: Decodable { let n: Int }
-        let matches = TextSearch.firstMatches(words, in: TextSearch.Index.serving(filter), count: 4 * manyReports, newestFirst: false, as: "m")
+        let matches = TextSearch.firstMatches(words, serving: filter, count: 4 * manyReports, newestFirst: false, as: "m")
         let quarter = (try await db.sql.raw("SELECT COUNT(*) AS n FROM \(matches)").first(decoding: Count.self)?.n ?? 0) / 4
         let passingCount = try await count(others, scope: scope, now: now, upTo: quarter, on: db)
         return passingCount < quarter ? .passingFirst(words, newestFirst: likelier.newestFirst) : .matchesFirst(words)
@@ -102,7 +102,7 @@ extension ReportQueries {
         on db: any Database
     ) async throws -> (read: Int, passed: Int) {
         struct Sample: Decodable { let read: Int; let passed: Int? }
-        let first = TextSearch.firstMatches(words, in: TextSearch.Index.serving(filter), count: size, newestFirst: newestFirst, as: "first")
+        let first = TextSearch.firstMatches(words, serving: filter, count: size, newestFirst: newestFirst, as: "first")
         let passes = filtered(SQLLiteral.numeric("1"), others, .none, scope: scope, now: now, on: db).where(SQLRaw("r.id = first.rowid"))
         let sample = try await db.sql.raw("SELECT COUNT(*) AS read, SUM(EXISTS (\(passes.query))) AS passed FROM \(first)")
             .first(decoding: Sample.self)
