@@ -22,6 +22,25 @@ import Vapor
         }
     }
 
+    /// On SQLite every connection that serves requests (one per event loop) has the page cache that was set.
+    @Test func everyConnectionThatServesRequestsHasThePageCacheSet() async throws {
+        try await withTestApp(configure: { $0.sqliteCacheMegabytes = 24 }) { app in
+            guard !app.db.isPostgres else { return }
+            struct Cache: Decodable { let cache_size: Int }
+            var loops = 0
+            for loop in app.eventLoopGroup.makeIterator() {
+                let db = app.databases.database(logger: app.logger, on: loop)!.sql
+                let cache = try await db.raw("PRAGMA cache_size").first(decoding: Cache.self)
+                #expect(cache?.cache_size == -24 * 1024)
+                loops += 1
+            }
+            #expect(loops == System.coreCount)
+        }
+        #expect(throws: (any Error).self) { try Settings.fromEnvironment(["TANGGAP_SQLITE_CACHE_MB": "lots"]) }
+        let parsed = try Settings.fromEnvironment(["TANGGAP_SQLITE_CACHE_MB": "64"])
+        #expect(parsed.sqliteCacheMegabytes == 64)
+    }
+
     /// History is never rewritten: the database refuses, whatever code asks.
     @Test func theDatabaseRefusesToRewriteHistory() async throws {
         try await withTestApp { app in

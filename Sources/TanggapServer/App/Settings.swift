@@ -39,6 +39,8 @@ public struct Settings: Sendable {
     public var logFormat: LogFormat
     /// Background job loops this process runs (0: none; `tanggap worker` runs them on their own).
     public var workers: Int
+    /// The page cache of each SQLite connection that serves requests (one per core), in megabytes.
+    public var sqliteCacheMegabytes = 16
     /// Where reminders are sent from; nil sends none (they stay in the in-app list).
     public var smtp: SMTPSettings?
     /// The address people reach Tanggap at, for links in e-mails.
@@ -134,6 +136,7 @@ public struct Settings: Sendable {
             settings.logFormat = value
         }
         settings.workers = try reader.int("TANGGAP_WORKERS", in: 0...64) ?? settings.workers
+        settings.sqliteCacheMegabytes = try reader.int("TANGGAP_SQLITE_CACHE_MB", in: 2...4_096) ?? settings.sqliteCacheMegabytes
         if let url = reader.string("TANGGAP_PUBLIC_URL") { settings.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url }
         if let language = reader.string("TANGGAP_LANGUAGE") {
             guard let value = Language(rawValue: language) else { throw SettingsError.invalid("TANGGAP_LANGUAGE", "id or en") }

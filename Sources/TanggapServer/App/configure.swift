@@ -23,7 +23,7 @@ public func configure(_ app: Application, settings: Settings, clock: Clock = .sy
     configureMiddleware(app, settings)
     try routes(app, settings)
 
-    try await DatabaseSetup.prepare(app, settings.database)
+    try await DatabaseSetup.prepare(app, settings.database, cacheMegabytes: settings.sqliteCacheMegabytes)
     if settings.migrateOnStart { try await DatabaseSetup.migrate(app, settings.database) }
     if try await DatabaseSetup.pendingMigrations(on: app.db).isEmpty {
         try await NationalCalendar.importShippedHolidaysIfMissing(app)
