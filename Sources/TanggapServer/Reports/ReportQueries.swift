@@ -145,11 +145,14 @@ enum ReportQueries {
         let reports = SQLAlias(SQLIdentifier("reports"), as: SQLIdentifier("r"))
         var query = db.sql.select().column(columns)
         let index = TextSearch.Index.serving(filter)
-        switch plan {
-        case .indexLeads(let words, _):
-            query = query.from(SQLIdentifier(index.rawValue))
+        func indexLeading(_ words: [String]) -> SQLSelectBuilder {
+            query.from(SQLIdentifier(index.rawValue))
                 .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(index.rawValue).rowid"))
                 .where(TextSearch.match(words, serving: filter))
+        }
+        switch plan {
+        case .indexLeads(let words, _):
+            query = indexLeading(words)
         case .matchesFirst(let words):
             query = query.from(reports).where(TextSearch.condition(matching: words, serving: filter, column: "r", on: db))
         case .passingFirst(let words, _):
@@ -158,10 +161,7 @@ enum ReportQueries {
             var others = filter
             others.text = nil
             let passing = filtered(SQLColumn("id", table: "r"), others, .none, scope: scope, now: now, on: db)
-            return query.from(SQLIdentifier(index.rawValue))
-                .join(reports, method: SQLJoinMethod.inner, on: SQLRaw("r.id = \(index.rawValue).rowid"))
-                .where(TextSearch.match(words, serving: filter))
-                .where(SQLQueryString("+\(ident: index.rawValue).rowid IN (\(passing.query))"))
+            return indexLeading(words).where(SQLQueryString("+\(ident: index.rawValue).rowid IN (\(passing.query))"))
         case .none:
             query = query.from(reports)
             if let text = filter.text, !text.isEmpty {
