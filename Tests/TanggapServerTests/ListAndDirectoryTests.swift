@@ -245,6 +245,102 @@ import Vapor
         }
     }
 
+    /// A plan chosen for a search is kept for a minute and asked for again by the same search only; a kept plan
+    /// that no longer fits the reports still finds exactly what a fresh one finds.
+    @Test func aChosenPlanIsKeptForAMinuteAndAKeptOneFindsTheSame() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            for n in 0..<3 {
+                _ = try await world.submit(["title": "Lampu jalan padam nomor \(n)", "target_institution_id": world.pemkab.id])
+            }
+            _ = try await world.submit(["title": "Trotoar berlubang di depan sekolah"])
+            let everything = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
+            var lampu = ReportFilter()
+            lampu.text = "lampu"
+            lampu.institution = world.pemkab.path
+            var trotoar = lampu
+            trotoar.text = "trotoar"
+            let now = Date()
+            let memory = SearchPlanMemory()
+            let chosen = Counter()
+            func kept(_ filter: ReportFilter, need: Int? = 1_000, newestFirst: Bool? = nil, at time: Date = now) async throws -> ReportQueries.SearchPlan {
+                let question = SearchPlanMemory.Question(filter: filter, scope: everything, need: need, newestFirst: newestFirst)
+                return try await memory.plan(for: question, now: time) { chosen.add(); return .matchesFirst(SearchTerms.words(in: filter.text!)) }
+            }
+            func count(_ filter: ReportFilter) async throws -> Int {
+                try await ReportQueries.count(filter, scope: everything, now: now, upTo: 1_000, remembering: memory, on: app.db)
+            }
+
+            #expect(try await count(lampu) == 3)
+            if app.db.isPostgres {
+                // PostgreSQL's planner weighs its index itself: there is nothing to choose, and nothing is kept.
+                _ = try await kept(lampu)
+                #expect(chosen.count == 1)
+                return
+            }
+            // The count kept the plan it chose, and asks for it again instead of choosing.
+            let fresh = try await ReportQueries.searchPlan(lampu, scope: everything, now: now, need: 1_000, newestFirst: nil, on: app.db)
+            #expect(try await kept(lampu) == fresh && chosen.count == 0)
+            // Another word, another need, another order: each is its own question.
+            _ = try await kept(trotoar)
+            _ = try await kept(lampu, need: 51)
+            _ = try await kept(lampu, newestFirst: false)
+            #expect(chosen.count == 3)
+            // A minute later the plan is chosen again.
+            _ = try await kept(lampu, at: now.addingTimeInterval(61))
+            #expect(chosen.count == 4)
+
+            // A kept plan counts exactly whatever came in after it was chosen: a report that matches, at the regency.
+            let planted = SearchPlanMemory()
+            let question = SearchPlanMemory.Question(filter: trotoar, scope: everything, need: 1_000, newestFirst: nil)
+            _ = try await planted.plan(for: question, now: now) { .matchesFirst(["trotoar"]) }
+            #expect(try await ReportQueries.count(trotoar, scope: everything, now: now, upTo: 1_000, remembering: planted, on: app.db) == 0)
+            _ = try await world.submit(["title": "Trotoar rusak lagi", "target_institution_id": world.pemkab.id])
+            #expect(try await ReportQueries.count(trotoar, scope: everything, now: now, upTo: 1_000, remembering: planted, on: app.db) == 1)
+            #expect(try await planted.plan(for: question, now: now) { .none } == .matchesFirst(["trotoar"]))
+
+            // Only so many questions are kept: past the bound the memory starts over.
+            let small = SearchPlanMemory(mostEntries: 2)
+            for need in [1, 2, 1, 3, 1] {
+                let question = SearchPlanMemory.Question(filter: lampu, scope: everything, need: need, newestFirst: nil)
+                _ = try await small.plan(for: question, now: now) { chosen.add(); return .none }
+            }
+            #expect(chosen.count == 8, "the third question made room by forgetting the first two")
+        }
+    }
+
+    /// The inbox asks once for all its tabs whether a search finds few enough reports to gather by id. A search
+    /// found to find more is not gathered again for a minute; its tabs count for themselves, exactly.
+    @Test func aSearchFoundToHoldManyIsNotGatheredAgainForAMinute() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            var lampu: [World.Submitted] = []
+            for n in 0..<3 {
+                lampu.append(try await world.submit(["title": "Lampu jalan padam nomor \(n)"]))
+            }
+            let everything = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
+            var received = ReportFilter()
+            received.text = "lampu"
+            received.states = [.received]
+            let memory = SearchPlanMemory()
+            let now = Date()
+            func ids(_ filter: ReportFilter = received, at time: Date = now, remembering: SearchPlanMemory? = memory) async throws -> Int? {
+                try await ReportQueries.ids(filter, scope: everything, now: time, upTo: 2, remembering: remembering, on: app.db)?.count
+            }
+            #expect(try await ids() == nil, "three are more than two")
+            try await world.must("verify", on: lampu[0].trackingID, by: world.nationalAdmin)
+            // Two are received now: gathered when asked afresh; within the minute the earlier answer stands.
+            #expect(try await ids(remembering: nil) == 2)
+            #expect(try await ids() == nil)
+            #expect(try await ids(at: now.addingTimeInterval(61)) == 2)
+            var verified = received
+            verified.states = [.verified]
+            #expect(try await ids(verified) == 1, "another question")
+            // The inbox's tabs count for themselves when the search is not gathered: still exact.
+            #expect(try await ReportQueries.count(received, scope: everything, now: now, upTo: 1_000, remembering: memory, on: app.db) == 2)
+        }
+    }
+
     @Test func aListOnlyEverHoldsWhatTheViewerMaySee() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)

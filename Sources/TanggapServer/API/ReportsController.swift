@@ -52,7 +52,9 @@ enum ReportsController {
             guard let user = req.signedInUser else { throw APIError.authenticationRequired }
             filter.reporterUserID = user.id
         }
-        let (reports, more) = try await ReportQueries.list(filter, scope: VisibilityPolicy.listScope(for: viewer), page: query.page, now: req.now, on: req.db)
+        let (reports, more) = try await ReportQueries.list(
+            filter, scope: VisibilityPolicy.listScope(for: viewer), page: query.page, now: req.now, remembering: req.tanggap.searchPlans,
+            on: req.db)
         let routes = try await ReportHistory.routes(of: reports.map { $0.id! }, on: req.db)
         let names = try await NameBook.load(reports: reports, on: req.db)
         let actor: Actor? = req.signedInUser.map { .user($0.actor) }

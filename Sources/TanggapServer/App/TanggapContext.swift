@@ -26,6 +26,8 @@ public struct TanggapContext: Sendable {
     let figures = FiguresCache()
     /// Reports received in weeks that are over, per subtree: final, so counted once.
     let closedWeeks = ClosedWeekCounts()
+    /// The search plans chosen lately (see `SearchPlanMemory`).
+    let searchPlans = SearchPlanMemory()
     /// Nil when no mail server is configured: reminders then stay in the in-app list.
     var mailer: (any Mailer)?
 }

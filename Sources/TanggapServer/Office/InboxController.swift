@@ -102,8 +102,9 @@ enum InboxController {
             return filter
         }
         let now = req.now
+        let plans = req.tanggap.searchPlans
         let counts = try await req.sideBySide(tabFilters) { filter, db in
-            try await ReportQueries.count(filter, scope: scope, now: now, upTo: countCap, on: db)
+            try await ReportQueries.count(filter, scope: scope, now: now, upTo: countCap, remembering: plans, on: db)
         }
         let tabs = zip(InboxTab.allCases, counts).map { candidate, count in
             Tab(key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"),
@@ -122,7 +123,8 @@ enum InboxController {
         let byDue = tab.sortsByDue && !searching
         page.byDue = byDue
         if let cursor = filters.sesudah { (page.afterDue, page.after) = parse(cursor) }
-        let (reports, more) = try await ReportQueries.list(Listed.columns, as: Listed.self, filter, scope: scope, page: page, now: req.now, on: req.db)
+        let (reports, more) = try await ReportQueries.list(
+            Listed.columns, as: Listed.self, filter, scope: scope, page: page, now: req.now, remembering: plans, on: req.db)
         let holders = try await NameBook.names(in: "institutions", Set(reports.map(\.holder_id)), on: req.db)
         let rows = reports.map { report in
             let deadlines = ReportPresenter.deadlines(report.sla, now: req.now)
@@ -165,7 +167,8 @@ enum InboxController {
         var searched = InboxTab.openWork(for: user)
         narrowing(&searched)
         guard searched.text?.isEmpty == false,
-              let found = try await ReportQueries.ids(searched, scope: scope, now: req.now, upTo: ReportQueries.fewReports, on: req.db)
+              let found = try await ReportQueries.ids(
+                searched, scope: scope, now: req.now, upTo: ReportQueries.fewReports, remembering: req.tanggap.searchPlans, on: req.db)
         else { return narrowing }
         return { filter in
             narrowing(&filter)

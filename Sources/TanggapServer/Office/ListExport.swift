@@ -30,7 +30,8 @@ enum ListExport {
         var written = 0
         func iso(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "" }
         while written < maxRows {
-            let (reports, more) = try await ReportQueries.list(filter, scope: scope, page: page, now: req.now, on: req.db)
+            let (reports, more) = try await ReportQueries.list(
+                filter, scope: scope, page: page, now: req.now, remembering: req.tanggap.searchPlans, on: req.db)
             let names = try await NameBook.load(reports: reports, on: req.db)
             let routes = try await ReportHistory.routes(of: reports.map { $0.id! }, on: req.db)
             for report in reports {

@@ -50,7 +50,8 @@ enum PublicReportsController {
         page.after = id(filters.sesudah)
         // An unknown institution matches nothing rather than everything.
         let (reports, more) = unknownInstitution ? ([], false) : try await ReportQueries.list(
-            filter, scope: VisibilityPolicy.listScope(for: .publicVisitor), page: page, now: req.now, on: req.db)
+            filter, scope: VisibilityPolicy.listScope(for: .publicVisitor), page: page, now: req.now, remembering: req.tanggap.searchPlans,
+            on: req.db)
         let items = try await ReportSummary.list(reports, on: req)
 
         var next: String?

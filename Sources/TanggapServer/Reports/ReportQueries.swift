@@ -4,7 +4,7 @@ import SQLKit
 import TanggapCore
 
 /// What a list of reports may be narrowed to.
-struct ReportFilter: Sendable {
+struct ReportFilter: Hashable, Sendable {
     var states: [ReportState] = []
     /// Reports held anywhere in this institution's subtree.
     var institution: InstitutionPath?
@@ -35,7 +35,7 @@ struct ReportFilter: Sendable {
     /// True when only open reports can pass: a search then needs only the open reports' index (`TextSearch.Index`).
     var admitsOnlyOpenReports: Bool { !states.isEmpty && states.allSatisfy(\.isOpen) }
 
-    enum AssigneeFilter: Sendable {
+    enum AssigneeFilter: Hashable, Sendable {
         case person(Int64)
         case nobody
         case personOrNobody(Int64)
@@ -61,10 +61,12 @@ enum ReportQueries {
     }
 
     /// `forced` runs a search by that plan whatever `searchPlan` would choose: tests run every plan on a small database.
+    /// `plans`, when given, keeps the plan chosen for the next time the same search is asked (`SearchPlanMemory`).
     static func list(
-        _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, plan forced: SearchPlan? = nil, on db: any Database
+        _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, plan forced: SearchPlan? = nil,
+        remembering plans: SearchPlanMemory? = nil, on db: any Database
     ) async throws -> (reports: [ReportModel], more: Bool) {
-        let plan = if let forced { forced } else { try await searchPlan(filter, scope: scope, now: now, for: page, on: db) }
+        let plan = if let forced { forced } else { try await searchPlan(filter, scope: scope, now: now, for: page, remembering: plans, on: db) }
         let rows = try await paged(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, plan, scope: scope, page: page, now: now, on: db)
             .all(decodingFluent: ReportModel.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
@@ -73,20 +75,28 @@ enum ReportQueries {
     /// The same list with only `columns` of each report, as plain rows: for long lists that show a few fields,
     /// where decoding whole models would cost more than the query.
     static func list<Row: Decodable>(
-        _ columns: [String], as _: Row.Type, _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, on db: any Database
+        _ columns: [String], as _: Row.Type, _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date,
+        remembering plans: SearchPlanMemory? = nil, on db: any Database
     ) async throws -> (rows: [Row], more: Bool) {
         let selected = SQLList(columns.map { SQLColumn($0, table: "r") })
-        let plan = try await searchPlan(filter, scope: scope, now: now, for: page, on: db)
+        let plan = try await searchPlan(filter, scope: scope, now: now, for: page, remembering: plans, on: db)
         let rows = try await paged(selected, filter, plan, scope: scope, page: page, now: now, on: db).all(decoding: Row.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
     }
 
     /// The ids of the reports a list holds, all pages together, when there are no more than `limit`; nil when more.
-    static func ids(_ filter: ReportFilter, scope: ListScope, now: Date, upTo limit: Int, on db: any Database) async throws -> [Int64]? {
+    /// With `plans`, a search found to hold more is not gathered again while that is remembered.
+    static func ids(
+        _ filter: ReportFilter, scope: ListScope, now: Date, upTo limit: Int, remembering plans: SearchPlanMemory? = nil,
+        on db: any Database
+    ) async throws -> [Int64]? {
         struct Row: Decodable { let id: Int64 }
+        let question = SearchPlanMemory.Question(filter: filter, scope: scope, need: limit, newestFirst: nil)
+        if plans?.foundMany(question, now: now) == true { return nil }
         var page = PageRequest()
         page.limit = limit
-        let (rows, more) = try await list(["id"], as: Row.self, filter, scope: scope, page: page, now: now, on: db)
+        let (rows, more) = try await list(["id"], as: Row.self, filter, scope: scope, page: page, now: now, remembering: plans, on: db)
+        if more { plans?.rememberFoundMany(question, now: now) }
         return more ? nil : rows.map(\.id)
     }
 
@@ -126,10 +136,13 @@ enum ReportQueries {
     /// How many, counting no further than `cap`: a count that stops once it is past what anyone reads exactly
     /// (an inbox tab says "1000+"), so it never walks a million rows.
     static func count(
-        _ filter: ReportFilter, scope: ListScope, now: Date, upTo cap: Int, plan forced: SearchPlan? = nil, on db: any Database
+        _ filter: ReportFilter, scope: ListScope, now: Date, upTo cap: Int, plan forced: SearchPlan? = nil,
+        remembering plans: SearchPlanMemory? = nil, on db: any Database
     ) async throws -> Int {
         struct Row: Decodable { let n: Int }
-        let plan = if let forced { forced } else { try await searchPlan(filter, scope: scope, now: now, need: cap, newestFirst: nil, on: db) }
+        let plan = if let forced { forced } else {
+            try await searchPlan(filter, scope: scope, now: now, need: cap, newestFirst: nil, remembering: plans, on: db)
+        }
         var matching = filtered(SQLLiteral.numeric("1"), filter, plan, scope: scope, now: now, on: db).limit(cap)
         if let newestFirst = plan.indexNewestFirst {
             let id = SQLColumn("rowid", table: TextSearch.Index.serving(filter).rawValue)

@@ -25,7 +25,7 @@ extension ReportQueries {
     /// words, as much as collecting a hundred thousand matches for a few thousand reports.)
     ///
     /// Where the index leads, `newestFirst` is the order a count reads it in (a list reads it in its page's order).
-    enum SearchPlan: Equatable {
+    enum SearchPlan: Equatable, Sendable {
         case none
         case indexLeads([String], newestFirst: Bool = false)
         case matchesFirst([String])
@@ -112,9 +112,27 @@ extension ReportQueries {
     /// The plan for one page: it needs the page and the next row, in its order; sorted by deadline, every match
     /// is read whatever the plan, so no sample.
     static func searchPlan(
-        _ filter: ReportFilter, scope: ListScope, now: Date, for page: PageRequest, on db: any Database
+        _ filter: ReportFilter, scope: ListScope, now: Date, for page: PageRequest, remembering plans: SearchPlanMemory?,
+        on db: any Database
     ) async throws -> SearchPlan {
-        try await searchPlan(filter, scope: scope, now: now, need: page.byDue ? nil : page.limit + 1, newestFirst: !page.oldestFirst, on: db)
+        try await searchPlan(
+            filter, scope: scope, now: now, need: page.byDue ? nil : page.limit + 1, newestFirst: !page.oldestFirst, remembering: plans,
+            on: db)
+    }
+
+    /// The plan `plans` kept for the same question, or a new choice, kept there. Without words there is nothing to
+    /// choose and nothing is kept.
+    static func searchPlan(
+        _ filter: ReportFilter, scope: ListScope, now: Date, need: Int?, newestFirst: Bool?, remembering plans: SearchPlanMemory?,
+        on db: any Database
+    ) async throws -> SearchPlan {
+        guard let plans, TextSearch.leadingWords(filter.text, on: db) != nil else {
+            return try await searchPlan(filter, scope: scope, now: now, need: need, newestFirst: newestFirst, on: db)
+        }
+        let question = SearchPlanMemory.Question(filter: filter, scope: scope, need: need, newestFirst: newestFirst)
+        return try await plans.plan(for: question, now: now) {
+            try await searchPlan(filter, scope: scope, now: now, need: need, newestFirst: newestFirst, on: db)
+        }
     }
 
     /// Whether leading would find `need` reports within `longestLead` reads, at the rate the sample passed.
