@@ -309,6 +309,35 @@ import Vapor
         }
     }
 
+    /// The tabs of an inbox ask for the same count of a word's matches, often at the same moment: it is counted once.
+    @Test func aWordsMatchesAreCountedOnceForEveryoneAskingWithinAMinute() async throws {
+        let memory = SearchPlanMemory()
+        let counted = Counter()
+        let now = Date()
+        let jalan = SearchPlanMemory.Matches(index: .open, words: ["jalan"], holders: [], upTo: 200_000)
+        @Sendable func slowCount() async throws -> Int {
+            counted.add()
+            try await Task.sleep(for: .milliseconds(50))
+            return 391_000
+        }
+        async let first = memory.count(jalan, now: now, count: slowCount)
+        async let second = memory.count(jalan, now: now, count: slowCount)
+        #expect(try await [first, second] == [391_000, 391_000])
+        #expect(counted.count == 1, "the second asked while the first was counting, and waited for it")
+        #expect(try await memory.count(jalan, now: now.addingTimeInterval(30), count: slowCount) == 391_000 && counted.count == 1)
+        // Other holders, another bound, a minute later: counted again.
+        let atRegency = SearchPlanMemory.Matches(index: .open, words: ["jalan"], holders: [[829]], upTo: 200_000)
+        _ = try await memory.count(atRegency, now: now, count: slowCount)
+        _ = try await memory.count(SearchPlanMemory.Matches(index: .open, words: ["jalan"], holders: [], upTo: 1_000), now: now, count: slowCount)
+        _ = try await memory.count(jalan, now: now.addingTimeInterval(61), count: slowCount)
+        #expect(counted.count == 4)
+        // A count that failed is not kept: the next one asking counts.
+        struct Interrupted: Error {}
+        let lampu = SearchPlanMemory.Matches(index: .all, words: ["lampu"], holders: [], upTo: 200_000)
+        await #expect(throws: Interrupted.self) { try await memory.count(lampu, now: now) { throw Interrupted() } }
+        #expect(try await memory.count(lampu, now: now, count: slowCount) == 391_000 && counted.count == 5)
+    }
+
     /// The inbox asks once for all its tabs whether a search finds few enough reports to gather by id. A search
     /// found to find more is not gathered again for a minute; its tabs count for themselves, exactly.
     @Test func aSearchFoundToHoldManyIsNotGatheredAgainForAMinute() async throws {

@@ -52,10 +52,11 @@ extension ReportQueries {
 
     /// `need` is how many reports the query stops after (a page, a capped count), nil when it reads them all;
     /// `newestFirst` the order it reads them in, nil when it has no order of its own (a count): the plan then
-    /// reads the index in whichever order its sample finds what passes sooner.
+    /// reads the index in whichever order its sample finds what passes sooner. `counts`, when given, keeps the
+    /// count of the word's matches for the other tabs and the next minute.
     static func searchPlan(
         _ filter: ReportFilter, scope: ListScope, now: Date, few: Int = fewReports, need: Int? = nil, newestFirst: Bool? = false,
-        sample sampleSize: Int = sampleSize, on db: any Database
+        sample sampleSize: Int = sampleSize, keepingCounts counts: SearchPlanMemory? = nil, on db: any Database
     ) async throws -> SearchPlan {
         guard let words = TextSearch.leadingWords(filter.text, on: db) else { return .none }
         var others = filter
@@ -88,11 +89,25 @@ extension ReportQueries {
         // passing first; `jalan`, 391,000: 65–130 and 20). The matches are counted first, up to four times
         // `manyReports` (the index reads whole words lazily, so the count stops there: 3 ms for `lampu`, 12 at the
         // bound), then the passing reports, through their own indexes, up to a quarter of that.
-        struct Count: Decodable { let n: Int }
-        let matches = TextSearch.firstMatches(words, serving: filter, count: 4 * manyReports, newestFirst: false, as: "m")
-        let quarter = (try await db.sql.raw("SELECT COUNT(*) AS n FROM \(matches)").first(decoding: Count.self)?.n ?? 0) / 4
+        let quarter = try await countMatches(words, serving: filter, upTo: 4 * manyReports, now: now, keepingIn: counts, on: db) / 4
         let passingCount = try await count(others, scope: scope, now: now, upTo: quarter, on: db)
         return passingCount < quarter ? .passingFirst(words, newestFirst: likelier.newestFirst) : .matchesFirst(words)
+    }
+
+    /// How many matches the index holds for `words` among the reports `filter` asks it for, up to `limit`.
+    private static func countMatches(
+        _ words: [String], serving filter: ReportFilter, upTo limit: Int, now: Date, keepingIn counts: SearchPlanMemory?, on db: any Database
+    ) async throws -> Int {
+        struct Count: Decodable { let n: Int }
+        let matches = TextSearch.firstMatches(words, serving: filter, count: limit, newestFirst: false, as: "m")
+        let count: @Sendable () async throws -> Int = {
+            try await db.sql.raw("SELECT COUNT(*) AS n FROM \(matches)").first(decoding: Count.self)?.n ?? 0
+        }
+        guard let counts else { return try await count() }
+        let index = TextSearch.Index.serving(filter)
+        let question = SearchPlanMemory.Matches(
+            index: index, words: words, holders: index == .open ? TextSearch.holders(filter) : [], upTo: limit)
+        return try await counts.count(question, now: now, count: count)
     }
 
     /// How many of the index's first `size` matches, in the order given, pass the other conditions, and how many
@@ -131,7 +146,7 @@ extension ReportQueries {
         }
         let question = SearchPlanMemory.Question(filter: filter, scope: scope, need: need, newestFirst: newestFirst)
         return try await plans.plan(for: question, now: now) {
-            try await searchPlan(filter, scope: scope, now: now, need: need, newestFirst: newestFirst, on: db)
+            try await searchPlan(filter, scope: scope, now: now, need: need, newestFirst: newestFirst, keepingCounts: plans, on: db)
         }
     }
 
