@@ -97,6 +97,15 @@ import Vapor
             #expect(review.risingTerms.map(\.term) == ["banjir"] && review.risingTerms.first?.thisWeek == 3)
             #expect(review.red.contains { $0.title == "Lubang di jalan desa" }, "last week's reports wait in triage, red")
             #expect(review.red.allSatisfy { $0.stage_due_at < clock.now })
+
+            // The page reads the weeks' topics side by side on every event loop's connection: the same review.
+            let others = app.eventLoopGroup.makeIterator().map { app.databases.database(logger: app.logger, on: $0)! }
+            let alongside = try await WeeklyReview.compute(under: world.pemkab, weekStart: start, now: clock.now, on: app.db, alongside: others)
+            #expect(alongside.received.map(\.tracking_id) == review.received.map(\.tracking_id))
+            #expect(alongside.red.map(\.tracking_id) == review.red.map(\.tracking_id))
+            #expect(alongside.answerers.map(\.answers) == review.answerers.map(\.answers))
+            #expect(alongside.risingTerms.map(\.term) == review.risingTerms.map(\.term))
+            #expect(alongside.risingCategories.map(\.term) == review.risingCategories.map(\.term))
         }
     }
 }

@@ -38,11 +38,35 @@ enum WeeklyReview {
 
     static let maxListed = 500
 
+    /// With `alongside`, other connections to the same database, the five weeks' topic samples — most of a national
+    /// review's time, reading and splitting ten thousand titles — are dealt out among all of them (`SideBySide`)
+    /// while `db` also reads the lists.
     static func compute(
-        under institution: Institution, weekStart: Date, now: Date, closedWeeks: ClosedWeekCounts = ClosedWeekCounts(), on db: any Database
+        under institution: Institution, weekStart: Date, now: Date, closedWeeks: ClosedWeekCounts = ClosedWeekCounts(), on db: any Database,
+        alongside others: [any Database] = []
     ) async throws -> Result {
+        async let listed = lists(under: institution, weekStart: weekStart, now: now, on: db)
+        // This week's newest, then each of the four weeks before, a quarter as many.
+        let weeks = [(start: weekStart, reading: topicSampleSize)]
+            + (1...4).map { (start: weekStart.addingTimeInterval(-Double($0) * 7 * 86_400), reading: topicSampleSize / 4) }
+        let samples = try await SideBySide.read(weeks, on: [db] + others) { week, db in
+            try await sample(week: week.start, reading: week.reading, under: institution.path, now: now, closedWeeks: closedWeeks, on: db)
+        }
+        let thisWeek = samples[0]
+        let before = samples.dropFirst().reduce(into: WeekSample()) { $0.add($1) }
+        let coverage = RisingTopics.Coverage(thisWeek: thisWeek.share, before: before.share)
+        let (received, red, answerers) = try await listed
+        return Result(
+            received: received, red: red, answerers: answerers,
+            risingTerms: RisingTopics.rising(thisWeek: thisWeek.titles, before: before.titles, coverage: coverage),
+            risingCategories: RisingTopics.rising(thisWeek: thisWeek.categories, before: before.categories, minimum: 1, coverage: coverage))
+    }
+
+    /// What came in during the week, what is red now, and who answered.
+    private static func lists(
+        under institution: Institution, weekStart: Date, now: Date, on db: any Database
+    ) async throws -> (received: [Received], red: [Red], answerers: [Answerer]) {
         let weekEnd = weekStart.addingTimeInterval(7 * 86_400)
-        let priorStart = weekStart.addingTimeInterval(-28 * 86_400)
         let withinR = Subtree.condition("r.holder_path", within: institution.path, on: db)
         let prefix = institution.path.encoded + "%"
         let created = Subtree.keptOffItsIndex("r.created_at", heldWithin: [institution.path], on: db)
@@ -67,15 +91,7 @@ enum WeeklyReview {
             WHERE e.kind = 'answer' AND e.at >= \(bind: weekStart) AND e.at < \(bind: weekEnd) AND i.path LIKE \(bind: prefix)
             GROUP BY u.name, i.name ORDER BY answers DESC, u.name
             """).all(decoding: Answerer.self)
-
-        let topics = try await topicSample(
-            of: institution.path, within: withinR, created: created, from: priorStart, to: weekStart, now: now, closedWeeks: closedWeeks, on: db)
-        let titles = (now: topics.thisWeek.map { RisingTopics.terms(in: $0.title) }, before: topics.before.map { RisingTopics.terms(in: $0.title) })
-        let categories = (now: topics.thisWeek.map { Set($0.category.map { [$0] } ?? []) }, before: topics.before.map { Set($0.category.map { [$0] } ?? []) })
-        return Result(
-            received: received, red: red, answerers: answerers,
-            risingTerms: RisingTopics.rising(thisWeek: titles.now, before: titles.before, coverage: topics.coverage),
-            risingCategories: RisingTopics.rising(thisWeek: categories.now, before: categories.before, minimum: 1, coverage: topics.coverage))
+        return (received, red, answerers)
     }
 
     /// How many of a week's newest reports the rising topics read: topics are shares, and a few thousand reports show
@@ -83,48 +99,56 @@ enum WeeklyReview {
     /// same way, a quarter as many, so the comparison spans all four.
     static let topicSampleSize = 5_000
 
-    struct TopicRow {
-        let title: String
-        let category: String?
+    /// A week's newest reports as the rising topics read them: the words of each title and its category, and how
+    /// many reports were read of how many the week held.
+    struct WeekSample: Sendable {
+        var titles: [Set<String>] = []
+        var categories: [Set<String>] = []
+        var read = 0
+        var total = 0
 
-        /// Read column by column: a national page reads ten thousand of these, and the keyed row decoder cost a
-        /// seventh of the page.
-        init(_ row: any SQLRow) throws {
-            title = try row.decode(column: "title", as: String.self)
-            category = try row.decodeNil(column: "category") ? nil : try row.decode(column: "category", as: String.self)
+        var share: Double { total == 0 ? 1 : Double(read) / Double(total) }
+
+        mutating func add(_ other: WeekSample) {
+            titles += other.titles
+            categories += other.categories
+            read += other.read
+            total += other.total
         }
     }
 
-    /// The week's reports and the four weeks' before (each week up to its sample size, its newest), with the share
-    /// of the reports that was read.
-    private static func topicSample(
-        of subtree: InstitutionPath, within: any SQLExpression, created: String, from priorStart: Date, to weekStart: Date, now: Date,
-        closedWeeks: ClosedWeekCounts, on db: any Database
-    ) async throws -> (thisWeek: [TopicRow], before: [TopicRow], coverage: RisingTopics.Coverage) {
+    /// The newest `limit` reports received in the week from `start` within `subtree` (spam left out), with the
+    /// week's count: read from the index alone, and kept for a week that is over (`ClosedWeekCounts`).
+    private static func sample(
+        week start: Date, reading limit: Int, under subtree: InstitutionPath, now: Date, closedWeeks: ClosedWeekCounts, on db: any Database
+    ) async throws -> WeekSample {
         struct Count: Decodable { let n: Int }
-        func week(from start: Date, limit: Int) async throws -> (rows: [TopicRow], total: Int) {
-            let end = start.addingTimeInterval(7 * 86_400)
-            let range: SQLQueryString = "\(unsafeRaw: created) >= \(bind: start) AND \(unsafeRaw: created) < \(bind: end)"
-            let rows = try await db.sql.raw("""
-                SELECT r.title, c.name AS category FROM reports r LEFT JOIN categories c ON c.id = r.category_id
-                WHERE \(within) AND \(range) AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
-                ORDER BY \(unsafeRaw: created) DESC LIMIT \(bind: limit)
-                """).all().map(TopicRow.init)
-            guard rows.count == limit else { return (rows, rows.count) }
-            // Counted from the index alone; the few spam reports among them shift the share by a hair.
-            let total = try await closedWeeks.count(subtree: subtree.encoded, from: start, to: end, now: now) {
-                try await db.sql.raw("SELECT COUNT(*) AS n FROM reports r WHERE \(within) AND \(range)").first(decoding: Count.self)?.n ?? limit
-            }
-            return (rows, max(total, limit))
+        let end = start.addingTimeInterval(7 * 86_400)
+        let within = Subtree.condition("r.holder_path", within: subtree, on: db)
+        let created = Subtree.keptOffItsIndex("r.created_at", heldWithin: [subtree], on: db)
+        let range: SQLQueryString = "\(unsafeRaw: created) >= \(bind: start) AND \(unsafeRaw: created) < \(bind: end)"
+        // Read column by column: a national page reads ten thousand of these, and the keyed row decoder cost a
+        // seventh of the page.
+        var sample = WeekSample()
+        for row in try await db.sql.raw("""
+            SELECT r.title, c.name AS category FROM reports r LEFT JOIN categories c ON c.id = r.category_id
+            WHERE \(within) AND \(range) AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
+            ORDER BY \(unsafeRaw: created) DESC LIMIT \(bind: limit)
+            """).all() {
+            sample.titles.append(RisingTopics.terms(in: try row.decode(column: "title", as: String.self)))
+            let category = try row.decodeNil(column: "category") ? nil : try row.decode(column: "category", as: String.self)
+            sample.categories.append(Set(category.map { [$0] } ?? []))
         }
-        let thisWeek = try await week(from: weekStart, limit: topicSampleSize)
-        var before: [TopicRow] = [], beforeTotal = 0
-        for k in 0..<4 {
-            let earlier = try await week(from: priorStart.addingTimeInterval(Double(k) * 7 * 86_400), limit: topicSampleSize / 4)
-            before += earlier.rows
-            beforeTotal += earlier.total
+        sample.read = sample.titles.count
+        guard sample.read == limit else {
+            sample.total = sample.read
+            return sample
         }
-        func share(_ read: Int, _ total: Int) -> Double { total == 0 ? 1 : Double(read) / Double(total) }
-        return (thisWeek.rows, before, RisingTopics.Coverage(thisWeek: share(thisWeek.rows.count, thisWeek.total), before: share(before.count, beforeTotal)))
+        // Counted from the index alone; the few spam reports among them shift the share by a hair.
+        let total = try await closedWeeks.count(subtree: subtree.encoded, from: start, to: end, now: now) {
+            try await db.sql.raw("SELECT COUNT(*) AS n FROM reports r WHERE \(within) AND \(range)").first(decoding: Count.self)?.n ?? limit
+        }
+        sample.total = max(total, limit)
+        return sample
     }
 }

@@ -39,7 +39,9 @@ enum WeeklyReviewController {
     static func load(_ req: Request) async throws -> (Institution, LocalDate, WeeklyReview.Result, NameBook)? {
         guard let (_, institution, monday) = try await scope(req) else { return nil }
         let start = Workplace.start(of: monday, in: req.tanggap.settings.timeZone)
-        let result = try await WeeklyReview.compute(under: institution, weekStart: start, now: req.now, closedWeeks: req.tanggap.closedWeeks, on: req.db)
+        let result = try await WeeklyReview.compute(
+            under: institution, weekStart: start, now: req.now, closedWeeks: req.tanggap.closedWeeks, on: req.db,
+            alongside: Array(req.readDatabases(upTo: 2).dropFirst()))
         var names = NameBook()
         let holders = Set(result.received.map(\.holder_id) + result.red.map(\.holder_id))
         names.institutions = try await InstitutionDirectory.names(holders, on: req.db)
