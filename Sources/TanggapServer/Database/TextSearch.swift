@@ -52,7 +52,7 @@ enum TextSearch {
     static func match(_ words: [String], serving filter: ReportFilter) -> SQLQueryString {
         let index = Index.serving(filter)
         let query = SQLList(words.map(SearchVocabulary.query(for:)), separator: SQLRaw(" || ' AND ' || "))
-        let held = index == .open ? holders(filter).map { " AND (" + $0.map { "\"\(holderMark)\($0)\"" }.joined(separator: " OR ") + ")" }.joined() : ""
+        let held = holders(filter).map { " AND (" + $0.map { "\"\(holderMark)\($0)\"" }.joined(separator: " OR ") + ")" }.joined()
         return held.isEmpty ? "\(ident: index.rawValue) MATCH (\(query))" : "\(ident: index.rawValue) MATCH (\(query) || \(literal: held))"
     }
 
@@ -62,9 +62,11 @@ enum TextSearch {
     /// letters and digits), so no one finds a report by its holder's id, and no column filter slows every search.
     static let holderMark = "\u{E000}"
 
-    /// Where the list's reports are held, as conditions on the holder words: each inner list is one condition,
-    /// any of its institutions. The root holds everything, so it adds nothing to ask for.
+    /// Where the list's reports are held, as conditions on the holder words the index serving it is asked for:
+    /// each inner list is one condition, any of its institutions. Only the open reports' index has holder words,
+    /// and the root holds everything, so it adds nothing to ask for.
     static func holders(_ filter: ReportFilter) -> [[Int64]] {
+        guard Index.serving(filter) == .open else { return [] }
         var conditions: [[Int64]] = []
         if !filter.heldWithin.isEmpty, filter.heldWithin.allSatisfy({ $0.depth > 0 }) {
             conditions.append(filter.heldWithin.map(\.institutionID))

@@ -104,9 +104,8 @@ extension ReportQueries {
             try await db.sql.raw("SELECT COUNT(*) AS n FROM \(matches)").first(decoding: Count.self)?.n ?? 0
         }
         guard let counts else { return try await count() }
-        let index = TextSearch.Index.serving(filter)
         let question = SearchPlanMemory.Matches(
-            index: index, words: words, holders: index == .open ? TextSearch.holders(filter) : [], upTo: limit)
+            index: TextSearch.Index.serving(filter), words: words, holders: TextSearch.holders(filter), upTo: limit)
         return try await counts.count(question, now: now, count: count)
     }
 
