@@ -180,4 +180,20 @@ import Vapor
             #expect(css.status == .ok)
         }
     }
+
+    @Test func staticFilesAreReadOnlyAndOnlyFromTheirFolder() async throws {
+        try await withTestApp { app in
+            let css = try await app.request(.GET, "/css/tanggap.css")
+            #expect(css.status == .ok && css.headers.contentType?.subType == "css" && css.text.contains(":root"))
+            #expect(try await app.request(.HEAD, "/css/tanggap.css").status == .ok)
+            // Only reading serves a file: anything else goes to the routes, which have nothing there.
+            let posted = try await app.request(.POST, "/css/tanggap.css", rawBody: "x")
+            #expect(posted.status == .notFound && !posted.text.contains(":root"))
+            // Nothing outside the folder, however the way out is spelled.
+            for path in ["/css/../../Package.swift", "/css/%2e%2e/%2e%2e/Package.swift", "/css/..%2f..%2fPackage.swift"] {
+                let escaped = try await app.request(.GET, path)
+                #expect(escaped.status != .ok && !escaped.text.contains("PackageDescription"), "\(path)")
+            }
+        }
+    }
 }

@@ -54,7 +54,7 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
     app.middleware.use(SecurityHeadersMiddleware(strictTransport: settings.secureCookies))
     app.middleware.use(TanggapErrorMiddleware())
 
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
     app.leaf.tags["options"] = OptionsTag()
