@@ -176,8 +176,6 @@ import Vapor
             let missing = try await app.request(.GET, "/tidak-ada")
             #expect(missing.status == .notFound && missing.headers.contentType?.subType == "html")
             #expect(try await app.request(.GET, "/kelola").headers.first(name: .location) == "/masuk?next=/kelola")
-            let css = try await app.request(.GET, "/css/tanggap.css")
-            #expect(css.status == .ok)
         }
     }
 
