@@ -116,3 +116,33 @@ import TanggapCore
         #expect(!ListScope(everything: false, published: true, reporterUserID: nil, subtrees: []).contains(heldWithin: [unit]))
     }
 }
+
+/// What each role reads, narrowed to what it needs.
+@Suite struct NarrowedAccessTests {
+    let report = PrivacyFacts(isAnonymous: false, isConfidential: true, isVerified: true, reporterUserID: 99,
+                              route: [Tree.national, Tree.pemkab, Tree.dinas])
+
+    @Test func anOperatorReadsNoReportOfItsSubtree() {
+        let typist = UserActor(id: 40, grants: [RoleGrant(.operator, on: Tree.pemkab)])
+        #expect(VisibilityPolicy.access(for: .user(typist), to: report) == nil, "a rahasia report stays unread")
+        #expect(VisibilityPolicy.listScope(for: .user(typist)).subtrees.isEmpty)
+        let alsoLiaison = UserActor(id: 41, grants: [RoleGrant(.operator, on: Tree.pemkab), RoleGrant(.liaisonOfficer, on: Tree.dinas)])
+        #expect(VisibilityPolicy.access(for: .user(alsoLiaison), to: report)?.level == .staff, "another role still reads")
+        #expect(VisibilityPolicy.listScope(for: .user(alsoLiaison)).subtrees == [Tree.dinas])
+    }
+
+    @Test func anInstitutionThatDeclinedLeavesTheRouteButTheWayUpStays() {
+        let route = [Tree.national, Tree.pemkab, Tree.dinas, Tree.upt]
+        #expect(VisibilityPolicy.route(route, afterDeclineBy: Tree.dinas, to: Tree.pemkab) == [Tree.national, Tree.pemkab])
+        #expect(VisibilityPolicy.route(route, afterDeclineBy: Tree.upt, to: Tree.dinas) == [Tree.national, Tree.pemkab, Tree.dinas])
+        #expect(VisibilityPolicy.route(route + [Tree.kemenkes], afterDeclineBy: Tree.pemkab, to: Tree.national)
+                == [Tree.national, Tree.kemenkes], "another branch that held it keeps its record")
+    }
+
+    @Test func flagsWeighByAccountAge() {
+        #expect(CommentModeration.flagWeight(accountAge: 60) == 0)
+        #expect(CommentModeration.flagWeight(accountAge: 5 * 86_400) == 50)
+        #expect(CommentModeration.flagWeight(accountAge: 90 * 86_400) == 100)
+        #expect(!CommentModeration.hides(totalWeight: 250) && CommentModeration.hides(totalWeight: 300))
+    }
+}

@@ -92,9 +92,9 @@ import Vapor
             let reply = try await sms(app, id: "m-1", from: "0812 3456 7890", "LAPOR Lampu jalan di Soreang mati sejak Senin")
             #expect(reply.status == .ok, "\(reply.text)")
             let report = try #require(try await ReportModel.query(on: app.db).filter(\.$channel == "sms").first())
-            #expect(report.replyAddress == "+6281234567890" && report.reporterPhone == "+6281234567890")
+            #expect(report.replyAddress == "+6281234567890" && report.contacts.phone == "+6281234567890")
             #expect(report.title == "Lampu jalan di Soreang mati sejak Senin" && report.state == "received")
-            let log = try await Deliveries.log(of: report.id!, on: app.db)
+            let log = try await Deliveries.log(of: report.id!, access: ReportAccess(level: .staff, seesReporterIdentity: true), on: app.db)
             #expect(log.count == 1 && log[0].status == "pending" && log[0].body.contains(TrackingID(parsing: report.trackingID)!.display))
 
             let counts = (try await world.tableCounts(), try await count(app, "deliveries"), try await count(app, "jobs"))

@@ -52,9 +52,7 @@ import Vapor
             report.isPublic = true
             report.channel = "sms"
             report.reporterUserID = world.citizen.id
-            report.reporterName = "Warga"
-            report.reporterEmail = "warga@contoh.id"
-            report.reporterPhone = "081234567890"
+            report.record(reporter: ReporterIdentity(name: "Warga", email: "warga@contoh.id", phone: "081234567890", userID: report.reporterUserID))
             report.createdAt = now
             report.updatedAt = now.addingTimeInterval(1)
             report.verifiedAt = now.addingTimeInterval(2)

@@ -14,7 +14,7 @@ import Vapor
 
         mutating func keep(_ reply: Reply) {
             for value in reply.headers[.setCookie] {
-                let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+                let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 guard pair.count == 2 else { continue }
                 if value.contains("Expires=Thu, 01 Jan 1970") || pair[1].isEmpty { cookies[String(pair[0])] = nil }
                 else { cookies[String(pair[0])] = String(pair[1]) }

@@ -90,8 +90,10 @@ import Vapor
             let commentID = comments[0].id
 
             let flaggers = [world.otherCitizen, world.liaison, world.technician]
+            // Accounts a month old or more: each flag weighs fully (newer ones weigh less, see `flagsWeighByAccountAge`).
+            let later = now.addingTimeInterval(31 * 86_400)
             for (index, person) in flaggers.enumerated() {
-                for _ in 0..<2 { _ = try await Participation.flag(commentID, by: person.id, now: now, on: app.db) }
+                for _ in 0..<2 { _ = try await Participation.flag(commentID, by: person.id, now: later, on: app.db) }
                 let visible = try await Participation.comments(of: reportID, on: app.db).count
                 #expect(visible == (index < 2 ? 1 : 0), "hidden only once three different accounts flagged it")
             }
@@ -103,7 +105,7 @@ import Vapor
             #expect(try await Participation.comments(of: reportID, on: app.db).count == 1)
             #expect(try await stored(app, report.trackingID).commentCount == 1)
             // Restoring cleared the flags: the same accounts flag afresh, and a moderator removes it for good.
-            for person in flaggers { _ = try await Participation.flag(commentID, by: person.id, now: now, on: app.db) }
+            for person in flaggers { _ = try await Participation.flag(commentID, by: person.id, now: later, on: app.db) }
             let again = try await Participation.hiddenComments(on: app.db)
             #expect(again.map(\.flag_count) == [3])
             try await Participation.moderate(again[0], .remove, by: world.nationalAdmin.id, now: now, on: app.db)

@@ -65,7 +65,7 @@ import Vapor
             let submitted = try await world.submit(["channel": "walk_in", "reporter_name": "Ibu Euis"], by: world.channelOperator)
             #expect(submitted.secret != nil, "the walk-in reporter gets the secret through the operator")
             let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == TrackingID(parsing: submitted.trackingID)!.value).first())
-            #expect(stored.reporterUserID == nil && stored.channel == "walk_in" && stored.reporterName == "Ibu Euis")
+            #expect(stored.reporterUserID == nil && stored.channel == "walk_in" && stored.reporter(for: ReportAccess(level: .staff, seesReporterIdentity: true))?.name == "Ibu Euis")
             let event = try await ReportHistory.events(of: stored.id!, on: app.db)[0]
             #expect(event.actorUserID == world.channelOperator.id && event.channel == "walk_in")
             // A citizen may not claim an offline channel.

@@ -15,6 +15,10 @@ public enum Role: String, CaseIterable, Codable, Sendable {
 
     /// Roles that may see the reporter of an anonim report.
     public var seesAnonymousIdentity: Bool { self == .nationalAdmin || self == .oversight }
+
+    /// Roles that read the reports of their subtree. An operator types in what arrived offline and hands the
+    /// receipt over; reading the regency's reports, rahasia ones among them, is not what that needs.
+    public var readsReports: Bool { self != .operator }
 }
 
 /// One role on one institution's subtree.

@@ -100,7 +100,7 @@ public enum VisibilityPolicy {
         case .reporter:
             return ReportAccess(level: .reporter, seesReporterIdentity: true)
         case .user(let user):
-            let covering = user.grants.filter { grant in report.route.contains { grant.covers($0) } }
+            let covering = user.grants.filter { grant in grant.role.readsReports && report.route.contains { grant.covers($0) } }
             let isReporter = report.reporterUserID != nil && report.reporterUserID == user.id
             if !covering.isEmpty {
                 let identity = isReporter || !report.isAnonymous
@@ -120,12 +120,21 @@ public enum VisibilityPolicy {
         return ReportAccess(level: level, seesReporterIdentity: granted.contains { $0.seesReporterIdentity })
     }
 
+    /// The route a report keeps after `decliner` said "not our authority" and it went back up to `newHolder`:
+    /// the decliner's subtree leaves it (those who said it is not theirs stop reading it), except the
+    /// institutions on the way to the new holder.
+    public static func route(
+        _ route: [InstitutionPath], afterDeclineBy decliner: InstitutionPath, to newHolder: InstitutionPath
+    ) -> [InstitutionPath] {
+        route.filter { !$0.isWithin(decliner) || newHolder.isWithin($0) }
+    }
+
     public static func listScope(for viewer: Viewer) -> ListScope {
         switch viewer {
         case .publicVisitor, .reporter:
             return ListScope(everything: false, published: true, reporterUserID: nil, subtrees: [])
         case .user(let user):
-            let roots = user.grants.map(\.scope)
+            let roots = user.grants.filter(\.role.readsReports).map(\.scope)
             let everything = roots.contains { $0.depth == 0 }
             // Keep only the outermost subtrees: a grant inside another adds nothing.
             let outermost = roots.filter { path in !roots.contains { $0 != path && path.isStrictlyBelow($0) } }

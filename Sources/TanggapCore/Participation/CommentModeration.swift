@@ -1,8 +1,23 @@
 /// The public's comments on published reports: when they disappear for review, who may judge them, and how
 /// their authors are named.
 public enum CommentModeration {
-    /// A comment flagged by this many different accounts is hidden until a moderator looks at it.
+    /// A comment flagged by this many established accounts is hidden until a moderator looks at it.
     public static let hideAfterFlags = 3
+
+    /// What one account's flag weighs, in hundredths of a flag. An account made today weighs nothing and one
+    /// under a month old half, so that three fresh accounts cannot silence anyone. Staff weigh like anyone else:
+    /// an institution's officers are the last who should hide criticism of it. There is no verified contact on a
+    /// citizen's account yet: once there is, it should weigh like age.
+    public static func flagWeight(accountAge: Double) -> Int {
+        switch accountAge {
+        case ..<86_400: return 0
+        case ..<(30 * 86_400): return 50
+        default: return 100
+        }
+    }
+
+    /// Whether flags weighing `total` hundredths hide a comment.
+    public static func hides(totalWeight total: Int) -> Bool { total >= hideAfterFlags * 100 }
 
     public enum Status: String, Sendable {
         case visible

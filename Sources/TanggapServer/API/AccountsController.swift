@@ -48,7 +48,7 @@ enum AccountsController {
     @Sendable static func issueToken(_ req: Request) async throws -> Response {
         try req.enforceRateLimit("login", perMinute: req.tanggap.settings.rateLimits.loginsPerMinute)
         let credentials = try req.decodeBody(Credentials.self)
-        let user = try await AccountService.authenticate(email: credentials.email, password: credentials.password, now: req.now, on: req.db)
+        let user = try await AccountService.authenticate(email: credentials.email, password: credentials.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
         let label = credentials.label.map(TextNormalizer.singleLine).map { String($0.prefix(100)) }
         let issued = try await APITokens.issue(for: user.id, label: label, lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
         return try await tokenResponse(issued, user: user, for: req)

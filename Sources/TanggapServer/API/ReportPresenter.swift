@@ -21,8 +21,7 @@ enum ReportPresenter {
             assignee: access.level == .staff ? names.user(m.assigneeID) : nil,
             isAnonymous: m.isAnonymous, isConfidential: m.isConfidential, isEscalated: m.isEscalated, channel: m.channel,
             archiveReason: m.archiveReason, duplicateOf: m.duplicateOfID.flatMap { names.trackingIDs[$0] }, rating: m.rating,
-            reporter: access.seesReporterIdentity
-                ? .init(name: m.reporterName, email: m.reporterEmail, phone: m.reporterPhone, userID: m.reporterUserID) : nil,
+            reporter: m.reporter(for: access).map { .init(name: $0.name, email: $0.email, phone: $0.phone, userID: $0.userID) },
             createdAt: m.createdAt, updatedAt: m.updatedAt, verifiedAt: m.verifiedAt, dispatchedAt: m.dispatchedAt,
             firstAnsweredAt: m.firstAnsweredAt, completedAt: m.completedAt, archivedAt: m.archivedAt, escalatedAt: m.escalatedAt,
             deadlines: deadlines(m.sla, now: now),
@@ -68,7 +67,7 @@ enum ReportPresenter {
         if event.actorKind == "system" { return .init(kind: "system", name: nil, institution: nil) }
         let byReporter = event.actorKind == "reporter" || (event.actorUserID != nil && event.actorUserID == report.reporterUserID)
         if byReporter {
-            return .init(kind: "reporter", name: access.seesReporterIdentity ? report.reporterName : nil, institution: nil)
+            return .init(kind: "reporter", name: report.reporter(for: access)?.name, institution: nil)
         }
         return .init(
             kind: "staff", name: access.seesStaffNames ? event.actorUserID.flatMap { names.users[$0] } : nil,

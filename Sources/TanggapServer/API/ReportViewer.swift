@@ -20,14 +20,15 @@ enum ReportViewer {
         try await load(rawTrackingID, secret: req.headers.first(name: secretHeader), for: req)
     }
 
-    /// The same, with the secret from wherever the surface keeps it. `ignoreWrongSecret` is for a secret the
-    /// browser remembered rather than one typed just now: a stale one then counts as none.
-    static func load(_ rawTrackingID: String, secret: String?, ignoreWrongSecret: Bool = false, for req: Request) async throws -> ViewedReport {
+    /// The same, with the secret from wherever the surface takes it, or the pass this browser keeps
+    /// (`ReporterPasses`; a stale pass counts as none). Every offered secret counts against the client's
+    /// allowance, so that secrets cannot be guessed at speed on any surface.
+    static func load(_ rawTrackingID: String, secret: String?, pass: String? = nil, for req: Request) async throws -> ViewedReport {
+        if secret != nil { try req.enforceRateLimit("secret", perMinute: req.tanggap.settings.rateLimits.secretChecksPerMinute) }
         guard let trackingID = TrackingID(parsing: rawTrackingID),
             let report = try await ReportQueries.find(trackingID: trackingID, on: req.db)
         else { throw APIError.reportNotFound }
-        let provedReporter: Bool
-        do { provedReporter = try proves(secret, for: report) } catch where ignoreWrongSecret { provedReporter = false }
+        let provedReporter = try proves(secret, for: report) || (pass.map { ReporterPasses.proves($0, for: report) } ?? false)
         let user = req.signedInUser
         guard let access = try await access(to: report, provedReporter: provedReporter, for: req) else {
             throw APIError.reportNotFound

@@ -86,7 +86,7 @@ enum ReportsController {
     @Sendable static func deliveries(_ req: Request) async throws -> Response {
         let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
         guard viewed.access.level == .staff else { throw APIError.forbidden }
-        return try await privateResponse(Items(items: try await Deliveries.log(of: viewed.report.id!, on: req.db)), for: req)
+        return try await privateResponse(Items(items: try await Deliveries.log(of: viewed.report.id!, access: viewed.access, on: req.db)), for: req)
     }
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {
@@ -108,7 +108,15 @@ enum ReportsController {
         headers.replaceOrAdd(name: .contentDisposition, value: "\(disposition); filename*=UTF-8''\(encodedName)")
         // A file is shown as what it is and can run nothing, even if a browser were tempted.
         headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; sandbox")
-        headers.replaceOrAdd(name: .cacheControl, value: viewed.access.level == .public ? "public, max-age=3600" : "private, no-store")
+        // Never kept by a shared cache: a report can be unpublished, archived as spam or made rahasia at any
+        // moment, and a cached copy would go on serving its files to anyone. A public file may be kept by the
+        // browser but is asked for again each time (its ETag makes that cheap).
+        headers.replaceOrAdd(name: .cacheControl, value: viewed.access.level == .public ? "private, no-cache" : "private, no-store")
+        let etag = "\"\(file.publicID)\""
+        headers.replaceOrAdd(name: .eTag, value: etag)
+        if viewed.access.level == .public, req.headers.first(name: .ifNoneMatch) == etag {
+            return Response(status: .notModified, headers: headers)
+        }
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 

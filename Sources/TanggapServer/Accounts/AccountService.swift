@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import Synchronization
 import TanggapCore
 import Vapor
 
@@ -51,16 +52,27 @@ enum AccountService {
         return try await signedInUser(id: userID, on: db)!
     }
 
-    /// A dummy hash compared when no account matches, so a wrong e-mail takes as long as a wrong password.
-    private static let decoyHash = try! Bcrypt.hash("decoy-password-never-matches", cost: 10)
+    /// A dummy hash compared when no account matches, made at the cost real passwords are hashed at, so a wrong
+    /// e-mail takes as long as a wrong password and sign-in timing tells nobody which e-mails have accounts.
+    static func decoyHash(cost: Int) -> String {
+        decoys.withLock { decoys in
+            if let known = decoys[cost] { return known }
+            let made = try! Bcrypt.hash("decoy-password-never-matches", cost: cost)
+            decoys[cost] = made
+            return made
+        }
+    }
+    private static let decoys = Mutex<[Int: String]>([:])
 
-    static func authenticate(email rawEmail: String?, password: String?, now: Date, on db: any Database) async throws -> SignedInUser {
+    static func authenticate(
+        email rawEmail: String?, password: String?, bcryptCost: Int, now: Date, on db: any Database
+    ) async throws -> SignedInUser {
         guard let rawEmail, let password, !password.isEmpty, password.utf8.count <= 200,
             let email = ContactRules.email(rawEmail)
         else { throw APIError.invalidCredentials }
         let user = try await UserModel.query(on: db).filter(\.$email == email).first()
         guard let user, user.isActive else {
-            _ = try? Bcrypt.verify(password, created: decoyHash)
+            _ = try? Bcrypt.verify(password, created: decoyHash(cost: bcryptCost))
             throw APIError.invalidCredentials
         }
         guard (try? Bcrypt.verify(password, created: user.passwordHash)) == true else { throw APIError.invalidCredentials }
@@ -69,9 +81,10 @@ enum AccountService {
         return try await signedInUser(id: user.id!, on: db)!
     }
 
-    /// Replaces a password after checking the current one; every other sign-in of the account ends with it.
+    /// Replaces a password after checking the current one; every sign-in of the account ends with it, API tokens
+    /// included: whoever knew the old password may have made one.
     static func changePassword(
-        of userID: Int64, current: String?, new password: String?, bcryptCost: Int, on db: any Database
+        of userID: Int64, current: String?, new password: String?, bcryptCost: Int, now: Date, on db: any Database
     ) async throws {
         guard let user = try await UserModel.find(userID, on: db), user.isActive else { throw APIError.authenticationRequired }
         guard let current, !current.isEmpty, current.utf8.count <= 200, (try? Bcrypt.verify(current, created: user.passwordHash)) == true
@@ -82,8 +95,16 @@ enum AccountService {
         user.passwordHash = try Bcrypt.hash(password!, cost: bcryptCost)
         try await db.transaction { db in
             try await user.update(on: db)
-            try await db.sql.delete(from: "web_sessions").where("user_id", .equal, userID).run()
+            try await endEverySignIn(of: userID, now: now, on: db)
         }
+    }
+
+    /// Ends every web session and revokes every API token of an account (a changed password, a deactivation), in
+    /// the caller's transaction.
+    static func endEverySignIn(of userID: Int64, now: Date, on db: any Database) async throws {
+        try await db.sql.delete(from: "web_sessions").where("user_id", .equal, userID).run()
+        try await db.sql.update("api_tokens").set("revoked_at", to: now)
+            .where("user_id", .equal, userID).where("revoked_at", .is, SQLLiteral.null).run()
     }
 
     /// The active user with this id and their grants, or nil.

@@ -26,6 +26,9 @@ public struct Settings: Sendable {
     public var bcryptCost: Int
     /// Send cookies with `Secure` (behind HTTPS, which every production deployment is).
     public var secureCookies: Bool
+    /// Strict-Transport-Security also covers every subdomain (sent only with secure cookies, that is over HTTPS).
+    /// Off by default: it binds every other site under the domain to HTTPS too.
+    public var strictTransportSubdomains = false
     /// The deployment's home time zone: what "today" means for event dates and date filters.
     public var timeZone: TimeZone
     public var apiTokenLifetime: TimeInterval
@@ -113,6 +116,7 @@ public struct Settings: Sendable {
         settings.attachmentLimitBytes = try reader.int("TANGGAP_ATTACHMENT_LIMIT_BYTES", in: 1024...100_000_000) ?? settings.attachmentLimitBytes
         settings.bcryptCost = try reader.int("TANGGAP_BCRYPT_COST", in: 4...31) ?? settings.bcryptCost
         settings.secureCookies = try reader.bool("TANGGAP_SECURE_COOKIES") ?? settings.secureCookies
+        settings.strictTransportSubdomains = try reader.bool("TANGGAP_HSTS_SUBDOMAINS") ?? false
         if let zone = reader.string("TANGGAP_TIME_ZONE") {
             guard let timeZone = TimeZone(identifier: zone) else { throw SettingsError.invalid("TANGGAP_TIME_ZONE", "not an IANA zone") }
             settings.timeZone = timeZone
@@ -121,6 +125,7 @@ public struct Settings: Sendable {
         settings.rateLimits.submissionsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_SUBMISSIONS", in: 1...1_000_000) ?? settings.rateLimits.submissionsPerMinute
         settings.rateLimits.loginsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_LOGINS", in: 1...1_000_000) ?? settings.rateLimits.loginsPerMinute
         settings.rateLimits.reporterActionsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_REPORTER_ACTIONS", in: 1...1_000_000) ?? settings.rateLimits.reporterActionsPerMinute
+        settings.rateLimits.secretChecksPerMinute = try reader.int("TANGGAP_RATE_LIMIT_SECRET_CHECKS", in: 1...1_000_000) ?? settings.rateLimits.secretChecksPerMinute
         settings.trustForwardedFor = try reader.bool("TANGGAP_TRUST_FORWARDED_FOR") ?? false
         settings.migrateOnStart = try reader.bool("TANGGAP_MIGRATE_ON_START") ?? !database.isPostgres
         if let demo = reader.string("TANGGAP_DEMO") {
@@ -168,6 +173,11 @@ public struct RateLimitSettings: Sendable {
     public var reporterActionsPerMinute = 30
     /// Messages per sender (phone number, chat, address) per minute on each channel.
     public var channelMessagesPerMinute = 10
+    /// Comment flags per client address, and again per account, per minute.
+    public var flagsPerMinute = 5
+    /// Offered report secrets (`X-Report-Secret`, the tracking form) per client address per minute: guessing one
+    /// is what this slows down.
+    public var secretChecksPerMinute = 30
 
     public init() {}
 }

@@ -25,7 +25,8 @@ enum Deliveries {
     /// One line of a report's delivery log, as staff read it (`GET /reports/{id}/deliveries`).
     struct LogEntry: Content {
         let channel: String
-        let address: String
+        /// Nil where the viewer may not know the reporter: on an anonim report the address is who they are.
+        var address: String?
         let subject: String?
         let body: String
         let status: String
@@ -89,12 +90,19 @@ enum Deliveries {
     /// Longer than any gateway call may take.
     static let sendingLease: TimeInterval = 180
 
-    /// The delivery log of one report, oldest first.
-    static func log(of reportID: Int64, on db: any Database) async throws -> [LogEntry] {
-        try await db.sql.select()
+    /// The delivery log of one report, oldest first, with the reporter's addresses only for a viewer who may
+    /// see the reporter's identity.
+    static func log(of reportID: Int64, access: ReportAccess, on db: any Database) async throws -> [LogEntry] {
+        let entries = try await db.sql.select()
             .columns("channel", "address", "subject", "body", "status", "attempts", "last_error", "gateway_message_id",
                      "gateway_status", "created_at", "sent_at")
             .from("deliveries").where("report_id", .equal, reportID).orderBy("id").all(decoding: LogEntry.self)
+        guard !access.seesReporterIdentity else { return entries }
+        return entries.map { entry in
+            var masked = entry
+            masked.address = nil
+            return masked
+        }
     }
 
     /// A gateway's later word on a message it accepted.

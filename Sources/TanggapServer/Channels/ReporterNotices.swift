@@ -81,10 +81,3 @@ enum ChannelText {
         return String((lead + " " + shown + tail).prefix(limit))
     }
 }
-
-extension ReportModel {
-    /// The reporter's contacts, as the channel rules read them.
-    var contacts: ChannelRules.Contacts {
-        ChannelRules.Contacts(channel: TanggapCore.Channel(rawValue: channel), replyAddress: replyAddress, email: reporterEmail, phone: reporterPhone)
-    }
-}

@@ -28,5 +28,6 @@ enum TanggapMigrations {
         M0023_KeepSearchVocabulary(),
         M0024_CoverStageDeadlines(),
         M0025_IndexOpenReportHolders(),
+        M0026_WeighCommentFlags(),
     ]
 }

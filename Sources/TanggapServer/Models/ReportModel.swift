@@ -38,10 +38,13 @@ final class ReportModel: Model, @unchecked Sendable {
     @Field(key: "is_confidential") var isConfidential: Bool
     @Field(key: "is_public") var isPublic: Bool
     @Field(key: "channel") var channel: String
+    /// The reporter's account: the policy's to compare (a reporter sees their own report), never shown raw.
     @OptionalField(key: "reporter_user_id") var reporterUserID: Int64?
-    @OptionalField(key: "reporter_name") var reporterName: String?
-    @OptionalField(key: "reporter_email") var reporterEmail: String?
-    @OptionalField(key: "reporter_phone") var reporterPhone: String?
+    // Who the reporter is: private, so no surface can read them without an access the policy decided
+    // (`reporter(for:)`); the system reaches the addresses it sends to through `contacts`.
+    @OptionalField(key: "reporter_name") private var reporterName: String?
+    @OptionalField(key: "reporter_email") private var reporterEmail: String?
+    @OptionalField(key: "reporter_phone") private var reporterPhone: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     @OptionalField(key: "verified_at") var verifiedAt: Date?
@@ -141,4 +144,36 @@ final class ReportModel: Model, @unchecked Sendable {
         default: break
         }
     }
+}
+
+/// Who filed a report, as far as they told.
+struct ReporterIdentity: Sendable, Equatable {
+    var name: String?
+    var email: String?
+    var phone: String?
+    var userID: Int64?
+}
+
+extension ReportModel {
+    /// The one way to the reporter's identity: nil unless `access` (decided by `VisibilityPolicy`) sees it.
+    func reporter(for access: ReportAccess) -> ReporterIdentity? {
+        guard access.seesReporterIdentity else { return nil }
+        return ReporterIdentity(name: reporterName, email: reporterEmail, phone: reporterPhone, userID: reporterUserID)
+    }
+
+    /// Writes who filed the report, at intake.
+    func record(reporter: ReporterIdentity) {
+        reporterUserID = reporter.userID
+        reporterName = reporter.name
+        reporterEmail = reporter.email
+        reporterPhone = reporter.phone
+    }
+
+    /// The reporter's contacts, for the system's own messages to them and the channel rules; shown to nobody.
+    var contacts: ChannelRules.Contacts {
+        ChannelRules.Contacts(channel: TanggapCore.Channel(rawValue: channel), replyAddress: replyAddress, email: reporterEmail, phone: reporterPhone)
+    }
+
+    /// `reporter_user_id, reporter_name, reporter_email, reporter_phone`, for the insert of a new row.
+    var reporterColumnValues: [any Encodable & Sendable] { [reporterUserID, reporterName, reporterEmail, reporterPhone] }
 }

@@ -156,8 +156,7 @@ enum AdministrationController {
             else { throw APIError.forbidden }
             target.isActive = false
             try await target.update(on: db)
-            try await db.sql.delete(from: "web_sessions").where("user_id", .equal, targetID).run()
-            try await db.sql.update("api_tokens").set("revoked_at", to: now).where("user_id", .equal, targetID).where("revoked_at", .is, SQLLiteral.null).run()
+            try await AccountService.endEverySignIn(of: targetID, now: now, on: db)
             try await AdminAudit.record("user_deactivated", ["email": target.email], by: user.id, at: institution.id, now: now, on: db)
         }
     }

@@ -36,14 +36,14 @@ enum ListExport {
             let routes = try await ReportHistory.routes(of: reports.map { $0.id! }, on: req.db)
             for report in reports {
                 guard let access = VisibilityPolicy.access(for: viewer, to: report.privacy(route: routes[report.id!] ?? [])) else { continue }
-                let identity = access.seesReporterIdentity
+                let reporter = report.reporter(for: access)
                 writer.append([
                     TrackingID(parsing: report.trackingID)!.display, report.title, report.state, report.classification,
                     names.category(report.categoryID)?.name ?? "", names.institution(report.holderID)?.name ?? "",
                     names.region(report.regionID)?.name ?? "", report.channel, iso(report.createdAt), iso(report.stageDueAt),
                     SLAClock.light(of: report.sla, at: req.now)?.rawValue ?? "", iso(report.firstAnsweredAt),
                     report.firstAnswerLate.map { $0 ? "true" : "false" } ?? "", iso(report.completedAt), report.rating ?? "",
-                    identity ? report.reporterName ?? "" : "", identity ? report.reporterPhone ?? "" : "", identity ? report.reporterEmail ?? "" : "",
+                    reporter?.name ?? "", reporter?.phone ?? "", reporter?.email ?? "",
                 ])
                 written += 1
             }

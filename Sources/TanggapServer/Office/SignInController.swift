@@ -33,7 +33,7 @@ enum SignInController {
         let next = localPath(input.next, otherwise: "/kelola")
         do {
             try req.enforceRateLimit("login", perMinute: req.tanggap.settings.rateLimits.loginsPerMinute)
-            let user = try await AccountService.authenticate(email: input.email, password: input.password, now: req.now, on: req.db)
+            let user = try await AccountService.authenticate(email: input.email, password: input.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
             let response = req.seeOther(next)
             try await WebSessions.signIn(user, on: req, response: response)
             return response

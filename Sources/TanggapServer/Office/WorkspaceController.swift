@@ -203,19 +203,19 @@ enum WorkspaceController {
         return rows.map { Choice(String($0.id), $0.name) }
     }
 
-    /// The same reporter's other reports the viewer may see: by account, phone number or e-mail address.
+    /// The same reporter's other reports, by their account only: a phone number or an e-mail address typed into a
+    /// form proves nothing (anyone can file with a suspect's number), so contact details never link reports. A
+    /// candidate is listed only where the viewer may see *that* report's reporter too, so a named report never
+    /// ties the same person to their anonim ones.
     static func otherReports(of report: ReportModel, for user: SignedInUser, on req: Request) async throws -> [Other] {
-        var matches: [SQLQueryString] = []
-        if let id = report.reporterUserID { matches.append("reporter_user_id = \(bind: id)") }
-        if let phone = report.reporterPhone { matches.append("reporter_phone = \(bind: phone)") }
-        if let email = report.reporterEmail { matches.append("reporter_email = \(bind: email)") }
-        guard !matches.isEmpty else { return [] }
+        guard let account = report.reporterUserID else { return [] }
         let candidates = try await req.db.sql.raw("""
-            SELECT * FROM reports WHERE id <> \(bind: report.id!) AND (\(SQLList(matches, separator: SQLRaw(" OR ")))) ORDER BY id DESC LIMIT 20
+            SELECT * FROM reports WHERE id <> \(bind: report.id!) AND reporter_user_id = \(bind: account) ORDER BY id DESC LIMIT 20
             """).all(decodingFluent: ReportModel.self)
         let routes = try await ReportHistory.routes(of: candidates.map { $0.id! }, on: req.db)
         return candidates.filter { candidate in
-            VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))?.level == .staff
+            let access = VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))
+            return access?.level == .staff && access?.seesReporterIdentity == true
         }.prefix(10).map { Other(trackingID: TrackingID(parsing: $0.trackingID)!.display, title: $0.title, state: req.text("state.\($0.state)")) }
     }
 }

@@ -11,13 +11,20 @@ final class RateLimiter: Sendable {
     }
 
     private let buckets = Mutex<[String: Bucket]>([:])
-    private let maxKeys = 100_000
+    private let maxKeys: Int
+
+    init(maxKeys: Int = 100_000) { self.maxKeys = maxKeys }
 
     /// Takes one token for `key`; returns the seconds to wait when there is none left.
     func take(_ key: String, perMinute allowance: Int, now: Date) -> Int? {
         let rate = Double(allowance) / 60
         return buckets.withLock { buckets in
-            if buckets.count > maxKeys { buckets.removeAll(keepingCapacity: true) }
+            // Full: forget the tenth of the keys seen longest ago. Emptying everything instead would let anyone
+            // with many addresses reset everybody's limit; the oldest are the ones nearest to full anyway.
+            if buckets[key] == nil, buckets.count >= maxKeys {
+                let oldest = buckets.sorted { $0.value.updated < $1.value.updated }.prefix(max(1, maxKeys / 10))
+                for (stale, _) in oldest { buckets[stale] = nil }
+            }
             var bucket = buckets[key] ?? Bucket(tokens: Double(allowance), updated: now)
             bucket.tokens = min(Double(allowance), bucket.tokens + now.timeIntervalSince(bucket.updated) * rate)
             bucket.updated = now
@@ -42,9 +49,9 @@ extension Request {
         return remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// Refuses the request with 429 when the client has used up its allowance for `purpose`.
-    func enforceRateLimit(_ purpose: String, perMinute allowance: Int) throws {
-        if let wait = tanggap.limiter.take("\(purpose):\(clientAddress)", perMinute: allowance, now: now) {
+    /// Refuses the request with 429 when the client (or `key`, an account) has used up its allowance for `purpose`.
+    func enforceRateLimit(_ purpose: String, key: String? = nil, perMinute allowance: Int) throws {
+        if let wait = tanggap.limiter.take("\(purpose):\(key ?? clientAddress)", perMinute: allowance, now: now) {
             throw APIError.rateLimited(retryAfter: wait)
         }
     }

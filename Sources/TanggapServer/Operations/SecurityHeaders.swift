@@ -4,6 +4,7 @@ import Vapor
 /// no MIME sniffing, no referrer leaking tracking IDs to other sites.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     let strictTransport: Bool
+    var includeSubdomains = false
 
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
@@ -22,7 +23,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         set("Referrer-Policy", "same-origin")
         set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         set("Cross-Origin-Opener-Policy", "same-origin")
-        if strictTransport { set("Strict-Transport-Security", "max-age=31536000") }
+        if strictTransport { set("Strict-Transport-Security", "max-age=31536000" + (includeSubdomains ? "; includeSubDomains" : "")) }
         return response
     }
 }

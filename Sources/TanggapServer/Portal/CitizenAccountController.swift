@@ -88,7 +88,7 @@ enum CitizenAccountController {
         return try await req.handlingForm {
             try req.enforceRateLimit("login", perMinute: req.tanggap.settings.rateLimits.loginsPerMinute)
             try await AccountService.changePassword(
-                of: user.id, current: input.current_password, new: input.password, bcryptCost: req.tanggap.settings.bcryptCost, on: req.db)
+                of: user.id, current: input.current_password, new: input.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
             // Every session ended with the old password; this browser gets a new one.
             let response = req.seeOther("/akun?diubah=1")
             try await WebSessions.signIn(user, on: req, response: response)

@@ -58,27 +58,30 @@ enum Participation {
         }
     }
 
-    /// Records one account's flag on a comment and hides the comment once enough accounts have flagged it.
-    /// Returns the report the comment belongs to.
+    /// Records one account's flag on a comment, weighed by the account (`CommentModeration.flagWeight`), and
+    /// hides the comment once the flags weigh enough. Returns the report the comment belongs to.
     static func flag(_ commentID: Int64, by userID: Int64, now: Date, on db: any Database) async throws -> Int64? {
         try await db.writeTransaction { db in
             struct Row: Decodable { let report_id: Int64 }
             guard let row = try await db.sql.select().column("report_id").from("report_comments")
-                .where("id", .equal, commentID).first(decoding: Row.self)
+                .where("id", .equal, commentID).first(decoding: Row.self),
+                let account = try await UserModel.find(userID, on: db)
             else { return nil }
+            let weight = CommentModeration.flagWeight(accountAge: now.timeIntervalSince(account.createdAt))
             try await db.sql.raw("""
-                INSERT INTO comment_flags (comment_id, user_id, created_at) VALUES (\(bind: commentID), \(bind: userID), \(bind: now))
+                INSERT INTO comment_flags (comment_id, user_id, created_at, weight)
+                VALUES (\(bind: commentID), \(bind: userID), \(bind: now), \(bind: weight))
                 ON CONFLICT (comment_id, user_id) DO NOTHING
                 """).run()
-            try await db.sql.raw("""
-                UPDATE report_comments SET flag_count = (SELECT COUNT(*) FROM comment_flags WHERE comment_id = \(bind: commentID))
-                WHERE id = \(bind: commentID)
-                """).run()
-            try await db.sql.raw("""
-                UPDATE report_comments SET status = \(bind: CommentModeration.Status.hidden.rawValue)
-                WHERE id = \(bind: commentID) AND status = \(bind: CommentModeration.Status.visible.rawValue)
-                AND flag_count >= \(bind: CommentModeration.hideAfterFlags)
-                """).run()
+            struct Weighed: Decodable { let flags: Int; let total: Int? }
+            let weighed = try await db.sql.raw("""
+                SELECT COUNT(*) AS flags, SUM(weight) AS total FROM comment_flags WHERE comment_id = \(bind: commentID)
+                """).first(decoding: Weighed.self)
+            try await db.sql.update("report_comments").set("flag_count", to: weighed?.flags ?? 0).where("id", .equal, commentID).run()
+            if CommentModeration.hides(totalWeight: weighed?.total ?? 0) {
+                try await db.sql.update("report_comments").set("status", to: CommentModeration.Status.hidden.rawValue)
+                    .where("id", .equal, commentID).where("status", .equal, CommentModeration.Status.visible.rawValue).run()
+            }
             try await recountComments(of: row.report_id, on: db)
             return row.report_id
         }
@@ -89,16 +92,27 @@ enum Participation {
         let report_id: Int64
         let tracking_id: String
         let holder_path: String
+        let user_id: Int64
+        let reporter_user_id: Int64?
+        let is_anonymous: Bool
         let author: String
         let body: String
         let flag_count: Int
         let created_at: Date
+
+        /// The author as the queue shows them: an anonim reporter commenting on their own report stays "the
+        /// reporter" here too, whoever moderates.
+        var shownAuthor: String? {
+            CommentModeration.showsAuthorName(commenterID: user_id, reporterUserID: reporter_user_id, reportIsAnonymous: is_anonymous)
+                ? author : nil
+        }
     }
 
     /// Comments waiting for a moderator, oldest first.
     static func hiddenComments(on db: any Database) async throws -> [HiddenComment] {
         try await db.sql.raw("""
-            SELECT c.id, c.report_id, r.tracking_id, r.holder_path, u.name AS author, c.body, c.flag_count, c.created_at
+            SELECT c.id, c.report_id, r.tracking_id, r.holder_path, c.user_id, r.reporter_user_id, r.is_anonymous, u.name AS author,
+                c.body, c.flag_count, c.created_at
             FROM report_comments c JOIN users u ON u.id = c.user_id JOIN reports r ON r.id = c.report_id
             WHERE c.status = \(bind: CommentModeration.Status.hidden.rawValue) ORDER BY c.id LIMIT 200
             """).all(decoding: HiddenComment.self)

@@ -52,7 +52,9 @@ enum ParticipationController {
     @Sendable static func flag(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         guard let user = req.signedInUser else { return req.seeOther("/masuk") }
-        try req.enforceRateLimit("participation", perMinute: req.tanggap.settings.rateLimits.reporterActionsPerMinute)
+        // Flags are limited per account as well as per address, so one person cannot work through many comments.
+        try req.enforceRateLimit("flag", perMinute: req.tanggap.settings.rateLimits.flagsPerMinute)
+        try req.enforceRateLimit("flag-account", key: String(user.id), perMinute: req.tanggap.settings.rateLimits.flagsPerMinute)
         guard let commentID = req.parameters.get("comment_id", as: Int64.self),
             let reportID = try await Participation.flag(commentID, by: user.id, now: req.now, on: req.db),
             let report = try await ReportModel.find(reportID, on: req.db), report.isPublic
@@ -84,7 +86,7 @@ enum ParticipationController {
         guard user.grants.contains(where: { $0.role == .nationalAdmin || $0.role == .institutionAdmin }) else { throw APIError.forbidden }
         let items = try await moderatable(user, on: req).map { comment in
             Queue.Item(id: String(comment.id), trackingID: TrackingID(parsing: comment.tracking_id)?.display ?? comment.tracking_id,
-                       author: comment.author, body: comment.body, flags: comment.flag_count, at: DisplayFormat.dateTime(comment.created_at, req))
+                       author: comment.shownAuthor ?? req.text("actor.reporter"), body: comment.body, flags: comment.flag_count, at: DisplayFormat.dateTime(comment.created_at, req))
         }
         return try await req.renderPage("kelola/komentar", Queue(items: items.nilIfEmpty))
     }

@@ -51,11 +51,11 @@ enum ReportPageController {
         }
     }
 
-    /// The report as this browser may see it: with the remembered secret, a stale one counting as none.
+    /// The report as this browser may see it: with the pass it keeps, a stale one counting as none.
     static func load(_ req: Request) async throws -> ViewedReport {
         let raw = req.parameters.get("tracking_id")!
-        let secret = TrackingID(parsing: raw).flatMap { ReporterPasses.secret(for: $0, req) }
-        return try await ReportViewer.load(raw, secret: secret, ignoreWrongSecret: true, for: req)
+        let pass = TrackingID(parsing: raw).flatMap { ReporterPasses.pass(for: $0, req) }
+        return try await ReportViewer.load(raw, secret: nil, pass: pass, for: req)
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {

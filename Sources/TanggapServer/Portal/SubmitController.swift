@@ -89,7 +89,10 @@ enum SubmitController {
                 defaultChannel: .web, context: req.tanggap, on: req.db)
             req.logger.info("report received", metadata: ["tracking_id": .string(receipt.trackingID.value)])
             let response = req.seeOther("/lapor/terkirim/\(receipt.trackingID.display)")
-            if let secret = receipt.secret { ReporterPasses.remember(receipt.trackingID, secret: secret, on: req, response: response) }
+            if let secret = receipt.secret {
+                ReporterPasses.remember(receipt.trackingID, secret: secret, on: req, response: response)
+                ReporterPasses.showOnce(receipt.trackingID, secret: secret, on: req, response: response)
+            }
             return response
         } refused: { feedback, status in
             try await render(posted.values, feedback: feedback, status: status, on: req)
@@ -148,23 +151,33 @@ enum SubmitController {
 
     struct Receipt: Encodable {
         let trackingID: String
+        /// Shown once, right after filing; nil afterwards.
         let secret: String?
+        /// Whether this browser keeps a pass to the report (a report filed without an account).
+        var passKept = false
         let link: String
         let hasAccount: Bool
     }
 
-    /// Shown once after filing: the tracking ID large, the secret for a report without an account (read from
-    /// this browser's own cookie, never from the URL), and the link to keep.
+    /// The receipt after filing: the tracking ID large, the secret for a report without an account exactly once
+    /// (handed over in a cookie scoped to this page and forgotten as it is shown, never in the URL), then only
+    /// whether this browser keeps a pass, and the link to keep.
     @Sendable static func receipt(_ req: Request) async throws -> Response {
         let raw = req.parameters.get("tracking_id")!
         guard let trackingID = TrackingID(parsing: raw) else { throw APIError.reportNotFound }
-        let secret = ReporterPasses.secret(for: trackingID, req)
-        let viewed = try await ReportViewer.load(raw, secret: secret, ignoreWrongSecret: true, for: req)
+        let pass = ReporterPasses.pass(for: trackingID, req)
+        let viewed = try await ReportViewer.load(raw, secret: nil, pass: pass, for: req)
         guard viewed.access.level != .public else { throw APIError.reportNotFound }
         let link = "/laporan/\(trackingID.display)"
-        return try await req.renderPage("portal/terkirim", Receipt(
-            trackingID: trackingID.display, secret: secret.map(formatSecret), link: link,
-            hasAccount: viewed.report.reporterUserID != nil))
+        let forget = Response()
+        let secret = ReporterPasses.takeShownOnce(trackingID, req, response: forget)
+        let shown = secret.flatMap { ReportIntake.secretDigest($0) == viewed.report.secretDigest ? $0 : nil }
+        let response = try await req.renderPage("portal/terkirim", Receipt(
+            trackingID: trackingID.display, secret: shown.map(formatSecret), passKept: pass != nil && viewed.actor == .reporter,
+            link: link, hasAccount: viewed.report.reporterUserID != nil))
+        for cookie in forget.cookies.all { response.cookies[cookie.key] = cookie.value }
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return response
     }
 
     static func offlineChannels(selected: String?, on req: Request) -> [Choice] {

@@ -13,16 +13,19 @@ extension ReportModel {
 
     /// The values of `rowColumns`, in their order.
     var rowValues: [any Encodable & Sendable] {
-        [
+        let before: [any Encodable & Sendable] = [
             trackingID, secretDigest, originalTitle, originalClassification, originalCategoryID, originalSubcategoryID,
             body, title, classification, categoryID, subcategoryID, tags, eventDate, locationText, regionID, latitude,
             longitude, targetInstitutionID, holderID, holderPath, assigneeID, state, stateBeforeHold, isVerified,
             isEscalated, archiveReason, duplicateOfID, rating, isAnonymous, isConfidential, isPublic, channel,
-            reporterUserID, reporterName, reporterEmail, reporterPhone, createdAt, updatedAt, verifiedAt, dispatchedAt,
+        ]
+        let after: [any Encodable & Sendable] = [
+            createdAt, updatedAt, verifiedAt, dispatchedAt,
             firstAnsweredAt, completedAt, archivedAt, escalatedAt, ratedAt, slaStage, stageStartedAt, stageDueAt, yellowAt,
             slaLight, caseDueAt, heldAt, ladderRung, slaNextCheckAt, eventCount, version, supportCount, commentCount,
             firstAnswerLate, replyAddress, wasBounced, firstAnswerWorkingDays,
         ]
+        return before + reporterColumnValues + after
     }
 
     static let rowColumns = """

@@ -91,6 +91,9 @@ enum ReportActions {
                 if transition.movedHolder {
                     try await ReportHistory.recordRoute(reportID, through: transition.toHolder, now: now, on: db)
                 }
+                if kind == .notOurAuthority {
+                    try await ReportHistory.forgetRoute(of: reportID, declinedBy: transition.fromHolder, to: transition.toHolder, on: db)
+                }
                 if case .correct(let correction) = transition.action {
                     try await CorrectionModel(correction, reportID: reportID, eventID: event.id!, by: eventActor, at: now).create(on: db)
                 }

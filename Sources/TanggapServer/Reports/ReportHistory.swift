@@ -114,6 +114,16 @@ enum ReportHistory {
         try await recordRoutes([(reportID, institution, now)], on: db)
     }
 
+    /// After "not our authority": the declining institution and its subtree stop reading the report
+    /// (`VisibilityPolicy.route(_:afterDeclineBy:to:)`). The events keep the whole story; this is who may read it.
+    static func forgetRoute(of reportID: Int64, declinedBy decliner: InstitutionPath, to newHolder: InstitutionPath, on db: any Database) async throws {
+        let before = try await route(of: reportID, on: db)
+        let kept = Set(VisibilityPolicy.route(before, afterDeclineBy: decliner, to: newHolder))
+        let dropped = before.filter { !kept.contains($0) }.map(\.institutionID)
+        guard !dropped.isEmpty else { return }
+        try await db.sql.delete(from: "report_routes").where("report_id", .equal, reportID).where("institution_id", .in, dropped).run()
+    }
+
     /// The same for many reports in one statement.
     static func recordRoutes(_ routes: [(reportID: Int64, institution: InstitutionPath, at: Date)], on db: any Database) async throws {
         _ = try await NewRow.insert(

@@ -154,10 +154,9 @@ extension ReportModel {
         isConfidential = report.isConfidential
         isPublic = false
         channel = report.channel.rawValue
-        reporterUserID = owner?.id
-        reporterName = report.reporterName ?? owner?.name
-        reporterEmail = report.reporterEmail ?? owner?.email
-        reporterPhone = report.reporterPhone
+        record(reporter: ReporterIdentity(
+            name: report.reporterName ?? owner?.name, email: report.reporterEmail ?? owner?.email, phone: report.reporterPhone,
+            userID: owner?.id))
         createdAt = now
         updatedAt = now
         ladderRung = 0

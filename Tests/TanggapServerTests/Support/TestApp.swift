@@ -45,6 +45,8 @@ func withTestApp(
     settings.rateLimits.submissionsPerMinute = 100_000
     settings.rateLimits.loginsPerMinute = 100_000
     settings.rateLimits.reporterActionsPerMinute = 100_000
+    settings.rateLimits.secretChecksPerMinute = 100_000
+    settings.rateLimits.flagsPerMinute = 100_000
     adjust(&settings)
 
     let app = try await Application.make(.testing)
