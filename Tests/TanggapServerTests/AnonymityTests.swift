@@ -303,3 +303,55 @@ import Vapor
         #expect(Set(naming).subtracting(Self.allowed.keys).isEmpty, "\(Set(naming).subtracting(Self.allowed.keys))")
     }
 }
+
+/// 13. Inbound e-mail: `From:` alone proves nothing.
+@Suite struct EmailSenderProofTests {
+    @Test func aReplyAddressCarriesItsReportAndAnUnguessableToken() throws {
+        var generator = SystemRandomNumberGenerator()
+        let id = TrackingID.generate(using: &generator), other = TrackingID.generate(using: &generator)
+        let address = try #require(EmailSenderProof.replyAddress(for: id, from: "lapor@pemda.go.id", key: "k1"))
+        #expect(address.hasPrefix("lapor+\(id.value)-") && address.hasSuffix("@pemda.go.id"))
+        #expect(EmailSenderProof.addressedReport(recipients: ["x@y.id", address], key: "k1") == id)
+        #expect(EmailSenderProof.addressedReport(recipients: [address], key: "another secret") == nil)
+        let forged = address.replacingOccurrences(of: id.value, with: other.value)
+        #expect(EmailSenderProof.addressedReport(recipients: [forged, "lapor+\(id.value)@pemda.go.id", "lapor@pemda.go.id"], key: "k1") == nil)
+    }
+
+    @Test func onlyAnAlignedVerdictOfTheGatewayVouchesForTheSender() {
+        let from = "siti@contoh.id"
+        #expect(EmailSenderProof.isAligned(authenticationResults: "mx.pemda.go.id; dkim=pass header.d=contoh.id; spf=fail", fromAddress: from))
+        #expect(EmailSenderProof.isAligned(authenticationResults: "mx; spf=pass smtp.mailfrom=bounce@contoh.id", fromAddress: from))
+        #expect(EmailSenderProof.isAligned(authenticationResults: "mx; dmarc=pass header.from=contoh.id", fromAddress: from))
+        #expect(!EmailSenderProof.isAligned(authenticationResults: "mx; dkim=pass header.d=jahat.example", fromAddress: from), "not aligned")
+        #expect(!EmailSenderProof.isAligned(authenticationResults: "mx; dkim=fail header.d=contoh.id; spf=softfail", fromAddress: from))
+        #expect(!EmailSenderProof.isAligned(authenticationResults: nil, fromAddress: from))
+    }
+
+    @Test func aForgedFromChangesNothingAndTheReportsReplyAddressActs() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            let filed = InboundMessage(channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Jalan di depan SD rusak parah sejak bulan lalu.",
+                                       subject: "Jalan rusak di depan SD", gatewayID: "<m1@contoh.id>")
+            #expect(try await Conversation.handle(filed, context: app.tanggap, on: app.db) == .report)
+            let report = try #require(try await ReportModel.query(on: app.db).filter(\.$channel == "email").first())
+            let id = try #require(TrackingID(parsing: report.trackingID))
+            try await world.must("verify", on: id.display, by: world.nationalAdmin)
+            try await world.must("hold", on: id.display, by: world.nationalAdmin, ["question": "Di sebelah mana?"])
+            func replies() async throws -> Int {
+                try await ReportEventModel.query(on: app.db).filter(\.$reportID == report.id!).filter(\.$kind == "reply").count()
+            }
+            var forged = InboundMessage(channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Saya tarik laporannya.",
+                                        subject: "Re: [Tanggap \(id.display)] Jalan rusak", gatewayID: "<m2@jahat.example>")
+            forged.senderProven = false
+            #expect(try await Conversation.handle(forged, context: app.tanggap, on: app.db) == .refused)
+            #expect(try await replies() == 0)
+
+            var genuine = InboundMessage(channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Di depan gerbang SD.",
+                                         subject: "Re: pertanyaan", gatewayID: "<m3@contoh.id>")
+            genuine.senderProven = false
+            genuine.addressedReport = id
+            #expect(try await Conversation.handle(genuine, context: app.tanggap, on: app.db) == .reply)
+            #expect(try await replies() == 1)
+        }
+    }
+}

@@ -105,10 +105,13 @@ def post_telegram(tanggap, update_id, chat_id, text=None, photo=False, secret=TG
                          headers={"X-Telegram-Bot-Api-Secret-Token": secret})
 
 
-def raw_email(sender, subject, text, message_id, attachment=None, name="Warga Email"):
+def raw_email(sender, subject, text, message_id, attachment=None, name="Warga Email", to="lapor@tanggap.test",
+              authentication_results=None):
     message = email.message.EmailMessage()
+    if authentication_results:
+        message["Authentication-Results"] = authentication_results
     message["From"] = f"{name} <{sender}>"
-    message["To"] = "lapor@tanggap.test"
+    message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = message_id
     message.set_content(text)
@@ -133,9 +136,10 @@ class Gateway:
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
 
-    def keep(self, channel, to, body, subject=None):
+    def keep(self, channel, to, body, subject=None, reply_to=None):
         with self.lock:
-            self.sent.append({"channel": channel, "to": to, "body": body, "subject": subject, "at": time.time()})
+            self.sent.append({"channel": channel, "to": to, "body": body, "subject": subject, "reply_to": reply_to,
+                              "at": time.time()})
             return next(self.ids)
 
 
@@ -239,7 +243,8 @@ class Handler(BaseHTTPRequestHandler):
             answer = post_telegram(tanggap, int(order["id"]), int(order["sender"]), order.get("text"), order.get("photo", False))
         elif kind == "email":
             raw = raw_email(order["sender"], order["subject"], order["text"], order["id"],
-                            PNG if order.get("attachment") else None)
+                            PNG if order.get("attachment") else None, to=order.get("to", "lapor@tanggap.test"),
+                            authentication_results=order.get("authentication_results"))
             answer = post_email(tanggap, raw)
         else:
             return self.reply(400, {"error": "unknown channel"})
@@ -251,7 +256,9 @@ class MailSink:
         if GATEWAY.down:
             return "451 4.3.0 Try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        GATEWAY.keep("email", envelope.rcpt_tos[0], message.get_body(("plain",)).get_content(), subject=str(message["Subject"]))
+        reply_to = message["Reply-To"].addresses[0].addr_spec if message["Reply-To"] else None
+        GATEWAY.keep("email", envelope.rcpt_tos[0], message.get_body(("plain",)).get_content(), subject=str(message["Subject"]),
+                     reply_to=reply_to)
         return "250 OK"
 
 

@@ -194,11 +194,18 @@ def test_email_with_attachment_to_the_answer_by_email_and_a_reply_matched_by_sub
     handle(server, tracking_id)
     answered = gateway.wait_for("email", address, "Obat sudah tersedia")[0]
     assert tracking_id in answered["subject"]
-    # The reporter answers the e-mail: the quoted text is left out, the subject finds the report.
-    reply = "Sudah saya terima, terima kasih.\n\nOn Mon, 23 Nov 2026 Tanggap wrote:\n> Obat sudah tersedia"
+    reply_to = answered["reply_to"]
+    assert reply_to.startswith("lapor+" + tracking_id.replace("-", "")) and reply_to.endswith("@tanggap.test"), reply_to
+    # A forged From: with the right subject changes nothing; the address written from hears how to answer.
     gateway.deliver(server, channel="email", id=f"<{uuid.uuid4().hex}@contoh.id>", sender=address,
+                    subject="Re: " + answered["subject"], text="Saya tarik laporan ini.")
+    gateway.wait_for("email", address, "tidak dapat dipastikan")
+    assert [e for e in events(server, tracking_id) if e["kind"] == "reply"] == []
+    # The reporter answers the e-mail, to its reply address: the quoted text is left out.
+    reply = "Sudah saya terima, terima kasih.\n\nOn Mon, 23 Nov 2026 Tanggap wrote:\n> Obat sudah tersedia"
+    gateway.deliver(server, channel="email", id=f"<{uuid.uuid4().hex}@contoh.id>", sender=address, to=reply_to,
                     subject="Re: " + answered["subject"], text=reply)
-    gateway.wait_for("email", address, "balasan untuk laporan")
+    gateway.wait_for("email", address, "diterima dan diteruskan")
     replies = [e for e in events(server, tracking_id) if e["kind"] == "reply"]
     assert [e["note"] for e in replies] == ["Sudah saya terima, terima kasih."] and replies[0]["channel"] == "email"
 

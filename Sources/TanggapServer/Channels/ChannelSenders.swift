@@ -26,7 +26,10 @@ enum ChannelSenders {
                 ?? settings.sms.flatMap { GenericSMSSender($0, timeout: timeout) }
         case .whatsapp: return settings.whatsapp.map { WhatsAppSender(settings: $0, timeout: timeout) }
         case .telegram: return settings.telegram.map { TelegramSender(settings: $0, timeout: timeout) }
-        case .email: return context.mailer.map { MailSender(mailer: $0) }
+        case .email:
+            return context.mailer.map { mailer in
+                MailSender(mailer: mailer, from: context.settings.smtp?.from, replyKey: settings.emailWebhookSecret)
+            }
         default: return nil
         }
     }
@@ -37,11 +40,20 @@ enum ChannelSenders {
 }
 
 /// E-mail to reporters goes through the same SMTP client as staff digests.
+/// A message about a report (its tracking ID in the subject) is answered at the report's own reply address, the
+/// one way an answer by e-mail proves its sender (`EmailSenderProof`).
 struct MailSender: ChannelSender {
     let mailer: any Mailer
+    var from: String? = nil
+    var replyKey: String? = nil
 
     func send(_ message: OutboundMessage) async throws -> String? {
-        try await mailer.send(MailMessage(to: message.address, toName: "", subject: message.subject ?? "Tanggap", body: message.body))
+        let subject = message.subject ?? "Tanggap"
+        var mail = MailMessage(to: message.address, toName: "", subject: subject, body: message.body)
+        if let from, let replyKey, let id = Conversation.trackingID(inSubject: subject) {
+            mail.replyTo = EmailSenderProof.replyAddress(for: id, from: from, key: replyKey)
+        }
+        try await mailer.send(mail)
         return nil
     }
 }

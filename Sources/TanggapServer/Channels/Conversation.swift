@@ -38,7 +38,7 @@ enum Conversation {
             case .sms:
                 return try await answer(message, "conv.help", outcome: .help, context: context, on: db)
             case .email:
-                if let id = message.subject.flatMap(trackingID(inSubject:)) {
+                if let id = message.addressedReport ?? message.subject.flatMap(trackingID(inSubject:)) {
                     return try await reply(MIMEMessage.newText(of: text), to: id, message, context: context, on: db)
                 }
                 return try await file(text, message, context: context, on: db)
@@ -99,6 +99,10 @@ enum Conversation {
         guard let report = try await owned(id, by: message, on: db) else {
             return try await answer(message, "conv.not_found", ["id": id.display], outcome: .refused, context: context, on: db)
         }
+        if message.channel == .email, !isProven(message, for: id) {
+            // Anyone can write this From:. Nothing changes; the address written from hears how to answer for real.
+            return try await answer(message, "conv.email_unproven", ["id": id.display], outcome: .refused, context: context, on: db)
+        }
         var request = ActionRequest()
         request.text = text
         do {
@@ -133,6 +137,11 @@ enum Conversation {
     }
 
     // MARK: Helpers
+
+    /// An e-mail acts on a report only when it came to that report's reply address or its sender is vouched for.
+    static func isProven(_ message: InboundMessage, for id: TrackingID) -> Bool {
+        message.senderProven || message.addressedReport == id
+    }
 
     /// The report, when this sender is its reporter on this channel; nil otherwise, exactly as for no report.
     private static func owned(_ id: TrackingID, by message: InboundMessage, on db: any Database) async throws -> ReportModel? {

@@ -4,8 +4,9 @@ import TanggapCore
 import Vapor
 
 /// Inbound e-mail from a mail provider's webhook (or a local `pipe` to curl): the raw RFC 822 message as the body,
-/// signed with Tanggap's scheme. A tracking ID in the subject makes it a reply to that report; otherwise it is a
-/// new report, the subject its title. Answers go out over SMTP (`MailSender`).
+/// signed with Tanggap's scheme. Mail to a report's reply address, or with a tracking ID in the subject, is a reply
+/// to that report (acted on only with a proven sender, `EmailSenderProof`); otherwise it is a new report, the subject
+/// its title. Answers go out over SMTP (`MailSender`), each with its report's reply address.
 struct EmailAdapter: ChannelAdapter {
     let secret: String
     let tolerance: TimeInterval
@@ -22,6 +23,8 @@ struct EmailAdapter: ChannelAdapter {
             channel: .email, sender: address, senderName: mail.fromName, text: try InboundChecks.text(mail.text),
             subject: mail.header("Subject").map { String($0.prefix(300)) }, gatewayID: try InboundChecks.gatewayID(id))
         message.media = mail.files.map { Upload(name: $0.name, data: $0.data) }
+        message.addressedReport = EmailSenderProof.addressedReport(recipients: EmailSenderProof.recipients(of: mail), key: secret)
+        message.senderProven = EmailSenderProof.isAligned(authenticationResults: mail.header("Authentication-Results"), fromAddress: address)
         return ([message], [])
     }
 }

@@ -14,6 +14,11 @@ struct InboundMessage: Sendable {
     var media: [Upload] = []
     /// The gateway's own id of the message: a redelivery carries the same one and changes nothing.
     let gatewayID: String
+    /// Whether `sender` is proven. A phone network or a chat platform tells who wrote; an e-mail's `From:` is
+    /// believed only with proof (`EmailSenderProof`).
+    var senderProven = true
+    /// The report whose own reply address an e-mail was sent to (`EmailSenderProof.replyAddress`).
+    var addressedReport: TrackingID? = nil
 }
 
 /// What a gateway reports about a message Tanggap sent: delivered, read, failed.

@@ -6,6 +6,8 @@ struct MailMessage: Sendable, Equatable {
     let toName: String
     let subject: String
     let body: String
+    /// Where the recipient's reply goes, when not to `From:` (a report's own reply address).
+    var replyTo: String? = nil
 }
 
 /// Sends e-mail. The server uses SMTP; tests record what would have been sent.
@@ -48,6 +50,7 @@ extension MailMessage {
             "From: Tanggap <\(from)>",
             "To: \(encodedWord(toName)) <\(to)>",
             "Subject: \(encodedWord(subject))",
+        ] + (replyTo.map { ["Reply-To: <\($0)>"] } ?? []) + [
             "Date: \(Self.rfc5322Date(date))",
             "Message-ID: <\(messageID)>",
             "MIME-Version: 1.0",

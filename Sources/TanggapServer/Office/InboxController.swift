@@ -270,18 +270,20 @@ enum Workplace {
         return places
     }
 
-    /// The institution a staff page looks at: `?instansi=` or the person's first grant, never outside their subtrees.
+    /// The institution a staff page looks at: `?instansi=` or the person's first grant, never outside the subtrees
+    /// of the grants that read reports (an operator's does not: `Role.readsReports`).
     static func chosenInstitution(for user: SignedInUser, on req: Request) async throws -> Institution {
+        let reading = user.grants.filter(\.role.readsReports)
         let institution: Institution
         if let id = try? req.query.get(Int64.self, at: "instansi") {
             guard let found = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
             institution = found
-        } else if let first = user.grants.first, let found = try await InstitutionDirectory.find(first.scope.institutionID, on: req.db) {
+        } else if let first = reading.first, let found = try await InstitutionDirectory.find(first.scope.institutionID, on: req.db) {
             institution = found
         } else {
             throw APIError.forbidden
         }
-        guard user.grants.contains(where: { $0.covers(institution.path) }) else { throw APIError.forbidden }
+        guard reading.contains(where: { $0.covers(institution.path) }) else { throw APIError.forbidden }
         return institution
     }
 
