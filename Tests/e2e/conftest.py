@@ -39,6 +39,7 @@ class Server:
             "TANGGAP_RATE_LIMIT_LOGINS": "1000000",
             "TANGGAP_RATE_LIMIT_REPORTER_ACTIONS": "1000000",
             "TANGGAP_RATE_LIMIT_SECRET_CHECKS": "1000000",
+            "TANGGAP_RATE_LIMIT_FLAGS": "1000000",
         })
         if engine == "postgres":
             self.env.update({"TANGGAP_DATABASE_URL": fresh_postgres_database(), "TANGGAP_DEMO": "always",

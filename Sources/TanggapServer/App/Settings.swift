@@ -126,6 +126,7 @@ public struct Settings: Sendable {
         settings.rateLimits.loginsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_LOGINS", in: 1...1_000_000) ?? settings.rateLimits.loginsPerMinute
         settings.rateLimits.reporterActionsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_REPORTER_ACTIONS", in: 1...1_000_000) ?? settings.rateLimits.reporterActionsPerMinute
         settings.rateLimits.secretChecksPerMinute = try reader.int("TANGGAP_RATE_LIMIT_SECRET_CHECKS", in: 1...1_000_000) ?? settings.rateLimits.secretChecksPerMinute
+        settings.rateLimits.flagsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_FLAGS", in: 1...1_000_000) ?? settings.rateLimits.flagsPerMinute
         settings.trustForwardedFor = try reader.bool("TANGGAP_TRUST_FORWARDED_FOR") ?? false
         settings.migrateOnStart = try reader.bool("TANGGAP_MIGRATE_ON_START") ?? !database.isPostgres
         if let demo = reader.string("TANGGAP_DEMO") {

@@ -100,10 +100,13 @@ struct DemoPeople: Sendable {
         password: String, bcryptCost: Int, now: Date, root: Institution, ombudsman: Institution, kemenkes: Institution,
         bandung: Institution, units: [String: Institution], on db: any Database
     ) async throws -> DemoPeople {
+        // The demo's people joined a year ago, as a running deployment's would: an account's age is what its flag
+        // on a comment weighs (`CommentModeration.flagWeight`).
+        let joined = now.addingTimeInterval(-365 * 86_400)
         func person(_ name: String, _ email: String, at home: Institution?, _ roles: [(Role, Institution)]) async throws -> SignedInUser {
             try await AccountService.create(
                 .init(name: name, email: email, password: password, institutionID: home?.id, roles: roles.map { ($0.0, $0.1.id) }),
-                bcryptCost: bcryptCost, now: now, on: db)
+                bcryptCost: bcryptCost, now: joined, on: db)
         }
         var liaisons: [String: SignedInUser] = [:]
         for (key, label) in [("pupr", "PUPR"), ("dinkes", "Dinkes"), ("disdukcapil", "Disdukcapil")] {

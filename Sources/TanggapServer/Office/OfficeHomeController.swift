@@ -18,6 +18,8 @@ enum OfficeHomeController {
         let total: String
         let isStaff: Bool
         let isOperator: Bool
+        /// An operator alone reads no reports (`Role.readsReports`): no inbox, dashboard or weekly review to offer.
+        let readsReports: Bool
         let isModerator: Bool
     }
 
@@ -37,6 +39,7 @@ enum OfficeHomeController {
             total: counts.values.contains { $0 >= countCap } ? DisplayFormat.number(total, req) + "+" : DisplayFormat.number(total, req),
             isStaff: user.isStaff,
             isOperator: user.grants.contains { $0.role == .operator },
+            readsReports: user.grants.contains { $0.role.readsReports },
             isModerator: user.grants.contains { $0.role == .nationalAdmin || $0.role == .institutionAdmin })
         return try await req.renderPage("kelola/beranda", home)
     }
