@@ -139,6 +139,15 @@ import TanggapCore
                 == [Tree.national, Tree.kemenkes], "another branch that held it keeps its record")
     }
 
+    @Test func onlyAViewerWhoKnowsTheReporterSeesTheirOtherReports() {
+        let anonim = PrivacyFacts(isAnonymous: true, isConfidential: false, isVerified: true, reporterUserID: 99, route: [Tree.national, Tree.pemkab])
+        let regency = UserActor(id: 50, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab)])
+        let national = UserActor(id: 51, grants: [RoleGrant(.nationalAdmin, on: Tree.national)])
+        #expect(VisibilityPolicy.access(for: .user(regency), to: anonim)?.mayListAsSameReporter == false)
+        #expect(VisibilityPolicy.access(for: .user(national), to: anonim)?.mayListAsSameReporter == true)
+        #expect(VisibilityPolicy.access(for: .publicVisitor, to: anonim)?.mayListAsSameReporter == false)
+    }
+
     @Test func flagsWeighByAccountAge() {
         #expect(CommentModeration.flagWeight(accountAge: 60) == 0)
         #expect(CommentModeration.flagWeight(accountAge: 5 * 86_400) == 50)

@@ -61,6 +61,10 @@ public struct ReportAccess: Hashable, Sendable {
         }
     }
 
+    /// Whether a report may be listed to this viewer as "the same reporter's": only where the viewer may know
+    /// that report's reporter too, or the list would tie an anonim report to a name.
+    public var mayListAsSameReporter: Bool { level == .staff && seesReporterIdentity }
+
     /// Names of staff who acted: staff see colleagues by name; everyone else sees the institution.
     public var seesStaffNames: Bool { level == .staff }
 }

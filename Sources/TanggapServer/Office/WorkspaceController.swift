@@ -214,8 +214,7 @@ enum WorkspaceController {
             """).all(decodingFluent: ReportModel.self)
         let routes = try await ReportHistory.routes(of: candidates.map { $0.id! }, on: req.db)
         return candidates.filter { candidate in
-            let access = VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))
-            return access?.level == .staff && access?.seesReporterIdentity == true
+            VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))?.mayListAsSameReporter == true
         }.prefix(10).map { Other(trackingID: TrackingID(parsing: $0.trackingID)!.display, title: $0.title, state: req.text("state.\($0.state)")) }
     }
 }

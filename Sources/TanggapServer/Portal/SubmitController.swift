@@ -171,7 +171,11 @@ enum SubmitController {
         let link = "/laporan/\(trackingID.display)"
         let forget = Response()
         let secret = ReporterPasses.takeShownOnce(trackingID, req, response: forget)
-        let shown = secret.flatMap { ReportIntake.secretDigest($0) == viewed.report.secretDigest ? $0 : nil }
+        let shown = secret.flatMap { offered -> String? in
+            guard let digest = ReportIntake.secretDigest(offered), let stored = viewed.report.secretDigest,
+                constantTimeEqual(digest, stored) else { return nil }
+            return offered
+        }
         let response = try await req.renderPage("portal/terkirim", Receipt(
             trackingID: trackingID.display, secret: shown.map(formatSecret), passKept: pass != nil && viewed.actor == .reporter,
             link: link, hasAccount: viewed.report.reporterUserID != nil))
