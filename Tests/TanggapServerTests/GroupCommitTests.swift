@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Foundation
 import SQLKit
 import Testing
@@ -103,6 +104,52 @@ import Vapor
                 throw Refused()
             }
             #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM group_commit_probe WHERE n = 100").first(decoding: N.self)!.n == 0)
+        }
+    }
+
+    /// A write that, when told to, never finishes: what a query written to a connection already cut looked like.
+    struct Stuck: GroupWrite {
+        let n: Int
+        let hangs: Bool
+
+        static func writeAll(_ writes: [Stuck], on db: any Database) async throws -> [Int] {
+            if writes.contains(where: \.hangs) {
+                try await withUnsafeThrowingContinuation { (_: UnsafeContinuation<Void, any Error>) in }  // never answered
+            }
+            _ = try await NewRow.insert(into: "group_commit_probe", columns: "n, word", rows: writes.map { [$0.n, "s\($0.n)"] }, on: db)
+            return writes.map(\.n)
+        }
+    }
+
+    @Test func aBatchThatNeverAnswersReleasesEveryWriterAtTheDeadlineAndTheNextBatchCommits() async throws {
+        try await withTestApp { app in
+            try await app.db.sql.raw("CREATE TABLE group_commit_probe (n BIGINT PRIMARY KEY, word TEXT NOT NULL UNIQUE)").run()
+            let failures = NIOLockedValueBox<[String]>([])
+            // The stuck batch keeps its connection (as a hung one did); the watch's renewal gives the next batches
+            // another. Here: the first handle on one event loop's connection, every later one on another's.
+            let loops = Array(app.eventLoopGroup.makeIterator())
+            try #require(loops.count > 1)
+            let handles = NIOLockedValueBox(0)
+            let commits = GroupCommit<Stuck>(on: app.eventLoopGroup.any(), deadline: .milliseconds(300), onFailure: { error in
+                failures.withLockedValue { $0.append(String(describing: error)) }
+            }) {
+                let first = handles.withLockedValue { count in defer { count += 1 }; return count == 0 }
+                return app.databases.database(logger: app.logger, on: first ? loops[0] : loops[1])!
+            }
+            let started = ContinuousClock.now
+            // The stuck write goes first, alone in its batch; three more queue behind it meanwhile.
+            let stuck = Task { try await commits.write(Stuck(n: 0, hangs: true)) }
+            try await Task.sleep(for: .milliseconds(50))
+            let queued = (1...3).map { n in Task { try await commits.write(Stuck(n: n, hangs: false)) } }
+            await #expect(throws: DatabaseUnavailable.self) { try await stuck.value }
+            for (n, task) in zip(1...3, queued) { #expect(try await task.value == n, "a writer queued behind the stuck batch committed") }
+            #expect(ContinuousClock.now - started < .seconds(3), "no writer waited much past the deadline")
+            #expect(failures.withLockedValue { $0.count } == 1, "the failure was reported for the watch")
+            #expect(DatabaseFault.of(DatabaseUnavailable(what: "test")) == .unavailable)
+
+            // The queue moved on: the next writes commit.
+            #expect(try await commits.write(Stuck(n: 10, hangs: false)) == 10)
+            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM group_commit_probe WHERE n = 10").first(decoding: N.self)!.n == 1)
         }
     }
 }

@@ -54,6 +54,11 @@ public struct Settings: Sendable {
     public var channels = ChannelSettings()
     /// The first retry of a failed job waits this long; each further one twice as long (up to an hour).
     public var jobBackoffSeconds: Double = 10
+    /// The longest any wait on the database may take: a connection from a pool, a group commit, the readiness
+    /// write. Past it the client hears 503 with Retry-After instead of waiting.
+    public var databaseDeadline: Duration = .seconds(5)
+    /// The longest a request may take before it is answered 503, whatever it waits for.
+    public var requestDeadline: Duration = .seconds(30)
 
     public enum DemoMode: String, Sendable {
         /// Seed the demo into an empty embedded database; never into PostgreSQL.
@@ -161,6 +166,11 @@ public struct Settings: Sendable {
         if let backoff = try reader.int("TANGGAP_JOB_BACKOFF_SECONDS", in: 1...3_600) { settings.jobBackoffSeconds = Double(backoff) }
         settings.rateLimits.channelMessagesPerMinute = try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
             ?? settings.rateLimits.channelMessagesPerMinute
+        if let seconds = try reader.int("TANGGAP_DATABASE_DEADLINE_SECONDS", in: 1...600) { settings.databaseDeadline = .seconds(seconds) }
+        if let seconds = try reader.int("TANGGAP_REQUEST_DEADLINE_SECONDS", in: 1...3_600) { settings.requestDeadline = .seconds(seconds) }
+        guard settings.requestDeadline > settings.databaseDeadline else {
+            throw SettingsError.invalid("TANGGAP_REQUEST_DEADLINE_SECONDS", "longer than TANGGAP_DATABASE_DEADLINE_SECONDS")
+        }
         return settings
     }
 }

@@ -22,6 +22,8 @@ public struct TanggapContext: Sendable {
     let calendars: CalendarBook
     /// Concurrent submissions share one commit (see `GroupCommit`).
     let commits: GroupCommit<NewReport>
+    /// Notices a lost PostgreSQL and renews the pools once a primary answers again.
+    let databaseWatch: DatabaseWatch
     /// Statistics and dashboard figures, kept until a report or the tree changes.
     let figures = FiguresCache()
     /// Reports received in weeks that are over, per subtree: final, so counted once.

@@ -7,18 +7,28 @@ import Vapor
 /// The one way in: the command line and the tests build the application through this function.
 public func configure(_ app: Application, settings: Settings, clock: Clock = .system) async throws {
     let resources = app.directory.resourcesDirectory
-    let lane = try CommitLane(settings.database, threadPool: app.threadPool)
+    let lane = try CommitLane(settings.database, deadline: settings.databaseDeadline, threadPool: app.threadPool)
     app.lifecycle.use(lane)
+    let requestPool = try DatabaseSetup.configure(app, settings.database, poolDeadline: settings.databaseDeadline)
+    let watch = DatabaseWatch(settings.database, on: app.eventLoopGroup.any(), probeDeadline: settings.databaseDeadline, logger: app.logger)
+    for pool in [requestPool, lane.renewable].compactMap({ $0 }) { watch.watch(pool) }
+    app.lifecycle.use(watch)
     app.tanggap = TanggapContext(
         settings: settings, clock: clock,
         localizer: try Localizer(directory: resources + "Locales"),
         attachments: AttachmentStore(directory: settings.attachmentsDirectory, threadPool: app.threadPool),
         limiter: RateLimiter(),
         calendars: CalendarBook(defaultZone: settings.timeZone, defaults: .standard),
-        commits: GroupCommit(on: lane.loop) { [logger = app.logger] in lane.database(logger: logger) },
+        commits: GroupCommit(on: lane.loop, deadline: settings.databaseDeadline, onFailure: watch.noteFailure) { [logger = app.logger] in
+            lane.database(logger: logger)
+        },
+        databaseWatch: watch,
         mailer: settings.smtp.map { SMTPMailer(settings: $0) })
+    // With several servers listed, the first one that takes writes is the primary from the start.
+    if watch.targets.count > 1, let primary = await watch.primary(), primary != watch.targets[0] {
+        for pool in [requestPool, lane.renewable].compactMap({ $0 }) { try pool.renew(to: primary) }
+    }
 
-    try DatabaseSetup.configure(app, settings.database)
     configureContent()
     configureMiddleware(app, settings)
     try routes(app, settings)
@@ -53,6 +63,7 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(strictTransport: settings.secureCookies, includeSubdomains: settings.strictTransportSubdomains))
     app.middleware.use(TanggapErrorMiddleware())
+    app.middleware.use(RequestDeadlineMiddleware(limit: settings.requestDeadline))
     app.middleware.use(SameOriginCheckMiddleware(publicURL: settings.publicURL))
 
     app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))

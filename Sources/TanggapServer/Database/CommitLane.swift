@@ -14,14 +14,24 @@ final class CommitLane: LifecycleHandler, Sendable {
     let loop: any EventLoop
     private let group: MultiThreadedEventLoopGroup
     private let databases: Databases
+    /// The lane's pool on PostgreSQL, renewed after a lost connection (`DatabaseWatch`).
+    let renewable: RenewableDatabase?
 
-    init(_ location: DatabaseLocation, threadPool: NIOThreadPool) throws {
+    init(_ location: DatabaseLocation, deadline: Duration, threadPool: NIOThreadPool) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         loop = group.next()
         databases = Databases(threadPool: threadPool, on: group)
         // One group commits at a time. PostgreSQL gets a second connection for a retry while the first is being
         // given back; SQLite's driver keeps one per event loop whatever is asked.
-        databases.use(try DatabaseSetup.connections(to: location, perEventLoop: 2), as: .commitLane)
+        switch location {
+        case .postgres(let url, let schema):
+            renewable = try RenewableDatabase(databases, name: "commit-lane", url: PostgresTargets.split(url)[0]) { url in
+                try DatabaseSetup.connections(to: .postgres(url: url, schema: schema), perEventLoop: 2, poolDeadline: deadline)
+            }
+        case .sqlite:
+            renewable = nil
+            databases.use(try DatabaseSetup.connections(to: location, perEventLoop: 2, poolDeadline: deadline), as: .commitLane)
+        }
     }
 
     func database(logger: Logger) -> any Database {

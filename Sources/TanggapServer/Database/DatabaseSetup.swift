@@ -10,25 +10,36 @@ enum DatabaseSetup {
     /// A constant key for PostgreSQL's advisory lock, so that instances starting at once migrate one at a time.
     private static let migrationLockKey: Int64 = 0x5441_4E47_4150
 
-    static func configure(_ app: Application, _ location: DatabaseLocation) throws {
-        if case .sqlite(let path) = location {
+    /// Registers the request pool. On PostgreSQL it is renewable: `DatabaseWatch` moves it to a new pool after a
+    /// lost connection or a failover, and the first pool goes to the first server listed.
+    @discardableResult
+    static func configure(_ app: Application, _ location: DatabaseLocation, poolDeadline: Duration) throws -> RenewableDatabase? {
+        for migration in TanggapMigrations.all { app.migrations.add(migration) }
+        switch location {
+        case .sqlite(let path):
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            app.databases.use(try connections(to: location, perEventLoop: 4, poolDeadline: poolDeadline), as: .sqlite)
+            return nil
+        case .postgres(let url, let schema):
+            return try RenewableDatabase(app.databases, name: "psql", url: PostgresTargets.split(url)[0]) { url in
+                try connections(to: .postgres(url: url, schema: schema), perEventLoop: 4, poolDeadline: poolDeadline)
+            }
         }
-        app.databases.use(try connections(to: location, perEventLoop: 4), as: location.isPostgres ? .psql : .sqlite)
-        for migration in TanggapMigrations.all { app.migrations.add(migration) }
     }
 
     /// How to connect to `location`. SQLite always gets one connection per event loop (its driver's rule);
-    /// PostgreSQL gets `perEventLoop`.
-    static func connections(to location: DatabaseLocation, perEventLoop: Int) throws -> DatabaseConfigurationFactory {
+    /// PostgreSQL gets `perEventLoop`, and a request waits no longer than `poolDeadline` for one of them.
+    static func connections(to location: DatabaseLocation, perEventLoop: Int, poolDeadline: Duration) throws -> DatabaseConfigurationFactory {
         switch location {
         case .sqlite(let path):
             return .sqlite(.file(path), sqlLogLevel: .trace)
         case .postgres(let url, let schema):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema, "public"] }
-            return .postgres(configuration: configuration, maxConnectionsPerEventLoop: perEventLoop, sqlLogLevel: .trace)
+            let timeout = TimeAmount.milliseconds(Int64(poolDeadline.components.seconds * 1000 + poolDeadline.components.attoseconds / 1_000_000_000_000_000))
+            return .postgres(
+                configuration: configuration, maxConnectionsPerEventLoop: perEventLoop, connectionPoolTimeout: timeout, sqlLogLevel: .trace)
         }
     }
 
@@ -82,6 +93,8 @@ enum DatabaseSetup {
         do {
             applied = Set(try await sql.raw("SELECT name FROM _fluent_migrations").all(decoding: Row.self).map(\.name))
         } catch {
+            // No table yet means nothing ran; a database that does not answer is not a fresh one.
+            try await sql.raw("SELECT 1").run()
             applied = []
         }
         return TanggapMigrations.all.map(\.name).filter { !applied.contains($0) }

@@ -18,6 +18,14 @@ protocol GroupWrite: Sendable {
 /// fails (a refused value, a tracking-ID collision) it runs again with each write alone in its own savepoint,
 /// so the failure undoes only that write. Every caller hears its own outcome only after the commit, so an
 /// acknowledged write is on disk. A lone writer waits for nobody: its batch is itself.
+///
+/// Every batch has a deadline. Without one, a PostgreSQL restart under load wedged intake for good: a group's
+/// transaction is several statements, and when the server cut the connection between two of them, the next one
+/// was written to a channel that NIO had already torn down. PostgresNIO writes a query without asking to hear
+/// whether the write went out, so that query was never answered, its transaction never ended, and every later
+/// submission queued behind it for ever, while reads (which take any open connection) went on working. Now the
+/// batch's writers hear a 503 when the deadline passes, the queue moves on, and the failure is reported so that
+/// `DatabaseWatch` renews the pool, leaving the hung connection behind.
 actor GroupCommit<Write: GroupWrite> {
     private struct Waiting {
         let write: Write
@@ -28,6 +36,10 @@ actor GroupCommit<Write: GroupWrite> {
     private let stay: EventLoopTaskExecutor
     private let database: @Sendable () -> any Database
     private let largestBatch: Int
+    /// The longest a batch may take, from its first statement to its commit.
+    private let deadline: Duration
+    /// Told of every batch that failed as a whole (a lost connection, a deadline passed, a full disk).
+    private let onFailure: @Sendable (any Error) -> Void
     private var queue: [Waiting] = []
     private var isCommitting = false
     /// Commits made and writes they carried, since the start: their ratio is the grouping achieved.
@@ -35,10 +47,15 @@ actor GroupCommit<Write: GroupWrite> {
 
     /// The group's steps run on `loop`, best a loop that `database`'s connections answer on and that serves
     /// nothing else (`CommitLane`). `database` gives a handle that is not inside a transaction.
-    init(on loop: any EventLoop, largestBatch: Int = 64, database: @escaping @Sendable () -> any Database) {
+    init(
+        on loop: any EventLoop, largestBatch: Int = 64, deadline: Duration = .seconds(5),
+        onFailure: @escaping @Sendable (any Error) -> Void = { _ in }, database: @escaping @Sendable () -> any Database
+    ) {
         self.loop = loop
         self.stay = EventLoopTaskExecutor(loop)
         self.largestBatch = largestBatch
+        self.deadline = deadline
+        self.onFailure = onFailure
         self.database = database
     }
 
@@ -65,36 +82,55 @@ actor GroupCommit<Write: GroupWrite> {
     }
 
     private func commit(_ batch: [Waiting]) async {
-        let writes = batch.map(\.write)
         do {
-            let outcomes: [Result<Write.Outcome, any Error>]
-            do {
-                outcomes = try await inTransaction { db in try await Self.together(writes, on: db) }.map { .success($0) }
-            } catch let refused as WriteRefused {
-                // The group failed and took its transaction with it. Run it again, each write alone in its own
-                // savepoint, so that only the failing one is undone. A lone write's failure is its answer.
-                if writes.count == 1 {
-                    outcomes = [.failure(refused.error)]
-                } else {
-                    outcomes = try await inTransaction { db in
-                        var outcomes: [Result<Write.Outcome, any Error>] = []
-                        for (index, write) in writes.enumerated() { outcomes.append(try await Self.inSavepoint(index, of: db, write)) }
-                        return outcomes
-                    }
-                }
+            let outcomes = try await withDeadline(deadline, "a group commit") { [writes = batch.map(\.write), self] in
+                try await self.outcomes(of: writes)
             }
             counts.commits += 1
             counts.writes += batch.count
             for (waiting, outcome) in zip(batch, outcomes) { waiting.continuation.resume(with: outcome) }
         } catch {
-            // The commit itself failed: nothing of the batch is stored, and every writer hears so.
+            // The commit itself failed or did not finish in time: nothing of the batch is known to be stored, and
+            // every writer hears so. The next batch asks for a connection again.
+            onFailure(error)
             for waiting in batch { waiting.continuation.resume(throwing: error) }
+        }
+    }
+
+    /// Proves the commit path works now: a write through the lane's own connections, committed within the
+    /// deadline. Readiness asks this rather than a `SELECT 1` on another pool, which answered while intake hung.
+    nonisolated func check() async throws {
+        do {
+            try await withDeadline(deadline, "the readiness write") { [self] in
+                try await inTransaction { db in
+                    try await db.sql.raw("UPDATE readiness_probe SET checks = checks + 1 WHERE id = 1").run()
+                }
+            }
+        } catch {
+            onFailure(error)
+            throw error
+        }
+    }
+
+    /// Writes the group, and when one of its writes is refused, each alone; throws when the transaction fails.
+    private nonisolated func outcomes(of writes: [Write]) async throws -> [Result<Write.Outcome, any Error>] {
+        do {
+            return try await inTransaction { db in try await Self.together(writes, on: db) }.map { .success($0) }
+        } catch let refused as WriteRefused {
+            // The group failed and took its transaction with it. Run it again, each write alone in its own
+            // savepoint, so that only the failing one is undone. A lone write's failure is its answer.
+            if writes.count == 1 { return [.failure(refused.error)] }
+            return try await inTransaction { db in
+                var outcomes: [Result<Write.Outcome, any Error>] = []
+                for (index, write) in writes.enumerated() { outcomes.append(try await Self.inSavepoint(index, of: db, write)) }
+                return outcomes
+            }
         }
     }
 
     /// `body` in one transaction, its statements sent from the commit's own loop. The driver runs a transaction
     /// in a task of its own, which would start on any loop: the preference is given again inside it.
-    private func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    private nonisolated func inTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         try await withTaskExecutorPreference(stay) { [stay, database] in
             try await database().writeTransaction { db in try await withTaskExecutorPreference(stay) { try await body(db) } }
         }

@@ -29,6 +29,16 @@ struct APIError: Error, Sendable {
     static let forbidden = APIError(status: .forbidden, code: "forbidden")
     static let emailTaken = APIError(status: .conflict, code: "email_taken", fields: [FieldError("email", .notAllowed)])
 
+    /// A storage fault: nothing was saved. Waiting helps a database that is down or slow; a full disk needs
+    /// an operator, but the client may still try again later.
+    static func fault(_ fault: DatabaseFault) -> APIError {
+        let retry: HTTPHeaders = ["Retry-After": String(DatabaseFault.retryAfterSeconds)]
+        return switch fault {
+        case .unavailable: APIError(status: .serviceUnavailable, code: "database_unavailable", headers: retry)
+        case .storageFull: APIError(status: .insufficientStorage, code: "storage_full", headers: retry)
+        }
+    }
+
     static func rateLimited(retryAfter seconds: Int) -> APIError {
         APIError(status: .tooManyRequests, code: "rate_limited", headers: ["Retry-After": String(seconds)])
     }

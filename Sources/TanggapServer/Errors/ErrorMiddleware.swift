@@ -72,6 +72,11 @@ struct TanggapErrorMiddleware: AsyncMiddleware {
         default:
             break
         }
+        if let fault = DatabaseFault.of(error) {
+            request.logger.warning("request refused: the database cannot take it now", metadata: ["error": .string(String(describing: error))])
+            request.tanggap.databaseWatch.noteFailure(error)
+            return .fault(fault)
+        }
         request.logger.report(error: error)
         return APIError(status: .internalServerError, code: "internal_error")
     }

@@ -12,7 +12,7 @@ struct BackgroundWork: LifecycleHandler {
         let context = app.tanggap
         let tasks = (0..<loops).map { index in
             let worker = JobWorker(name: JobWorker.name(index), context: context, db: app.db, logger: app.logger)
-            return Task { await worker.run() }
+            return Task { await worker.run(database: { app.db }) }
         }
         app.storage[Tasks.self] = tasks
         app.logger.info("background work started", metadata: ["workers": .stringConvertible(loops)])

@@ -6,7 +6,7 @@ import Logging
 struct JobWorker: Sendable {
     let name: String
     let context: TanggapContext
-    let db: any Database
+    var db: any Database
     let logger: Logger
     var batchSize = 20
     var lease: TimeInterval = 300
@@ -24,15 +24,21 @@ struct JobWorker: Sendable {
         return jobs.count
     }
 
-    /// Runs until cancelled, resting a little when there is nothing to do.
-    func run(idle: Duration = .seconds(1)) async {
+    /// Runs until cancelled, resting a little when there is nothing to do. Each round asks `database` for its
+    /// handle, so that a pool renewed after a lost connection is used from the next round on; a round that outlives
+    /// its lease is given up (its jobs go to another worker when the lease ends) rather than waited for.
+    func run(idle: Duration = .seconds(1), database: (@Sendable () -> any Database)? = nil) async {
         while !Task.isCancelled {
+            var worker = self
+            if let database { worker.db = database() }
             do {
-                if try await runOnce() == 0 { try await Task.sleep(for: idle) }
+                let ran = try await withDeadline(.seconds(Int64(lease)), "a job round") { [worker] in try await worker.runOnce() }
+                if ran == 0 { try await Task.sleep(for: idle) }
             } catch is CancellationError {
                 return
             } catch {
                 logger.error("job worker round failed", metadata: ["worker": .string(name), "error": .string(String(describing: error))])
+                context.databaseWatch.noteFailure(error)
                 try? await Task.sleep(for: idle)
             }
         }

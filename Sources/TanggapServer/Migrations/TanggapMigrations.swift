@@ -29,5 +29,6 @@ enum TanggapMigrations {
         M0024_CoverStageDeadlines(),
         M0025_IndexOpenReportHolders(),
         M0026_WeighCommentFlags(),
+        M0027_AddReadinessProbe(),
     ]
 }

@@ -25,21 +25,28 @@ enum HealthController {
         Status(status: "ok")
     }
 
-    /// Ready for traffic: the database answers and every migration has run.
+    /// Ready for traffic: every migration has run and intake can commit now, proved by a write through the
+    /// commit lane (`GroupCommit.check`) within the database deadline. It fails while the database is down,
+    /// read-only or full, or while the lane's connections hang, and passes again by itself once a write commits.
     @Sendable static func ready(_ req: Request) async throws -> Response {
         var status = Status(status: "ok", database: "ok")
         var code = HTTPResponseStatus.ok
         do {
-            try await req.db.sql.raw("SELECT 1").run()
-            let pending = try await DatabaseSetup.pendingMigrations(on: req.db)
-            if !pending.isEmpty {
+            let pending = try await withDeadline(req.tanggap.settings.databaseDeadline, "the migration check") {
+                try await DatabaseSetup.pendingMigrations(on: req.db)
+            }
+            if pending.isEmpty {
+                try await req.tanggap.commits.check()
+            } else {
                 status.status = "migrations_pending"
                 status.pendingMigrations = pending
                 code = .serviceUnavailable
             }
         } catch {
             req.logger.warning("readiness check failed", metadata: ["error": .string(String(describing: error))])
-            status = Status(status: "database_unreachable", database: "unreachable")
+            req.tanggap.databaseWatch.noteFailure(error)
+            let full = DatabaseFault.of(error) == .storageFull
+            status = Status(status: full ? "storage_full" : "database_unavailable", database: full ? "full" : "unavailable")
             code = .serviceUnavailable
         }
         let response = try await status.encodeResponse(status: code, for: req)

@@ -23,7 +23,13 @@ struct AttachmentStore: Sendable {
         try await threadPool.runIfActive {
             let folder = (path as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try data.write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+            do {
+                try data.write(to: URL(fileURLWithPath: path), options: .withoutOverwriting)
+            } catch {
+                // A write that failed halfway (a full disk) leaves a partial file behind: it must not stay.
+                try? FileManager.default.removeItem(atPath: path)
+                throw error
+            }
         }
         return Stored(storageKey: key, sha256: digest)
     }
