@@ -53,7 +53,14 @@ public struct TrackingID: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The form shown to people: two groups of five.
+    /// A tracking ID as the database keeps it. Only generated or parsed IDs are ever stored, so it is canonical;
+    /// a value that is not (a row written by hand) is kept as it is rather than ending the process.
+    public init(stored value: String) {
+        self = TrackingID(parsing: value) ?? TrackingID(canonical: value)
+    }
+
     public var display: String {
+        guard value.count == Self.length else { return value }
         let split = value.index(value.startIndex, offsetBy: 5)
         return "\(value[..<split])-\(value[split...])"
     }

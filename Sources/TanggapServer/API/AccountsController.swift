@@ -18,13 +18,6 @@ enum AccountsController {
         var label: String?
     }
 
-    struct NewAccount: Content {
-        var name: String?
-        var email: String?
-        var password: String?
-        var phone: String?
-    }
-
     struct Grant: Content {
         let role: String
         let institution: Named
@@ -46,7 +39,7 @@ enum AccountsController {
     }
 
     @Sendable static func issueToken(_ req: Request) async throws -> Response {
-        try req.enforceRateLimit("login", perMinute: req.tanggap.settings.rateLimits.loginsPerMinute)
+        try req.enforceRateLimit(.signIn)
         let credentials = try req.decodeBody(Credentials.self)
         let user = try await AccountService.authenticate(email: credentials.email, password: credentials.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
         let label = credentials.label.map(TextNormalizer.singleLine).map { String($0.prefix(100)) }
@@ -61,8 +54,8 @@ enum AccountsController {
     }
 
     @Sendable static func createAccount(_ req: Request) async throws -> Response {
-        try req.enforceRateLimit("login", perMinute: req.tanggap.settings.rateLimits.loginsPerMinute)
-        let input = try req.decodeBody(NewAccount.self)
+        try req.enforceRateLimit(.signIn)
+        let input = try req.decodeBody(NewAccountBody.self)
         let user = try await AccountService.create(
             .init(name: input.name, email: input.email, password: input.password, phone: input.phone),
             bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)

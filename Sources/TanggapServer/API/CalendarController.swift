@@ -53,7 +53,7 @@ enum CalendarController {
     /// Sets (or, with null, clears to inherit) an institution's time zone and working weekdays.
     @Sendable static func setWeek(_ req: Request) async throws -> Calendar {
         let institution = try await institution(req)
-        try requireConfigure(institution.path, req)
+        try req.requireMayConfigure(institution.path)
         let body = try req.decodeBody(WeekBody.self)
         try await DeadlineRules.setWeek(of: institution.id, timeZone: body.timeZone, weekdays: body.workingWeekdays,
                                         by: req.signedInUser?.id, context: req.tanggap, on: req.db)
@@ -61,7 +61,7 @@ enum CalendarController {
     }
 
     @Sendable static func list(_ req: Request) async throws -> Items<HolidayItem> {
-        let institutionID = try institutionParameter(req)
+        let institutionID = try req.institutionQueryParameter()
         let year = try yearParameter(req) ?? LocalDate(req.now, in: req.tanggap.settings.timeZone).year
         let rows = try await HolidayStore.list(institutionID: institutionID, from: LocalDate(year: year, month: 1, day: 1)!,
                                                to: LocalDate(year: year, month: 12, day: 31)!, on: req.db)
@@ -78,8 +78,8 @@ enum CalendarController {
 
     @Sendable static func add(_ req: Request) async throws -> Response {
         let body = try req.decodeBody(HolidayBody.self)
-        let path = try await CalendarController.institutionPath(body.institutionID, req)
-        try requireConfigure(path, req)
+        let path = try await InstitutionDirectory.path(of: body.institutionID, on: req.db)
+        try req.requireMayConfigure(path)
         var check = FieldChecker()
         let date = body.date.flatMap(LocalDate.init(iso:))
         if date == nil { check.add("date", body.date == nil ? .required : .invalid) }
@@ -96,7 +96,7 @@ enum CalendarController {
 
     @Sendable static func change(_ req: Request) async throws -> HolidayItem {
         let existing = try await holiday(req)
-        try requireConfigure(try await CalendarController.institutionPath(existing.institution_id, req), req)
+        try req.requireMayConfigure(try await InstitutionDirectory.path(of: existing.institution_id, on: req.db))
         let body = try req.decodeBody(HolidayBody.self)
         var check = FieldChecker()
         let name = body.name.map { _ in check.requiredText(body.name, field: "name", limits: TextLimits.name) } ?? existing.name
@@ -112,16 +112,11 @@ enum CalendarController {
 
     @Sendable static func remove(_ req: Request) async throws -> HTTPStatus {
         let existing = try await holiday(req)
-        try requireConfigure(try await CalendarController.institutionPath(existing.institution_id, req), req)
+        try req.requireMayConfigure(try await InstitutionDirectory.path(of: existing.institution_id, on: req.db))
         _ = try await HolidayStore.delete(id: existing.id, institutionID: existing.institution_id, on: req.db)
         try await req.audit("holiday_removed", ["date": existing.date, "name": existing.name], institutionID: existing.institution_id)
         req.tanggap.calendars.clear()
         return .noContent
-    }
-
-    static func requireConfigure(_ path: InstitutionPath?, _ req: Request) throws {
-        let user = try req.requireSignedInUser()
-        guard AdministrationPolicy.mayConfigure(path, by: user.actor) else { throw APIError.forbidden }
     }
 
     private static func item(_ row: HolidayStore.Row) -> HolidayItem {
@@ -140,23 +135,6 @@ enum CalendarController {
         guard let id = req.parameters.get("id", as: Int64.self), let institution = try await InstitutionDirectory.find(id, on: req.db)
         else { throw APIError.notFound }
         return institution
-    }
-
-    static func institutionPath(_ id: Int64, _ req: Request) async throws -> InstitutionPath {
-        guard let institution = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.field("institution_id", .unknown) }
-        return institution.path
-    }
-
-    static func institutionPath(_ id: Int64?, _ req: Request) async throws -> InstitutionPath? {
-        guard let id else { return nil }
-        let path: InstitutionPath = try await institutionPath(id, req)
-        return path
-    }
-
-    static func institutionParameter(_ req: Request) throws -> Int64? {
-        guard let raw = try? req.query.get(String.self, at: "institution_id"), !raw.isEmpty else { return nil }
-        guard let id = Int64(raw), id > 0 else { throw APIError.field("institution_id", .invalid) }
-        return id
     }
 
     static func yearParameter(_ req: Request) throws -> Int? {

@@ -68,7 +68,7 @@ enum OpenDataController {
             let regions = try await NameBook.names(in: "regions", Set(rows.compactMap(\.region_id)), on: req.db)
             let holders = try await NameBook.names(in: "institutions", Set(rows.map(\.holder_id)), on: req.db)
             try await each(rows.filter(\.is_public).map { r in
-                Record(trackingId: TrackingID(parsing: r.tracking_id)!.display, title: r.title, classification: r.classification,
+                Record(trackingId: TrackingID(stored: r.tracking_id).display, title: r.title, classification: r.classification,
                        category: r.category_id.flatMap { categories[$0] }, region: r.region_id.flatMap { regions[$0] },
                        holder: holders[r.holder_id] ?? "", state: r.state, channel: r.channel, createdAt: r.created_at,
                        verifiedAt: r.verified_at, firstAnsweredAt: r.first_answered_at, firstAnswerInTime: r.first_answer_late.map { !$0 },

@@ -7,7 +7,7 @@ enum ReportPresenter {
     static func report(
         _ m: ReportModel, access: ReportAccess, actor: Actor?, names: NameBook, attachments: [AttachmentModel]?, now: Date
     ) -> ReportRepresentation {
-        let trackingID = TrackingID(parsing: m.trackingID)!
+        let trackingID = TrackingID(stored: m.trackingID)
         let snapshot = m.snapshot
         let offered = actor.map { actor in EventKind.actions.filter { Lifecycle.isOffered($0, on: snapshot, to: actor) } } ?? []
         return ReportRepresentation(
@@ -41,7 +41,7 @@ enum ReportPresenter {
     static func events(
         _ events: [ReportEventModel], of report: ReportModel, access: ReportAccess, names: NameBook, attachments: [AttachmentModel]
     ) -> [EventRepresentation] {
-        let trackingID = TrackingID(parsing: report.trackingID)!
+        let trackingID = TrackingID(stored: report.trackingID)
         let filesByEvent = Dictionary(grouping: attachments.filter { $0.eventID != nil }, by: { $0.eventID! })
         return events.filter { access.mayRead(EventAudience(rawValue: $0.audience) ?? .staff) }.map { event in
             let details = EventDetails.decode(event.details)

@@ -7,13 +7,13 @@ import Vapor
 enum ReportsController {
     static func register(_ api: any RoutesBuilder, attachmentLimit: Int) {
         let reports = api.grouped("reports")
-        reports.on(.POST, body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: submit)
+        reports.on(.POST, body: .withAttachments(upTo: attachmentLimit), use: submit)
         reports.get(use: list)
         reports.get(":tracking_id", use: show)
         reports.get(":tracking_id", "events", use: events)
         reports.get(":tracking_id", "deliveries", use: deliveries)
         reports.get(":tracking_id", "attachments", ":attachment_id", use: attachment)
-        reports.on(.POST, ":tracking_id", ":action", body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: act)
+        reports.on(.POST, ":tracking_id", ":action", body: .withAttachments(upTo: attachmentLimit), use: act)
     }
 
     struct Receipt: Content {
@@ -23,7 +23,7 @@ enum ReportsController {
     }
 
     @Sendable static func submit(_ req: Request) async throws -> Response {
-        try req.enforceRateLimit("submit", perMinute: req.tanggap.settings.rateLimits.submissionsPerMinute)
+        try req.enforceRateLimit(.submission)
         let body = try req.decodeBody(SubmitReportBody.self)
         let submitter: SubmitterIdentity = req.signedInUser.map { .user($0) } ?? .visitor
         let uploads = body.attachments?.uploads ?? []
@@ -34,7 +34,7 @@ enum ReportsController {
         let access = ReportAccess(level: .reporter, seesReporterIdentity: true)
         let viewer: Actor = req.signedInUser.map { .user($0.actor) } ?? .reporter
         // The report as just written; only its files, when it has any, are read back.
-        let representation = try await present(
+        let representation = try await ReportResponses.representation(
             submitted.report, access: access, actor: viewer, attachments: uploads.isEmpty ? [] : nil, names: submitted.names, now: req.now, on: req.db)
         let response = try await Receipt(trackingID: receipt.trackingID.display, secret: receipt.secret, report: representation)
             .encodeResponse(status: .created, for: req)
@@ -68,56 +68,30 @@ enum ReportsController {
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {
-        let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
-        let representation = try await present(viewed.report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
-        return try await privateResponse(representation, for: req)
+        let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
+        let representation = try await ReportResponses.representation(viewed.report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
+        return try await ReportResponses.personal(representation, for: req)
     }
 
     @Sendable static func events(_ req: Request) async throws -> Response {
-        let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
+        let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
         let events = try await ReportHistory.events(of: viewed.report.id!, on: req.db)
         let names = try await NameBook.load(reports: [viewed.report], events: events, on: req.db)
         let files = try await ReportQueries.attachments(of: viewed.report.id!, on: req.db)
         let items = ReportPresenter.events(events, of: viewed.report, access: viewed.access, names: names, attachments: files)
-        return try await privateResponse(Items(items: items), for: req)
+        return try await ReportResponses.personal(Items(items: items), for: req)
     }
 
     /// The delivery log: staff of the report see what the reporter was sent and whether it arrived.
     @Sendable static func deliveries(_ req: Request) async throws -> Response {
-        let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
+        let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
         guard viewed.access.level == .staff else { throw APIError.forbidden }
-        return try await privateResponse(Items(items: try await Deliveries.log(of: viewed.report.id!, access: viewed.access, on: req.db)), for: req)
+        return try await ReportResponses.personal(Items(items: try await Deliveries.log(of: viewed.report.id!, access: viewed.access, on: req.db)), for: req)
     }
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {
-        let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
-        return try await fileResponse(req.parameters.get("attachment_id")!, of: viewed, for: req)
-    }
-
-    /// One of a report's files, if the viewer may read it, served so that it can run nothing.
-    static func fileResponse(_ publicID: String, of viewed: ViewedReport, for req: Request) async throws -> Response {
-        guard let file = try await AttachmentModel.query(on: req.db)
-            .filter(\.$reportID == viewed.report.id!).filter(\.$publicID == publicID).first(),
-            ReportPresenter.readable(file, by: viewed.access), let kind = AttachmentKind(rawValue: file.kind)
-        else { throw APIError.notFound }
-        let data = try await req.tanggap.attachments.load(file.storageKey)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: kind.contentType)
-        let disposition = kind.isImage ? "inline" : "attachment"
-        let encodedName = file.displayName.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "lampiran"
-        headers.replaceOrAdd(name: .contentDisposition, value: "\(disposition); filename*=UTF-8''\(encodedName)")
-        // A file is shown as what it is and can run nothing, even if a browser were tempted.
-        headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; img-src 'self'; sandbox")
-        // Never kept by a shared cache: a report can be unpublished, archived as spam or made rahasia at any
-        // moment, and a cached copy would go on serving its files to anyone. A public file may be kept by the
-        // browser but is asked for again each time (its ETag makes that cheap).
-        headers.replaceOrAdd(name: .cacheControl, value: viewed.access.level == .public ? "private, no-cache" : "private, no-store")
-        let etag = "\"\(file.publicID)\""
-        headers.replaceOrAdd(name: .eTag, value: etag)
-        if viewed.access.level == .public, req.headers.first(name: .ifNoneMatch) == etag {
-            return Response(status: .notModified, headers: headers)
-        }
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
+        return try await ReportResponses.file(try req.routeParameter("attachment_id"), of: viewed, for: req)
     }
 
     struct ActionResult: Content {
@@ -126,11 +100,11 @@ enum ReportsController {
     }
 
     @Sendable static func act(_ req: Request) async throws -> Response {
-        guard let kind = EventKind(pathComponent: req.parameters.get("action")!), EventKind.actions.contains(kind) else { throw APIError.notFound }
-        let viewed = try await ReportViewer.load(req.parameters.get("tracking_id")!, for: req)
+        guard let kind = EventKind(pathComponent: try req.routeParameter("action")), EventKind.actions.contains(kind) else { throw APIError.notFound }
+        let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
         guard let actor = viewed.actor, let eventActor = viewed.eventActor else { throw APIError.authenticationRequired }
         if case .reporter = actor {
-            try req.enforceRateLimit("reporter-action", perMinute: req.tanggap.settings.rateLimits.reporterActionsPerMinute)
+            try req.enforceRateLimit(.reporterAction)
         }
         let body = req.body.data == nil ? ActionBody() : try req.decodeBody(ActionBody.self)
         let outcome = try await ReportActions.perform(
@@ -145,24 +119,7 @@ enum ReportsController {
         let names = try await NameBook.load(reports: [outcome.report], events: [outcome.event], on: req.db)
         let report = ReportPresenter.report(outcome.report, access: access, actor: actor, names: names, attachments: files, now: req.now)
         let event = ReportPresenter.events([outcome.event], of: outcome.report, access: access, names: names, attachments: files).first
-        return try await privateResponse(ActionResult(report: report, event: event), for: req)
+        return try await ReportResponses.personal(ActionResult(report: report, event: event), for: req)
     }
 
-    /// `attachments` when already known (none); read otherwise.
-    static func present(
-        _ report: ReportModel, access: ReportAccess, actor: Actor?, attachments: [AttachmentModel]? = nil, names known: NameBook = NameBook(),
-        now: Date, on db: any Database
-    ) async throws -> ReportRepresentation {
-        let names = try await NameBook.load(reports: [report], known: known, on: db)
-        var files = attachments ?? []
-        if attachments == nil { files = try await ReportQueries.attachments(of: report.id!, on: db) }
-        return ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: files, now: now)
-    }
-
-    /// Anything beyond the public view is personal: never cached by a shared cache.
-    static func privateResponse(_ content: some Content, for req: Request) async throws -> Response {
-        let response = try await content.encodeResponse(for: req)
-        response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-        return response
-    }
 }

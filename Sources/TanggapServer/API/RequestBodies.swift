@@ -85,3 +85,11 @@ extension Array where Element == File {
         map { Upload(name: $0.filename, data: Data(buffer: $0.data)) }.filter { !($0.name.isEmpty && $0.data.isEmpty) }
     }
 }
+
+/// A new citizen account, from the API or the portal's registration form.
+struct NewAccountBody: Content {
+    var name: String?
+    var email: String?
+    var password: String?
+    var phone: String?
+}

@@ -30,13 +30,13 @@ enum SLAController {
     }
 
     @Sendable static func effective(_ req: Request) async throws -> Policy {
-        try await effective(institutionID: try CalendarController.institutionParameter(req), classification: try classificationParameter(req), req)
+        try await effective(institutionID: try req.institutionQueryParameter(), classification: try classificationParameter(req), req)
     }
 
     static func effective(institutionID: Int64?, classification: Classification?, _ req: Request) async throws -> Policy {
         var policy = SLAPolicy.standard
         if let institutionID {
-            let path = try await CalendarController.institutionPath(institutionID, req)
+            let path = try await InstitutionDirectory.path(of: institutionID, on: req.db)
             policy = try await req.tanggap.calendars.context(for: path, classification: classification ?? .pengaduan, isEscalated: false, now: req.now, on: req.db).policy
         } else {
             let rows = try await SLAOverrideRow.deploymentWide(on: req.db)
@@ -67,8 +67,8 @@ enum SLAController {
     /// Replaces the override for one scope: what the body leaves out falls back to the level above.
     @Sendable static func setOverride(_ req: Request) async throws -> Policy {
         let body = try req.decodeBody(OverrideBody.self)
-        let path = try await CalendarController.institutionPath(body.institutionID, req)
-        try CalendarController.requireConfigure(path, req)
+        let path = try await InstitutionDirectory.path(of: body.institutionID, on: req.db)
+        try req.requireMayConfigure(path)
         var check = FieldChecker()
         let classification = body.classification.map(Classification.init(rawValue:))
         if classification == .some(nil) { check.add("classification", .invalid) }
@@ -91,9 +91,9 @@ enum SLAController {
     }
 
     @Sendable static func removeOverride(_ req: Request) async throws -> HTTPStatus {
-        let institutionID = try CalendarController.institutionParameter(req)
-        let path = try await CalendarController.institutionPath(institutionID, req)
-        try CalendarController.requireConfigure(path, req)
+        let institutionID = try req.institutionQueryParameter()
+        let path = try await InstitutionDirectory.path(of: institutionID, on: req.db)
+        try req.requireMayConfigure(path)
         try await DeadlineRules.removeLimits(institutionID: institutionID, classification: try classificationParameter(req),
                                              by: req.signedInUser?.id, context: req.tanggap, on: req.db)
         return .noContent

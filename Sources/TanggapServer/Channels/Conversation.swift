@@ -45,7 +45,7 @@ enum Conversation {
             default:
                 // A chat continues the conversation: a report waiting for its reporter takes the message as a reply.
                 if let waiting = try await reportAwaitingReporter(message, on: db) {
-                    return try await reply(text, to: TrackingID(parsing: waiting.trackingID)!, message, context: context, on: db)
+                    return try await reply(text, to: TrackingID(stored: waiting.trackingID), message, context: context, on: db)
                 }
                 return try await file(text, message, context: context, on: db)
             }

@@ -39,15 +39,8 @@ enum AdministrationController {
     }
 
     /// The admin and the institution they manage here; only those who may configure it get in.
-    static func managed(_ req: Request) async throws -> (SignedInUser, Institution)? {
-        guard let user = try InboxController.staff(req) else { return nil }
-        let institution = try await Workplace.chosenInstitution(for: user, on: req)
-        guard AdministrationPolicy.mayConfigure(institution.path, by: user.actor) else { throw APIError.forbidden }
-        return (user, institution)
-    }
-
     @Sendable static func page(_ req: Request) async throws -> Response {
-        guard let (user, institution) = try await managed(req) else { return req.seeOther("/masuk?next=/kelola/admin") }
+        guard let (user, institution) = try await req.managedInstitution() else { return req.seeOther("/masuk?next=/kelola/admin") }
         let notice = (try? req.query.get(String.self, at: "selesai")).map { req.text("admin.done.\($0)") }
         return try await req.renderPage("kelola/admin", try await build(user, institution, notice: notice, on: req))
     }
@@ -89,7 +82,7 @@ enum AdministrationController {
         _ work: @escaping @Sendable (SignedInUser, Institution, any Database) async throws -> Void
     ) async throws -> Response {
         try CSRF.verify(req)
-        guard let (user, institution) = try await managed(req) else { return req.seeOther("/masuk?next=/kelola/admin") }
+        guard let (user, institution) = try await req.managedInstitution() else { return req.seeOther("/masuk?next=/kelola/admin") }
         return try await req.handlingForm {
             try await req.db.writeTransaction { db in try await work(user, institution, db) }
             return req.seeOther("/kelola/admin?instansi=\(institution.id)&selesai=\(done)")
@@ -119,7 +112,7 @@ enum AdministrationController {
     /// A new colleague: an account with a one-time password shown once, to pass on by hand or phone.
     @Sendable static func invite(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        guard let (user, institution) = try await managed(req) else { return req.seeOther("/masuk?next=/kelola/admin") }
+        guard let (user, institution) = try await req.managedInstitution() else { return req.seeOther("/masuk?next=/kelola/admin") }
         let input = try req.content.decode(Invitation.self)
         return try await req.handlingForm {
             guard let role = input.role.flatMap(Role.init(rawValue:)) else { throw APIError.field("role", .invalid) }

@@ -48,7 +48,7 @@ enum DashboardController {
     }
 
     @Sendable static func page(_ req: Request) async throws -> Response {
-        guard let user = try InboxController.staff(req) else { return req.seeOther("/masuk?next=/kelola/dasbor") }
+        guard let user = try req.signedInStaff() else { return req.seeOther("/masuk?next=/kelola/dasbor") }
         let period = (try? req.query.get(String.self, at: "periode")).flatMap(StatisticsPeriod.init(rawValue:)) ?? .twelveMonths
         // A dashboard shows one's own part of the tree, and nothing above it.
         let institution = try await Workplace.chosenInstitution(for: user, on: req)

@@ -33,7 +33,7 @@ enum DeadlineSettingsController {
     static func scope(_ institution: Institution) -> Int64? { institution.parentID == nil ? nil : institution.id }
 
     @Sendable static func page(_ req: Request) async throws -> Response {
-        guard let (_, institution) = try await AdministrationController.managed(req) else { return req.seeOther("/masuk?next=/kelola/admin/tenggat") }
+        guard let (_, institution) = try await req.managedInstitution() else { return req.seeOther("/masuk?next=/kelola/admin/tenggat") }
         let notice = (try? req.query.get(String.self, at: "selesai")).map { req.text("admin.done.\($0)") }
         return try await req.renderPage("kelola/tenggat", try await build(institution, notice: notice, on: req))
     }
@@ -68,7 +68,7 @@ enum DeadlineSettingsController {
         _ req: Request, _ done: String, _ work: @escaping @Sendable (SignedInUser, Institution) async throws -> Void
     ) async throws -> Response {
         try CSRF.verify(req)
-        guard let (user, institution) = try await AdministrationController.managed(req) else { return req.seeOther("/masuk?next=/kelola/admin/tenggat") }
+        guard let (user, institution) = try await req.managedInstitution() else { return req.seeOther("/masuk?next=/kelola/admin/tenggat") }
         return try await req.handlingForm {
             try await work(user, institution)
             let jenis = (try? req.query.get(String.self, at: "jenis")).flatMap(Classification.init(rawValue:)).map { "&jenis=\($0.rawValue)" } ?? ""

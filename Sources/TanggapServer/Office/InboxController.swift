@@ -11,19 +11,6 @@ enum InboxController {
         pages.post("kelola", "kotak", "massal", use: bulk)
     }
 
-    struct Filters: Content {
-        var tab: String?
-        var instansi: String?
-        var kategori: String?
-        var jenis: String?
-        var kanal: String?
-        var wilayah: String?
-        var dari: String?
-        var sampai: String?
-        var q: String?
-        var sesudah: String?
-    }
-
     struct Tab: Encodable { let key: String; let label: String; let count: String; let current: Bool; let link: String }
 
     /// Tabs count this far and then say "1000+": past it the number changes nothing for the reader.
@@ -69,7 +56,7 @@ enum InboxController {
         let tabs: [Tab]
         let tab: String
         let tabLabel: String
-        let filters: Filters
+        let filters: InboxFilters
         let institutions: [Choice]
         let categories: [Choice]
         let classifications: [Choice]
@@ -83,27 +70,21 @@ enum InboxController {
         let csvLink: String
     }
 
-    static func staff(_ req: Request) throws -> SignedInUser? {
-        guard let user = req.signedInUser else { return nil }
-        guard user.isStaff else { throw APIError.forbidden }
-        return user
-    }
-
     @Sendable static func inbox(_ req: Request) async throws -> Response {
-        guard let user = try staff(req) else { return req.seeOther("/masuk?next=/kelola/kotak") }
-        let filters = (try? req.query.decode(Filters.self)) ?? Filters()
+        guard let user = try req.signedInStaff() else { return req.seeOther("/masuk?next=/kelola/kotak") }
+        let filters = (try? req.query.decode(InboxFilters.self)) ?? InboxFilters()
         let tab = filters.tab.flatMap(InboxTab.init(rawValue:)) ?? .new
         let scope = VisibilityPolicy.listScope(for: .user(user.actor))
-        let narrowing = try await narrowed(filters, for: user, scope: scope, on: req)
+        let narrowing = try await filters.narrowing(for: user, scope: scope, on: req)
 
-        let tabFilters = InboxTab.allCases.map { candidate in
+        let tabInboxFilters = InboxTab.allCases.map { candidate in
             var filter = candidate.filter(for: user)
             narrowing(&filter)
             return filter
         }
         let now = req.now
         let plans = req.tanggap.searchPlans
-        let counts = try await req.sideBySide(tabFilters) { filter, db in
+        let counts = try await req.sideBySide(tabInboxFilters) { filter, db in
             try await ReportQueries.count(filter, scope: scope, now: now, upTo: countCap, remembering: plans, on: db)
         }
         let tabs = zip(InboxTab.allCases, counts).map { candidate, count in
@@ -129,7 +110,7 @@ enum InboxController {
         let rows = reports.map { report in
             let deadlines = ReportPresenter.deadlines(report.sla, now: req.now)
             return Row(
-                trackingID: TrackingID(parsing: report.tracking_id)!.display, title: report.title,
+                trackingID: TrackingID(stored: report.tracking_id).display, title: report.title,
                 state: req.text("state.\(report.state)"), stateKey: report.state, holder: holders[report.holder_id] ?? "",
                 due: deadlines.map { DisplayFormat.dateTime($0.dueAt, req) }, light: deadlines?.light,
                 channel: req.text("channel.\(report.channel)"), received: DisplayFormat.date(report.created_at, req))
@@ -157,46 +138,7 @@ enum InboxController {
             csvLink: link(filters, tab: tab.rawValue, after: nil).replacingOccurrences(of: "/kelola/kotak?", with: "/kelola/kotak.csv?")))
     }
 
-    /// The filters that narrow every tab alike. A search is run once for all the tabs: when it finds few reports
-    /// among the open work the tabs cut, each tab counts and lists those reports by id. (On SQLite each of the eight
-    /// queries would otherwise gather a common word's matches again: 20 ms each among open reports at ten million.)
-    static func narrowed(
-        _ filters: Filters, for user: SignedInUser, scope: ListScope, on req: Request
-    ) async throws -> (inout ReportFilter) -> Void {
-        let narrowing = try await narrowedAlike(filters, on: req)
-        var searched = InboxTab.openWork(for: user)
-        narrowing(&searched)
-        guard searched.text?.isEmpty == false,
-              let found = try await ReportQueries.ids(
-                searched, scope: scope, now: req.now, upTo: ReportQueries.fewReports, remembering: req.tanggap.searchPlans, on: req.db)
-        else { return narrowing }
-        return { filter in
-            narrowing(&filter)
-            filter.text = nil
-            filter.ids = found
-        }
-    }
-
-    private static func narrowedAlike(_ filters: Filters, on req: Request) async throws -> (inout ReportFilter) -> Void {
-        func id(_ text: String?) -> Int64? { text.flatMap { Int64($0) }.flatMap { $0 > 0 ? $0 : nil } }
-        let institution = try await id(filters.instansi).asyncMap { try await InstitutionDirectory.find($0, on: req.db) } ?? nil
-        let zone = req.tanggap.settings.timeZone
-        let from = filters.dari.flatMap(LocalDate.init(iso:)).map { Workplace.start(of: $0, in: zone) }
-        let until = filters.sampai.flatMap(LocalDate.init(iso:)).map { Workplace.start(of: $0.adding(days: 1), in: zone) }
-        let text = filters.q.map { String($0.trimmingCharacters(in: .whitespaces).prefix(100)) }
-        return { filter in
-            if let institution { filter.institution = institution.path }
-            filter.categoryID = id(filters.kategori)
-            filter.classification = filters.jenis.flatMap(Classification.init(rawValue:))
-            filter.channel = filters.kanal.flatMap(TanggapCore.Channel.init(rawValue:))
-            filter.regionID = id(filters.wilayah)
-            filter.createdFrom = from
-            filter.createdBefore = until
-            filter.text = text
-        }
-    }
-
-    static func link(_ filters: Filters, tab: String, after: String?) -> String {
+    static func link(_ filters: InboxFilters, tab: String, after: String?) -> String {
         var components = URLComponents()
         components.path = "/kelola/kotak"
         components.queryItems = [("tab", tab), ("instansi", filters.instansi), ("kategori", filters.kategori), ("jenis", filters.jenis),
@@ -224,7 +166,7 @@ enum InboxController {
     /// not yours) does not hold up the others, and the result says how many went through.
     @Sendable static func bulk(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        guard let user = try staff(req) else { return req.seeOther("/masuk?next=/kelola/kotak") }
+        guard let user = try req.signedInStaff() else { return req.seeOther("/masuk?next=/kelola/kotak") }
         let input = try req.content.decode(Bulk.self)
         var request = ActionRequest()
         let kind: EventKind
@@ -252,44 +194,5 @@ enum InboxController {
         }
         let back = localPath(input.back, otherwise: "/kelola/kotak")
         return req.seeOther(back + (back.contains("?") ? "&" : "?") + "hasil=\(done)-\(failed)")
-    }
-}
-
-/// Where a staff member works: the institutions in their subtrees, for pickers and filters.
-enum Workplace {
-    struct Place: Sendable { let id: Int64; let name: String; let depth: Int }
-
-    static func institutions(of user: SignedInUser, on req: Request) async throws -> [Place] {
-        var seen = Set<Int64>(), places: [Place] = []
-        for grant in user.grants {
-            // Paths start with their ancestors' paths: a prefix match is the subtree.
-            for row in try await InstitutionDirectory.subtree(of: grant.scope, limit: 500, on: req.db) where seen.insert(row.id).inserted {
-                places.append(Place(id: row.id, name: String(repeating: "· ", count: max(0, row.depth - grant.scope.depth)) + row.name, depth: row.depth - grant.scope.depth))
-            }
-        }
-        return places
-    }
-
-    /// The institution a staff page looks at: `?instansi=` or the person's first grant, never outside the subtrees
-    /// of the grants that read reports (an operator's does not: `Role.readsReports`).
-    static func chosenInstitution(for user: SignedInUser, on req: Request) async throws -> Institution {
-        let reading = user.grants.filter(\.role.readsReports)
-        let institution: Institution
-        if let id = try? req.query.get(Int64.self, at: "instansi") {
-            guard let found = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
-            institution = found
-        } else if let first = reading.first, let found = try await InstitutionDirectory.find(first.scope.institutionID, on: req.db) {
-            institution = found
-        } else {
-            throw APIError.forbidden
-        }
-        guard reading.contains(where: { $0.covers(institution.path) }) else { throw APIError.forbidden }
-        return institution
-    }
-
-    static func start(of day: LocalDate, in zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date()
     }
 }

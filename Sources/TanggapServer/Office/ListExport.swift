@@ -17,13 +17,13 @@ enum ListExport {
     }
 
     @Sendable static func csv(_ req: Request) async throws -> Response {
-        guard let user = try InboxController.staff(req) else { throw APIError.authenticationRequired }
-        let filters = (try? req.query.decode(InboxController.Filters.self)) ?? InboxController.Filters()
+        guard let user = try req.signedInStaff() else { throw APIError.authenticationRequired }
+        let filters = (try? req.query.decode(InboxFilters.self)) ?? InboxFilters()
         let tab = filters.tab.flatMap(InboxTab.init(rawValue:)) ?? .new
         let viewer = Viewer.user(user.actor)
         let scope = VisibilityPolicy.listScope(for: viewer)
         var filter = tab.filter(for: user)
-        try await InboxController.narrowed(filters, for: user, scope: scope, on: req)(&filter)
+        try await filters.narrowing(for: user, scope: scope, on: req)(&filter)
         var writer = CSVWriter(header: header)
         var page = PageRequest()
         page.limit = 1_000
@@ -38,7 +38,7 @@ enum ListExport {
                 guard let access = VisibilityPolicy.access(for: viewer, to: report.privacy(route: routes[report.id!] ?? [])) else { continue }
                 let reporter = report.reporter(for: access)
                 writer.append([
-                    TrackingID(parsing: report.trackingID)!.display, report.title, report.state, report.classification,
+                    TrackingID(stored: report.trackingID).display, report.title, report.state, report.classification,
                     names.category(report.categoryID)?.name ?? "", names.institution(report.holderID)?.name ?? "",
                     names.region(report.regionID)?.name ?? "", report.channel, iso(report.createdAt), iso(report.stageDueAt),
                     SLAClock.light(of: report.sla, at: req.now)?.rawValue ?? "", iso(report.firstAnsweredAt),

@@ -32,7 +32,7 @@ enum SignInController {
         let input = try req.content.decode(Submitted.self)
         let next = localPath(input.next, otherwise: "/kelola")
         do {
-            try req.enforceRateLimit("login", perMinute: req.tanggap.settings.rateLimits.loginsPerMinute)
+            try req.enforceRateLimit(.signIn)
             let user = try await AccountService.authenticate(email: input.email, password: input.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
             let response = req.seeOther(next)
             try await WebSessions.signIn(user, on: req, response: response)

@@ -29,7 +29,7 @@ enum WeeklyReviewController {
 
     /// The institution (one's own by default, nothing outside one's subtrees) and the Monday that starts the week.
     static func scope(_ req: Request) async throws -> (SignedInUser, Institution, LocalDate)? {
-        guard let user = try InboxController.staff(req) else { return nil }
+        guard let user = try req.signedInStaff() else { return nil }
         let institution = try await Workplace.chosenInstitution(for: user, on: req)
         let zone = req.tanggap.settings.timeZone
         let chosen = (try? req.query.get(String.self, at: "minggu")).flatMap(LocalDate.init(iso:)) ?? LocalDate(req.now, in: zone)
@@ -61,12 +61,12 @@ enum WeeklyReviewController {
             previousWeek: base + monday.adding(days: -7).iso,
             nextWeek: monday.adding(days: 7) <= today ? base + monday.adding(days: 7).iso : nil,
             received: result.received.map { r in
-                Row(trackingID: TrackingID(parsing: r.tracking_id)!.display, title: r.title, detail: names.institution(r.holder_id)?.name ?? "",
+                Row(trackingID: TrackingID(stored: r.tracking_id).display, title: r.title, detail: names.institution(r.holder_id)?.name ?? "",
                     when: DisplayFormat.dateTime(r.created_at, req))
             }.nilIfEmpty,
             receivedCount: result.received.count,
             red: result.red.map { r in
-                Row(trackingID: TrackingID(parsing: r.tracking_id)!.display, title: r.title, detail: names.institution(r.holder_id)?.name ?? "",
+                Row(trackingID: TrackingID(stored: r.tracking_id).display, title: r.title, detail: names.institution(r.holder_id)?.name ?? "",
                     when: DisplayFormat.dateTime(r.stage_due_at.addingTimeInterval(1), req))
             }.nilIfEmpty,
             answerers: result.answerers.map { Topic(term: "\($0.name) (\($0.institution))", thisWeek: $0.answers, before: "") }.nilIfEmpty,
@@ -80,10 +80,10 @@ enum WeeklyReviewController {
         var writer = CSVWriter(header: ["section", "tracking_id", "title", "institution", "at", "count", "weekly_before"])
         func iso(_ date: Date) -> String { date.formatted(.iso8601) }
         for r in result.received {
-            writer.append(["received", TrackingID(parsing: r.tracking_id)!.display, r.title, names.institution(r.holder_id)?.name ?? "", iso(r.created_at), "", ""])
+            writer.append(["received", TrackingID(stored: r.tracking_id).display, r.title, names.institution(r.holder_id)?.name ?? "", iso(r.created_at), "", ""])
         }
         for r in result.red {
-            writer.append(["red_since", TrackingID(parsing: r.tracking_id)!.display, r.title, names.institution(r.holder_id)?.name ?? "",
+            writer.append(["red_since", TrackingID(stored: r.tracking_id).display, r.title, names.institution(r.holder_id)?.name ?? "",
                            iso(r.stage_due_at.addingTimeInterval(1)), "", ""])
         }
         for a in result.answerers { writer.append(["answered_by", "", a.name, a.institution, "", String(a.answers), ""]) }

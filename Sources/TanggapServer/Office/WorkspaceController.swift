@@ -12,7 +12,7 @@ enum WorkspaceController {
         pages.get("kelola", "laporan", ":tracking_id", use: show)
         pages.get("kelola", "laporan", ":tracking_id", "lampiran", ":attachment_id", use: attachment)
         pages.on(.POST, "kelola", "laporan", ":tracking_id", "tindakan", ":action",
-                 body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: act)
+                 body: .withAttachments(upTo: attachmentLimit), use: act)
     }
 
     /// The staff actions a page offers (the reporter's own are on the portal).
@@ -60,8 +60,8 @@ enum WorkspaceController {
     }
 
     static func load(_ req: Request) async throws -> (ViewedReport, SignedInUser)? {
-        guard let user = try InboxController.staff(req) else { return nil }
-        guard let id = TrackingID(parsing: req.parameters.get("tracking_id")!),
+        guard let user = try req.signedInStaff() else { return nil }
+        guard let id = TrackingID(parsing: try req.routeParameter("tracking_id")),
             let report = try await ReportQueries.find(trackingID: id, on: req.db)
         else { throw APIError.reportNotFound }
         // Staff pages are for reports in the person's own part of the tree: another institution's are forbidden
@@ -85,7 +85,7 @@ enum WorkspaceController {
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {
         guard let (viewed, _) = try await load(req) else { throw APIError.authenticationRequired }
-        return try await ReportsController.fileResponse(req.parameters.get("attachment_id")!, of: viewed, for: req)
+        return try await ReportResponses.file(try req.routeParameter("attachment_id"), of: viewed, for: req)
     }
 
     struct Posted: Content {
@@ -106,7 +106,7 @@ enum WorkspaceController {
     @Sendable static func act(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         guard let (viewed, user) = try await load(req) else { return req.seeOther("/masuk") }
-        guard let kind = EventKind(rawValue: req.parameters.get("action")!), staffActions.contains(kind) else { throw APIError.notFound }
+        guard let kind = EventKind(rawValue: try req.routeParameter("action")), staffActions.contains(kind) else { throw APIError.notFound }
         let input = try req.decodeBody(Posted.self)
         func blankless(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         var request = ActionRequest()
@@ -123,13 +123,13 @@ enum WorkspaceController {
             request.classification = blankless(input.classification)
             request.categoryID = input.category_id.flatMap { Int64($0) }
         }
-        let trackingID = TrackingID(parsing: viewed.report.trackingID)!.display
+        let trackingID = TrackingID(stored: viewed.report.trackingID).display
         return try await req.handlingForm {
             _ = try await ReportActions.perform(
                 kind, request, uploads: input.attachments?.uploads ?? [], on: viewed.report.id!, by: .user(user.actor),
                 attributedTo: .user(id: user.id, institutionID: user.institutionID), channel: .web, context: req.tanggap, on: req.db)
             // After sending a report out of one's subtree there is nothing left to see here: back to the inbox.
-            if let after = try await ReportQueries.find(trackingID: TrackingID(parsing: trackingID)!, on: req.db),
+            if let after = try await ReportQueries.find(trackingID: TrackingID(stored: trackingID), on: req.db),
                 try await ReportViewer.access(to: after, provedReporter: false, for: req)?.level != .staff {
                 return req.seeOther("/kelola/kotak?hasil=1-0")
             }
@@ -145,8 +145,8 @@ enum WorkspaceController {
         on req: Request
     ) async throws -> Workspace {
         let report = viewed.report
-        let trackingID = TrackingID(parsing: report.trackingID)!.display
-        let representation = try await ReportsController.present(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
+        let trackingID = TrackingID(stored: report.trackingID).display
+        let representation = try await ReportResponses.representation(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
         let events = try await ReportHistory.events(of: report.id!, on: req.db)
         let names = try await NameBook.load(reports: [report], events: events, on: req.db)
         let stored = try await ReportQueries.attachments(of: report.id!, on: req.db)
@@ -215,6 +215,6 @@ enum WorkspaceController {
         let routes = try await ReportHistory.routes(of: candidates.map { $0.id! }, on: req.db)
         return candidates.filter { candidate in
             VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))?.mayListAsSameReporter == true
-        }.prefix(10).map { Other(trackingID: TrackingID(parsing: $0.trackingID)!.display, title: $0.title, state: req.text("state.\($0.state)")) }
+        }.prefix(10).map { Other(trackingID: TrackingID(stored: $0.trackingID).display, title: $0.title, state: req.text("state.\($0.state)")) }
     }
 }

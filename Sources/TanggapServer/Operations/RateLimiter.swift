@@ -49,10 +49,33 @@ extension Request {
         return remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// Refuses the request with 429 when the client (or `key`, an account) has used up its allowance for `purpose`.
-    func enforceRateLimit(_ purpose: String, key: String? = nil, perMinute allowance: Int) throws {
-        if let wait = tanggap.limiter.take("\(purpose):\(key ?? clientAddress)", perMinute: allowance, now: now) {
+    /// Refuses the request with 429 when the client (or `key`, an account) has used up its allowance for `limit`.
+    func enforceRateLimit(_ limit: RateLimited, key: String? = nil) throws {
+        let allowance = limit.perMinute(tanggap.settings.rateLimits)
+        if let wait = tanggap.limiter.take("\(limit.rawValue):\(key ?? clientAddress)", perMinute: allowance, now: now) {
             throw APIError.rateLimited(retryAfter: wait)
+        }
+    }
+}
+
+/// What is rate-limited, each counted apart, and the setting that gives its allowance.
+enum RateLimited: String {
+    case signIn = "login"
+    case submission = "submit"
+    case tracking = "track"
+    case reporterAction = "reporter-action"
+    case participation
+    case flag
+    case flagByAccount = "flag-account"
+    case secretCheck = "secret"
+
+    func perMinute(_ limits: RateLimitSettings) -> Int {
+        switch self {
+        case .signIn: limits.loginsPerMinute
+        case .submission: limits.submissionsPerMinute
+        case .tracking, .reporterAction, .participation: limits.reporterActionsPerMinute
+        case .flag, .flagByAccount: limits.flagsPerMinute
+        case .secretCheck: limits.secretChecksPerMinute
         }
     }
 }

@@ -17,15 +17,15 @@ enum ParticipationController {
     /// A published report and the signed-in account acting on it; otherwise to the sign-in page.
     private static func publishedReport(_ req: Request) async throws -> (ViewedReport, SignedInUser)? {
         try CSRF.verify(req)
-        let viewed = try await ReportPageController.load(req)
+        let viewed = try await ReportViewer.loadInBrowser(req)
         guard viewed.report.isPublic else { throw APIError.reportNotFound }
         guard let user = req.signedInUser else { return nil }
-        try req.enforceRateLimit("participation", perMinute: req.tanggap.settings.rateLimits.reporterActionsPerMinute)
+        try req.enforceRateLimit(.participation)
         return (viewed, user)
     }
 
     private static func reportLink(_ viewed: ViewedReport) -> String {
-        "/laporan/\(TrackingID(parsing: viewed.report.trackingID)!.display)"
+        "/laporan/\(TrackingID(stored: viewed.report.trackingID).display)"
     }
 
     @Sendable static func support(_ req: Request) async throws -> Response {
@@ -53,13 +53,13 @@ enum ParticipationController {
         try CSRF.verify(req)
         guard let user = req.signedInUser else { return req.seeOther("/masuk") }
         // Flags are limited per account as well as per address, so one person cannot work through many comments.
-        try req.enforceRateLimit("flag", perMinute: req.tanggap.settings.rateLimits.flagsPerMinute)
-        try req.enforceRateLimit("flag-account", key: String(user.id), perMinute: req.tanggap.settings.rateLimits.flagsPerMinute)
+        try req.enforceRateLimit(.flag)
+        try req.enforceRateLimit(.flagByAccount, key: String(user.id))
         guard let commentID = req.parameters.get("comment_id", as: Int64.self),
             let reportID = try await Participation.flag(commentID, by: user.id, now: req.now, on: req.db),
             let report = try await ReportModel.find(reportID, on: req.db), report.isPublic
         else { throw APIError.notFound }
-        return req.seeOther("/laporan/\(TrackingID(parsing: report.trackingID)!.display)?dilaporkan=1#komentar")
+        return req.seeOther("/laporan/\(TrackingID(stored: report.trackingID).display)?dilaporkan=1#komentar")
     }
 
     struct Queue: Encodable {
@@ -95,7 +95,7 @@ enum ParticipationController {
         try CSRF.verify(req)
         guard let user = req.signedInUser else { return req.seeOther("/masuk?next=/kelola/komentar") }
         guard let commentID = req.parameters.get("comment_id", as: Int64.self),
-            let decision = CommentModeration.Decision(rawValue: req.parameters.get("decision")!)
+            let decision = CommentModeration.Decision(rawValue: try req.routeParameter("decision"))
         else { throw APIError.notFound }
         guard let comment = try await moderatable(user, on: req).first(where: { $0.id == commentID }) else { throw APIError.forbidden }
         try await Participation.moderate(comment, decision, by: user.id, now: req.now, on: req.db)

@@ -94,7 +94,7 @@ struct ReportSummary: Encodable {
         let names = try await NameBook.load(reports: reports, on: req.db)
         return reports.map { report in
             ReportSummary(
-                trackingID: TrackingID(parsing: report.trackingID)!.display, title: report.title,
+                trackingID: TrackingID(stored: report.trackingID).display, title: report.title,
                 state: req.text("state.\(report.state)"), stateKey: report.state,
                 holder: names.institution(report.holderID)?.name ?? "", place: names.region(report.regionID)?.name,
                 createdAt: DisplayFormat.date(report.createdAt, req), supportCount: report.supportCount, commentCount: report.commentCount)

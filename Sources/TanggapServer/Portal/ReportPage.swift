@@ -60,8 +60,8 @@ struct ReportPage: Encodable {
 
     static func build(_ viewed: ViewedReport, feedback: FormFeedback = .none, typed: Typed = Typed(), on req: Request) async throws -> ReportPage {
         let report = viewed.report
-        let trackingID = TrackingID(parsing: report.trackingID)!
-        let representation = try await ReportsController.present(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
+        let trackingID = TrackingID(stored: report.trackingID)
+        let representation = try await ReportResponses.representation(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
         let events = try await ReportHistory.events(of: report.id!, on: req.db)
         let names = try await NameBook.load(reports: [report], events: events, on: req.db)
         let stored = try await ReportQueries.attachments(of: report.id!, on: req.db)

@@ -11,7 +11,7 @@ enum ReportPageController {
         pages.get("laporan", ":tracking_id", use: show)
         pages.get("laporan", ":tracking_id", "lampiran", ":attachment_id", use: attachment)
         pages.on(.POST, "laporan", ":tracking_id", "tindakan", ":action",
-                 body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: act)
+                 body: .withAttachments(upTo: attachmentLimit), use: act)
     }
 
     struct TrackForm: Encodable {
@@ -36,7 +36,7 @@ enum ReportPageController {
         let input = try req.content.decode(TrackInput.self)
         let typedID = String((input.tracking_id ?? "").prefix(40))
         do {
-            try req.enforceRateLimit("track", perMinute: req.tanggap.settings.rateLimits.reporterActionsPerMinute)
+            try req.enforceRateLimit(.tracking)
             guard let trackingID = TrackingID(parsing: typedID) else { throw APIError.reportNotFound }
             let secret = input.secret.flatMap { $0.trimmingCharacters(in: .whitespaces).nilIfEmpty }
             let viewed = try await ReportViewer.load(typedID, secret: secret, for: req)
@@ -51,20 +51,13 @@ enum ReportPageController {
         }
     }
 
-    /// The report as this browser may see it: with the pass it keeps, a stale one counting as none.
-    static func load(_ req: Request) async throws -> ViewedReport {
-        let raw = req.parameters.get("tracking_id")!
-        let pass = TrackingID(parsing: raw).flatMap { ReporterPasses.pass(for: $0, req) }
-        return try await ReportViewer.load(raw, secret: nil, pass: pass, for: req)
-    }
-
     @Sendable static func show(_ req: Request) async throws -> Response {
-        let viewed = try await load(req)
+        let viewed = try await ReportViewer.loadInBrowser(req)
         return try await req.renderPage("portal/laporan", try await ReportPage.build(viewed, on: req))
     }
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {
-        try await ReportsController.fileResponse(req.parameters.get("attachment_id")!, of: try await load(req), for: req)
+        try await ReportResponses.file(try req.routeParameter("attachment_id"), of: try await ReportViewer.loadInBrowser(req), for: req)
     }
 
     /// The reporter's actions, by their names in the page's URLs.
@@ -80,14 +73,14 @@ enum ReportPageController {
 
     @Sendable static func act(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
-        guard let kind = reporterActions[req.parameters.get("action")!] else { throw APIError.notFound }
-        let viewed = try await load(req)
+        guard let kind = reporterActions[try req.routeParameter("action")] else { throw APIError.notFound }
+        let viewed = try await ReportViewer.loadInBrowser(req)
         let input = try req.decodeBody(ActionInput.self)
         guard let actor = viewed.actor, let eventActor = viewed.eventActor else {
-            return req.seeOther("/lacak?id=\(TrackingID(parsing: viewed.report.trackingID)!.display)")
+            return req.seeOther("/lacak?id=\(TrackingID(stored: viewed.report.trackingID).display)")
         }
         return try await req.handlingForm {
-            try req.enforceRateLimit("reporter-action", perMinute: req.tanggap.settings.rateLimits.reporterActionsPerMinute)
+            try req.enforceRateLimit(.reporterAction)
             var request = ActionRequest()
             request.text = input.text
             request.note = input.note
@@ -96,7 +89,7 @@ enum ReportPageController {
             _ = try await ReportActions.perform(
                 kind, request, uploads: input.attachments?.uploads ?? [], on: viewed.report.id!, by: actor,
                 attributedTo: eventActor, channel: .web, context: req.tanggap, on: req.db)
-            return req.seeOther("/laporan/\(TrackingID(parsing: viewed.report.trackingID)!.display)#riwayat")
+            return req.seeOther("/laporan/\(TrackingID(stored: viewed.report.trackingID).display)#riwayat")
         } refused: { feedback, status in
             let typed = ReportPage.Typed(text: input.text ?? input.note ?? "", ratingComment: input.comment ?? "")
             let page = try await ReportPage.build(viewed, feedback: feedback, typed: typed, on: req)

@@ -6,11 +6,11 @@ import Vapor
 enum SubmitController {
     static func register(_ pages: any RoutesBuilder, attachmentLimit: Int) {
         pages.get("lapor", use: form)
-        pages.on(.POST, "lapor", body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: submit)
+        pages.on(.POST, "lapor", body: .withAttachments(upTo: attachmentLimit), use: submit)
         pages.get("lapor", "terkirim", ":tracking_id", use: receipt)
         // Operators type in what came by radio, public dialogue, walk-in or letter, with the same form.
         pages.get("kelola", "kanal", use: operatorForm)
-        pages.on(.POST, "kelola", "kanal", body: .collect(maxSize: ByteCount(value: attachmentLimit + 512 * 1024)), use: operatorSubmit)
+        pages.on(.POST, "kelola", "kanal", body: .withAttachments(upTo: attachmentLimit), use: operatorSubmit)
     }
 
     /// The form's fields exactly as typed, so that a refused form comes back with everything in it.
@@ -82,7 +82,7 @@ enum SubmitController {
         // "Find a category" re-shows the form with the matches; nothing is filed yet.
         if posted.findCategory != nil { return try await render(posted.values, feedback: .none, status: .ok, on: req) }
         return try await req.handlingForm {
-            try req.enforceRateLimit("submit", perMinute: req.tanggap.settings.rateLimits.submissionsPerMinute)
+            try req.enforceRateLimit(.submission)
             let submission = try await submission(from: posted.values, on: req)
             let receipt = try await ReportIntake.submit(
                 submission, uploads: posted.attachments?.uploads ?? [], from: req.signedInUser.map { .user($0) } ?? .visitor,
@@ -163,7 +163,7 @@ enum SubmitController {
     /// (handed over in a cookie scoped to this page and forgotten as it is shown, never in the URL), then only
     /// whether this browser keeps a pass, and the link to keep.
     @Sendable static func receipt(_ req: Request) async throws -> Response {
-        let raw = req.parameters.get("tracking_id")!
+        let raw = try req.routeParameter("tracking_id")
         guard let trackingID = TrackingID(parsing: raw) else { throw APIError.reportNotFound }
         let pass = ReporterPasses.pass(for: trackingID, req)
         let viewed = try await ReportViewer.load(raw, secret: nil, pass: pass, for: req)

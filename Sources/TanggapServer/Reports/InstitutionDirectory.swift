@@ -5,6 +5,18 @@ import TanggapCore
 
 /// Looks up institutions and builds the tree.
 enum InstitutionDirectory {
+    /// The place in the tree of the institution a request names; an unknown one is a field error.
+    static func path(of id: Int64, on db: any Database) async throws -> InstitutionPath {
+        guard let institution = try await find(id, on: db) else { throw APIError.field("institution_id", .unknown) }
+        return institution.path
+    }
+
+    static func path(of id: Int64?, on db: any Database) async throws -> InstitutionPath? {
+        guard let id else { return nil }
+        let path: InstitutionPath = try await path(of: id, on: db)
+        return path
+    }
+
     static func find(_ id: Int64, on db: any Database) async throws -> Institution? {
         try await first(where: "id = \(bind: id)", on: db)
     }

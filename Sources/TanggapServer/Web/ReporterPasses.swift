@@ -75,3 +75,13 @@ enum ReporterPasses {
 
     static func receiptPath(_ trackingID: TrackingID) -> String { "/lapor/terkirim/\(trackingID.display)" }
 }
+
+extension ReportViewer {
+    /// The report of the route's `:tracking_id` as this browser may see it: with the pass it keeps, a stale one
+    /// counting as none.
+    static func loadInBrowser(_ req: Request) async throws -> ViewedReport {
+        let raw = try req.routeParameter("tracking_id")
+        let pass = TrackingID(parsing: raw).flatMap { ReporterPasses.pass(for: $0, req) }
+        return try await load(raw, secret: nil, pass: pass, for: req)
+    }
+}
