@@ -108,13 +108,20 @@ import Vapor
     }
 
     /// A write that, when told to, never finishes: what a query written to a connection already cut looked like.
+    static let stuckWriteStarted = NIOLockedValueBox(false)
+    /// The stuck write's continuation, resumed when the test is over so that its connection is given back.
+    static let stuckWrite = NIOLockedValueBox<UnsafeContinuation<Void, any Error>?>(nil)
+
     struct Stuck: GroupWrite {
         let n: Int
         let hangs: Bool
 
         static func writeAll(_ writes: [Stuck], on db: any Database) async throws -> [Int] {
             if writes.contains(where: \.hangs) {
-                try await withUnsafeThrowingContinuation { (_: UnsafeContinuation<Void, any Error>) in }  // never answered
+                try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in  // not answered
+                    stuckWrite.withLockedValue { $0 = continuation }
+                    stuckWriteStarted.withLockedValue { $0 = true }
+                }
             }
             _ = try await NewRow.insert(into: "group_commit_probe", columns: "n, word", rows: writes.map { [$0.n, "s\($0.n)"] }, on: db)
             return writes.map(\.n)
@@ -139,7 +146,7 @@ import Vapor
             let started = ContinuousClock.now
             // The stuck write goes first, alone in its batch; three more queue behind it meanwhile.
             let stuck = Task { try await commits.write(Stuck(n: 0, hangs: true)) }
-            try await Task.sleep(for: .milliseconds(50))
+            while !Self.stuckWriteStarted.withLockedValue({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
             let queued = (1...3).map { n in Task { try await commits.write(Stuck(n: n, hangs: false)) } }
             await #expect(throws: DatabaseUnavailable.self) { try await stuck.value }
             for (n, task) in zip(1...3, queued) { #expect(try await task.value == n, "a writer queued behind the stuck batch committed") }
@@ -150,6 +157,8 @@ import Vapor
             // The queue moved on: the next writes commit.
             #expect(try await commits.write(Stuck(n: 10, hangs: false)) == 10)
             #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM group_commit_probe WHERE n = 10").first(decoding: N.self)!.n == 1)
+            Self.stuckWrite.withLockedValue { $0?.resume(throwing: Refused()); $0 = nil }
+            try await Task.sleep(for: .milliseconds(100))  // its transaction rolls back and gives the connection back
         }
     }
 }

@@ -57,8 +57,6 @@ public struct Settings: Sendable {
     /// The longest any wait on the database may take: a connection from a pool, a group commit, the readiness
     /// write. Past it the client hears 503 with Retry-After instead of waiting.
     public var databaseDeadline: Duration = .seconds(5)
-    /// The longest a request may take before it is answered 503, whatever it waits for.
-    public var requestDeadline: Duration = .seconds(30)
 
     public enum DemoMode: String, Sendable {
         /// Seed the demo into an empty embedded database; never into PostgreSQL.
@@ -167,10 +165,6 @@ public struct Settings: Sendable {
         settings.rateLimits.channelMessagesPerMinute = try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
             ?? settings.rateLimits.channelMessagesPerMinute
         if let seconds = try reader.int("TANGGAP_DATABASE_DEADLINE_SECONDS", in: 1...600) { settings.databaseDeadline = .seconds(seconds) }
-        if let seconds = try reader.int("TANGGAP_REQUEST_DEADLINE_SECONDS", in: 1...3_600) { settings.requestDeadline = .seconds(seconds) }
-        guard settings.requestDeadline > settings.databaseDeadline else {
-            throw SettingsError.invalid("TANGGAP_REQUEST_DEADLINE_SECONDS", "longer than TANGGAP_DATABASE_DEADLINE_SECONDS")
-        }
         return settings
     }
 }

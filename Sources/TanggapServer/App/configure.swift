@@ -63,7 +63,6 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(strictTransport: settings.secureCookies, includeSubdomains: settings.strictTransportSubdomains))
     app.middleware.use(TanggapErrorMiddleware())
-    app.middleware.use(RequestDeadlineMiddleware(limit: settings.requestDeadline))
     app.middleware.use(SameOriginCheckMiddleware(publicURL: settings.publicURL))
 
     app.middleware.use(StaticFilesMiddleware(publicDirectory: app.directory.publicDirectory))
