@@ -156,7 +156,9 @@ import Vapor
 
             // The queue moved on: the next writes commit.
             #expect(try await commits.write(Stuck(n: 10, hangs: false)) == 10)
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM group_commit_probe WHERE n = 10").first(decoding: N.self)!.n == 1)
+            // Read on the second loop: the first loop's only connection is still held by the stuck write.
+            let reader = app.databases.database(logger: app.logger, on: loops[1])!
+            #expect(try await reader.sql.raw("SELECT COUNT(*) AS n FROM group_commit_probe WHERE n = 10").first(decoding: N.self)!.n == 1)
             Self.stuckWrite.withLockedValue { $0?.resume(throwing: Refused()); $0 = nil }
             try await Task.sleep(for: .milliseconds(100))  // its transaction rolls back and gives the connection back
         }
