@@ -333,8 +333,8 @@ import Vapor
             let filed = InboundMessage(channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Jalan di depan SD rusak parah sejak bulan lalu.",
                                        subject: "Jalan rusak di depan SD", gatewayID: "<m1@contoh.id>")
             #expect(try await Conversation.handle(filed, context: app.tanggap, on: app.db) == .report)
-            let report = try #require(try await ReportModel.query(on: app.db).filter(\.$channel == "email").first())
-            let id = try #require(TrackingID(parsing: report.trackingID))
+            let report = try #require(try await ReportModel.query(on: app.db).filter(\.$channel == .email).first())
+            let id = report.trackingID
             try await world.must("verify", on: id.display, by: world.nationalAdmin)
             try await world.must("hold", on: id.display, by: world.nationalAdmin, ["question": "Di sebelah mana?"])
             func replies() async throws -> Int {

@@ -91,11 +91,11 @@ import Vapor
         try await withSMS { app, world in
             let reply = try await sms(app, id: "m-1", from: "0812 3456 7890", "LAPOR Lampu jalan di Soreang mati sejak Senin")
             #expect(reply.status == .ok, "\(reply.text)")
-            let report = try #require(try await ReportModel.query(on: app.db).filter(\.$channel == "sms").first())
+            let report = try #require(try await ReportModel.query(on: app.db).filter(\.$channel == .sms).first())
             #expect(report.replyAddress == "+6281234567890" && report.contacts.phone == "+6281234567890")
-            #expect(report.title == "Lampu jalan di Soreang mati sejak Senin" && report.state == "received")
+            #expect(report.title == "Lampu jalan di Soreang mati sejak Senin" && report.state == .received)
             let log = try await Deliveries.log(of: report.id!, access: ReportAccess(level: .staff, seesReporterIdentity: true), on: app.db)
-            #expect(log.count == 1 && log[0].status == "pending" && log[0].body.contains(TrackingID(parsing: report.trackingID)!.display))
+            #expect(log.count == 1 && log[0].status == "pending" && log[0].body.contains(report.trackingID.display))
 
             let counts = (try await world.tableCounts(), try await count(app, "deliveries"), try await count(app, "jobs"))
             for _ in 0..<3 { #expect(try await sms(app, id: "m-1", from: "+6281234567890", "LAPOR Lampu jalan di Soreang mati sejak Senin").status == .ok) }

@@ -20,7 +20,7 @@ import Vapor
             #expect(count == reports.count, "the tab's count is its list (\(tab))")
             let capped = try await ReportQueries.count(filter, scope: scope, now: app.tanggap.clock.now(), upTo: 1, on: app.db)
             #expect(capped == min(count, 1), "a capped count stops at its cap (\(tab))")
-            if reports.contains(where: { TrackingID(parsing: $0.trackingID)!.display == trackingID }) { found.insert(tab) }
+            if reports.contains(where: { $0.trackingID.display == trackingID }) { found.insert(tab) }
         }
         return found
     }

@@ -20,18 +20,18 @@ import Vapor
             let world = try await World.build(app)
             let now = Date(timeIntervalSince1970: 1_790_000_000)
             let report = ReportModel()
-            report.trackingID = "ABCDEFGH23"
+            report.trackingID = TrackingID(stored: "ABCDEFGH23")
             report.secretDigest = "digest"
             report.originalTitle = "Judul asli"
-            report.originalClassification = "aspirasi"
+            report.originalClassification = .aspirasi
             report.originalCategoryID = world.categoryID
             report.originalSubcategoryID = world.subcategoryID
             report.body = "Isi laporan dengan 'kutip' dan \"petik\"; DROP TABLE reports; <script>"
             report.title = "Judul"
-            report.classification = "pengaduan"
+            report.classification = .pengaduan
             report.categoryID = world.categoryID
             report.subcategoryID = world.subcategoryID
-            report.tags = "[\"jalan\"]"
+            report.tags = JSONText(["jalan"])
             report.eventDate = "2026-11-01"
             report.locationText = "Soreang"
             report.regionID = world.regionID
@@ -41,16 +41,16 @@ import Vapor
             report.holderID = world.upt.id
             report.holderPath = world.upt.path.encoded
             report.assigneeID = world.technician.id
-            report.state = "in_progress"
-            report.stateBeforeHold = "verified"
+            report.state = .dispatched
+            report.stateBeforeHold = .verified
             report.isVerified = true
             report.isEscalated = true
-            report.archiveReason = "duplicate"
-            report.rating = "satisfied"
+            report.archiveReason = .duplicate
+            report.rating = .satisfied
             report.isAnonymous = true
             report.isConfidential = true
             report.isPublic = true
-            report.channel = "sms"
+            report.channel = .sms
             report.reporterUserID = world.citizen.id
             report.record(reporter: ReporterIdentity(name: "Warga", email: "warga@contoh.id", phone: "081234567890", userID: report.reporterUserID))
             report.createdAt = now
@@ -77,7 +77,7 @@ import Vapor
             try await report.insertRow(on: app.db)
             // The same values once more, now pointing at the first as its duplicate: every column set.
             let first = try #require(report.id)
-            report.trackingID = "ABCDEFGH24"
+            report.trackingID = TrackingID(stored: "ABCDEFGH24")
             report.duplicateOfID = first
             try await report.insertRow(on: app.db)
             #expect(report.id != first)

@@ -20,8 +20,8 @@ import Vapor
             #expect((answered["holder"] as? [String: Any])?["name"] as? String == world.national.name)
 
             // Acknowledged means stored: the row, its first event and its route are in the database.
-            let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == id.value).first())
-            #expect(stored.state == "received" && stored.holderID == world.national.id && stored.channel == "api")
+            let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == id).first())
+            #expect(stored.state == .received && stored.holderID == world.national.id && stored.channel == .api)
             #expect(stored.reporterUserID == nil && stored.secretDigest != nil && stored.secretDigest != submitted.secret)
             let events = try await ReportHistory.events(of: stored.id!, on: app.db)
             #expect(events.map(\.kind) == ["submitted"] && events[0].seq == 1)
@@ -64,8 +64,8 @@ import Vapor
             let world = try await World.build(app)
             let submitted = try await world.submit(["channel": "walk_in", "reporter_name": "Ibu Euis"], by: world.channelOperator)
             #expect(submitted.secret != nil, "the walk-in reporter gets the secret through the operator")
-            let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == TrackingID(parsing: submitted.trackingID)!.value).first())
-            #expect(stored.reporterUserID == nil && stored.channel == "walk_in" && stored.reporter(for: ReportAccess(level: .staff, seesReporterIdentity: true))?.name == "Ibu Euis")
+            let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == TrackingID(parsing: submitted.trackingID)!).first())
+            #expect(stored.reporterUserID == nil && stored.channel == .walkIn && stored.reporter(for: ReportAccess(level: .staff, seesReporterIdentity: true))?.name == "Ibu Euis")
             let event = try await ReportHistory.events(of: stored.id!, on: app.db)[0]
             #expect(event.actorUserID == world.channelOperator.id && event.channel == "walk_in")
             // A citizen may not claim an offline channel.

@@ -96,3 +96,16 @@ public enum ReporterSecret {
         return compact
     }
 }
+
+/// Encoded as the canonical form, the way the database keeps it; decoding accepts any form a person might type.
+/// What people read (the API, the pages) is `display`, written out explicitly.
+extension TrackingID: Codable {
+    public init(from decoder: any Decoder) throws {
+        self.init(stored: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+}

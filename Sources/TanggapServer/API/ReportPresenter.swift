@@ -7,14 +7,14 @@ enum ReportPresenter {
     static func report(
         _ m: ReportModel, access: ReportAccess, actor: Actor?, names: NameBook, attachments: [AttachmentModel]?, now: Date
     ) -> ReportRepresentation {
-        let trackingID = TrackingID(stored: m.trackingID)
+        let trackingID = m.trackingID
         let snapshot = m.snapshot
         let offered = actor.map { actor in EventKind.actions.filter { Lifecycle.isOffered($0, on: snapshot, to: actor) } } ?? []
         return ReportRepresentation(
             trackingID: trackingID.display, state: m.state, classification: m.classification, title: m.title, body: m.body,
             original: .init(title: m.originalTitle, classification: m.originalClassification,
                             categoryID: m.originalCategoryID, subcategoryID: m.originalSubcategoryID),
-            tags: m.tagList, eventDate: m.eventDate,
+            tags: m.tags.value, eventDate: m.eventDate,
             location: .init(text: m.locationText, region: names.region(m.regionID), latitude: m.latitude, longitude: m.longitude),
             category: names.category(m.categoryID), subcategory: names.category(m.subcategoryID),
             targetInstitution: names.institution(m.targetInstitutionID), holder: names.institution(m.holderID)!,
@@ -34,14 +34,14 @@ enum ReportPresenter {
     /// The light is worked out for this moment, so it is right even between two sweeps.
     static func deadlines(_ sla: SLAStatus, now: Date) -> ReportRepresentation.Deadlines? {
         guard let stage = sla.stage, let due = sla.stageDueAt, let light = SLAClock.light(of: sla, at: now) else { return nil }
-        return .init(stage: stage.rawValue, light: light.rawValue, dueAt: due, caseDueAt: sla.caseDueAt, onHoldSince: sla.heldAt,
+        return .init(stage: stage, light: light, dueAt: due, caseDueAt: sla.caseDueAt, onHoldSince: sla.heldAt,
                      isLate: light == .red)
     }
 
     static func events(
         _ events: [ReportEventModel], of report: ReportModel, access: ReportAccess, names: NameBook, attachments: [AttachmentModel]
     ) -> [EventRepresentation] {
-        let trackingID = TrackingID(stored: report.trackingID)
+        let trackingID = report.trackingID
         let filesByEvent = Dictionary(grouping: attachments.filter { $0.eventID != nil }, by: { $0.eventID! })
         return events.filter { access.mayRead(EventAudience(rawValue: $0.audience) ?? .staff) }.map { event in
             let details = EventDetails.decode(event.details)
@@ -51,11 +51,11 @@ enum ReportPresenter {
                 note: event.note, channel: event.channel, audience: event.audience,
                 actor: actor(of: event, report: report, access: access, names: names),
                 details: details.map { d in
-                    .init(archiveReason: d.archiveReason?.rawValue, duplicateOf: d.duplicateOf.flatMap(TrackingID.init(parsing:))?.display,
-                          assignee: access.level == .staff ? names.user(d.assigneeID) : nil, rating: d.rating?.rawValue,
-                          title: d.title, classification: d.classification?.rawValue, categoryID: d.categoryID,
+                    .init(archiveReason: d.archiveReason, duplicateOf: d.duplicateOf.flatMap(TrackingID.init(parsing:))?.display,
+                          assignee: access.level == .staff ? names.user(d.assigneeID) : nil, rating: d.rating,
+                          title: d.title, classification: d.classification, categoryID: d.categoryID,
                           subcategoryID: d.subcategoryID, tags: d.tags, dueAt: d.dueAt, pausedWorkingDays: d.pausedWorkingDays,
-                          light: d.light?.rawValue, notifiedInstitution: names.institution(d.notifiedInstitutionID))
+                          light: d.light, notifiedInstitution: names.institution(d.notifiedInstitutionID))
                 },
                 attachments: (filesByEvent[event.id!] ?? []).filter { readable($0, by: access) }.map { attachment($0, of: trackingID) })
         }

@@ -110,7 +110,7 @@ enum ReportsController {
         let outcome = try await ReportActions.perform(
             kind, body.request, uploads: body.attachments?.uploads ?? [], on: viewed.report.id!, by: actor,
             attributedTo: eventActor, channel: .api, context: req.tanggap, on: req.db)
-        req.logger.info("report action", metadata: ["tracking_id": .string(outcome.report.trackingID), "action": .string(kind.rawValue)])
+        req.logger.info("report action", metadata: ["tracking_id": .string(outcome.report.trackingID.value), "action": .string(kind.rawValue)])
 
         // What the viewer sees after the action: they may, for instance, have sent it out of their subtree.
         let provedReporter = if case .reporter = actor { true } else { false }

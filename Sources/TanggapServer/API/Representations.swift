@@ -1,4 +1,5 @@
 import Foundation
+import TanggapCore
 import Vapor
 
 /// The shapes the API answers with. Field names become snake_case on the wire.
@@ -10,7 +11,7 @@ struct Named: Content, Equatable {
 struct ReportRepresentation: Content {
     struct Original: Content {
         let title: String
-        let classification: String
+        let classification: Classification
         let categoryID: Int64?
         let subcategoryID: Int64?
     }
@@ -31,8 +32,8 @@ struct ReportRepresentation: Content {
 
     /// Where the report stands against its deadlines; absent once it is closed.
     struct Deadlines: Content {
-        let stage: String
-        let light: String
+        let stage: SLAStage
+        let light: TrafficLight
         let dueAt: Date
         let caseDueAt: Date?
         let onHoldSince: Date?
@@ -40,8 +41,8 @@ struct ReportRepresentation: Content {
     }
 
     let trackingID: String
-    let state: String
-    let classification: String
+    let state: ReportState
+    let classification: Classification
     let title: String
     let body: String
     let original: Original
@@ -56,10 +57,10 @@ struct ReportRepresentation: Content {
     let isAnonymous: Bool
     let isConfidential: Bool
     let isEscalated: Bool
-    let channel: String
-    let archiveReason: String?
+    let channel: TanggapCore.Channel
+    let archiveReason: ArchiveReason?
     let duplicateOf: String?
-    let rating: String?
+    let rating: Rating?
     let reporter: Reporter?
     let createdAt: Date
     let updatedAt: Date
@@ -92,18 +93,18 @@ struct EventRepresentation: Content {
     }
 
     struct Details: Content {
-        let archiveReason: String?
+        let archiveReason: ArchiveReason?
         let duplicateOf: String?
         let assignee: Named?
-        let rating: String?
+        let rating: Rating?
         let title: String?
-        let classification: String?
+        let classification: Classification?
         let categoryID: Int64?
         let subcategoryID: Int64?
         let tags: [String]?
         let dueAt: Date?
         let pausedWorkingDays: Int?
-        let light: String?
+        let light: TrafficLight?
         let notifiedInstitution: Named?
     }
 

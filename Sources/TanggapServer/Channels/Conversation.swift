@@ -45,7 +45,7 @@ enum Conversation {
             default:
                 // A chat continues the conversation: a report waiting for its reporter takes the message as a reply.
                 if let waiting = try await reportAwaitingReporter(message, on: db) {
-                    return try await reply(text, to: TrackingID(stored: waiting.trackingID), message, context: context, on: db)
+                    return try await reply(text, to: waiting.trackingID, message, context: context, on: db)
                 }
                 return try await file(text, message, context: context, on: db)
             }
@@ -84,8 +84,8 @@ enum Conversation {
         }
         let language = context.settings.language
         let holder = try await InstitutionModel.find(report.holderID, on: db)?.name ?? ""
-        var values = ["id": id.display, "state": context.localizer.text("state.\(report.state)", language), "holder": holder, "due": ""]
-        if let due = report.stageDueAt, report.slaStage == SLAStage.triage.rawValue || report.slaStage == SLAStage.answer.rawValue {
+        var values = ["id": id.display, "state": context.localizer.label(report.state, language), "holder": holder, "due": ""]
+        if let due = report.stageDueAt, report.slaStage == .triage || report.slaStage == .answer {
             let date = due.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: language == .id ? "id_ID" : "en_GB"),
                                                       timeZone: context.settings.timeZone))
             values["due"] = " " + context.localizer.text("conv.due", language, ["date": date])
@@ -153,8 +153,8 @@ enum Conversation {
 
     private static func reportAwaitingReporter(_ message: InboundMessage, on db: any Database) async throws -> ReportModel? {
         try await ReportModel.query(on: db)
-            .filter(\.$channel == message.channel.rawValue).filter(\.$replyAddress == message.sender)
-            .filter(\.$state ~~ [ReportState.answered.rawValue, ReportState.onHold.rawValue])
+            .filter(\.$channel == message.channel).filter(\.$replyAddress == message.sender)
+            .filter(\.$state ~~ [.answered, .onHold])
             .sort(\.$updatedAt, .descending).first()
     }
 
@@ -201,7 +201,7 @@ enum Conversation {
             let cut = firstLine.prefix(80)
             return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
         }
-        return say(context, "conv.title", ["channel": context.localizer.text("channel.\(message.channel.rawValue)", context.settings.language)])
+        return say(context, "conv.title", ["channel": context.localizer.label(message.channel, context.settings.language)])
     }
 
     /// `[Tanggap ABCDE-FGHJK] …`, `Re: … ABCDEFGHJK …`: the first word of the subject that is a valid tracking ID.

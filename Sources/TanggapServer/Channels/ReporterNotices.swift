@@ -15,11 +15,11 @@ enum ReporterNotices {
     static func enqueue(
         _ kind: EventKind, note: String?, on report: ReportModel, context: TanggapContext, now: Date, db: any Database
     ) async throws {
-        let trackingID = TrackingID(stored: report.trackingID).display
+        let trackingID = report.trackingID.display
         if kind == .archive, let mainID = report.duplicateOfID, let main = try await ReportModel.find(mainID, on: db),
             let (channel, address) = route(of: report, context: context) {
             let words = context.localizer.text("notice.merged", context.settings.language, [
-                "id": trackingID, "main": TrackingID(stored: main.trackingID).display])
+                "id": trackingID, "main": main.trackingID.display])
             let message = channel == .email
                 ? OutboundMessage(channel: .email, address: address, subject: "[Tanggap \(trackingID)] \(report.title)", body: words)
                 : OutboundMessage(channel: channel, address: address, body: words)

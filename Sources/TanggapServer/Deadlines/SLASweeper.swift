@@ -73,7 +73,7 @@ enum SLASweeper {
             guard let report = try await ReportModel.find(id, on: db), let next = report.slaNextCheckAt, next <= now else { return 0 }
             let holder = InstitutionPath(encoded: report.holderPath)!
             let clock = try await context.calendars.context(
-                for: holder, classification: Classification(rawValue: report.classification) ?? .pengaduan,
+                for: holder, classification: report.classification,
                 isEscalated: report.isEscalated, now: now, on: db)
             let (status, changes) = SLAClock.sweep(report.sla, at: now, clock)
             let counted = try await ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db)
@@ -98,7 +98,7 @@ enum SLASweeper {
                     systemActions.append(.escalate(note: nil))
                 }
             }
-            let state = ReportState(rawValue: report.state)!
+            let state = report.state
             for (details, _) in events {
                 report.eventCount += 1
                 try await ReportHistory.append(

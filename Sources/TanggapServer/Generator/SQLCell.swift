@@ -16,6 +16,8 @@ enum SQLCell: Sendable {
     static func int(_ value: Int?) -> SQLCell { value.map { .int(Int64($0)) } ?? .null }
     static func int(_ value: Int64?) -> SQLCell { value.map { .int($0) } ?? .null }
     static func bool(_ value: Bool?) -> SQLCell { value.map { .bool($0) } ?? .null }
+    /// A word of the vocabulary (a state, a channel) as its column keeps it.
+    static func word(_ value: (some RawRepresentable<String>)?) -> SQLCell { value.map { .text($0.rawValue) } ?? .null }
 
     func literal(postgres: Bool) -> String {
         switch self {

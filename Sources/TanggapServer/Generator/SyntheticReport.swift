@@ -130,20 +130,20 @@ struct SyntheticReportMaker {
         let sentOn = reached && state != .verified
         let holderNow = sentOn || !untargeted ? holder : SyntheticTree.Holder(id: root.id, path: root.path, regionID: nil)
         var report = SyntheticReport(id: id, facts: ReportTallies.Facts(
-            id: id, holder_path: holderNow.path.encoded, created_at: created, province_id: tree.provinceOf[region], state: state.rawValue,
-            archive_reason: archive?.rawValue, sla_stage: stage?.rawValue, sla_light: light?.rawValue, held_at: held,
+            id: id, holder_path: holderNow.path.encoded, created_at: created, province_id: tree.provinceOf[region], state: state,
+            archive_reason: archive, sla_stage: stage, sla_light: light, held_at: held,
             first_answer_late: answered == nil ? nil : answeredLate, first_answer_working_days: answered == nil ? nil : answerDays,
-            rating: rating?.rawValue, was_bounced: bounced))
+            rating: rating, was_bounced: bounced))
         let isPublic = reached && !confidential
         report.values = [
-            .int(id), .text(TrackingID.synthetic(UInt64(id)).value), .text(title), .text(classification.rawValue), .int(category.main),
-            .int(category.sub), .text(body), .text(title), .text(classification.rawValue), .int(category.main), .int(category.sub), .text("[]"),
-            .int(region), .int(holderNow.id), .text(holderNow.path.encoded), .text(state.rawValue), .bool(reached), .bool(false),
-            .text(archive?.rawValue), .text(rating?.rawValue), .bool(chance(10)), .bool(confidential), .bool(isPublic), .text(channel.rawValue),
+            .int(id), .text(TrackingID.synthetic(UInt64(id)).value), .text(title), .word(classification), .int(category.main),
+            .int(category.sub), .text(body), .text(title), .word(classification), .int(category.main), .int(category.sub), .text("[]"),
+            .int(region), .int(holderNow.id), .text(holderNow.path.encoded), .word(state), .bool(reached), .bool(false),
+            .word(archive), .word(rating), .bool(chance(10)), .bool(confidential), .bool(isPublic), .word(channel),
             .text("\(pick(SyntheticText.names)) \(pick(SyntheticText.names))"), .text("08\(1_000_000_000 + random.next(899_999_999))"),
             .date(created), .date(completedAt ?? answered ?? verified), .date(reached ? verified : nil), .date(sentOn ? verified : nil),
             .date(answered), .date(completedAt), .date(state == .archived ? verified : nil), .date(rating == nil ? nil : completedAt),
-            .text(stage?.rawValue), .date(stageStart), .date(due), .date(yellow), .text(light?.rawValue),
+            .word(stage), .date(stageStart), .date(due), .date(yellow), .word(light),
             .date(created.addingTimeInterval(60 * Self.day)), .date(held), .int(0), .date(nextCheck),
             .int(0), .int(1), .int(0), .int(0), .bool(answered == nil ? nil : answeredLate), .int(answered == nil ? nil : answerDays), .bool(bounced),
         ]

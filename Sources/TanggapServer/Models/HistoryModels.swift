@@ -1,4 +1,5 @@
 import Fluent
+import TanggapCore
 import Foundation
 
 final class ReportEventModel: Model, @unchecked Sendable {
@@ -50,10 +51,10 @@ final class CorrectionModel: Model, @unchecked Sendable {
     @Field(key: "event_id") var eventID: Int64
     @OptionalField(key: "user_id") var userID: Int64?
     @OptionalField(key: "title") var title: String?
-    @OptionalField(key: "classification") var classification: String?
+    @OptionalField(key: "classification") var classification: Classification?
     @OptionalField(key: "category_id") var categoryID: Int64?
     @OptionalField(key: "subcategory_id") var subcategoryID: Int64?
-    @OptionalField(key: "tags") var tags: String?
+    @OptionalField(key: "tags") var tags: JSONText<[String]>?
     @Field(key: "created_at") var createdAt: Date
 
     init() {}

@@ -6,18 +6,18 @@ final class ReportModel: Model, @unchecked Sendable {
     static let schema = "reports"
 
     @ID(custom: "id", generatedBy: .database) var id: Int64?
-    @Field(key: "tracking_id") var trackingID: String
+    @Field(key: "tracking_id") var trackingID: TrackingID
     @OptionalField(key: "secret_digest") var secretDigest: String?
     @Field(key: "original_title") var originalTitle: String
-    @Field(key: "original_classification") var originalClassification: String
+    @Field(key: "original_classification") var originalClassification: Classification
     @OptionalField(key: "original_category_id") var originalCategoryID: Int64?
     @OptionalField(key: "original_subcategory_id") var originalSubcategoryID: Int64?
     @Field(key: "body") var body: String
     @Field(key: "title") var title: String
-    @Field(key: "classification") var classification: String
+    @Field(key: "classification") var classification: Classification
     @OptionalField(key: "category_id") var categoryID: Int64?
     @OptionalField(key: "subcategory_id") var subcategoryID: Int64?
-    @Field(key: "tags") var tags: String
+    @Field(key: "tags") var tags: JSONText<[String]>
     @OptionalField(key: "event_date") var eventDate: String?
     @OptionalField(key: "location_text") var locationText: String?
     @OptionalField(key: "region_id") var regionID: Int64?
@@ -27,17 +27,17 @@ final class ReportModel: Model, @unchecked Sendable {
     @Field(key: "holder_id") var holderID: Int64
     @Field(key: "holder_path") var holderPath: String
     @OptionalField(key: "assignee_id") var assigneeID: Int64?
-    @Field(key: "state") var state: String
-    @OptionalField(key: "state_before_hold") var stateBeforeHold: String?
+    @Field(key: "state") var state: ReportState
+    @OptionalField(key: "state_before_hold") var stateBeforeHold: ReportState?
     @Field(key: "is_verified") var isVerified: Bool
     @Field(key: "is_escalated") var isEscalated: Bool
-    @OptionalField(key: "archive_reason") var archiveReason: String?
+    @OptionalField(key: "archive_reason") var archiveReason: ArchiveReason?
     @OptionalField(key: "duplicate_of_id") var duplicateOfID: Int64?
-    @OptionalField(key: "rating") var rating: String?
+    @OptionalField(key: "rating") var rating: Rating?
     @Field(key: "is_anonymous") var isAnonymous: Bool
     @Field(key: "is_confidential") var isConfidential: Bool
     @Field(key: "is_public") var isPublic: Bool
-    @Field(key: "channel") var channel: String
+    @Field(key: "channel") var channel: TanggapCore.Channel
     /// The reporter's account: the policy's to compare (a reporter sees their own report), never shown raw.
     @OptionalField(key: "reporter_user_id") var reporterUserID: Int64?
     // Who the reporter is: private, so no surface can read them without an access the policy decided
@@ -54,11 +54,11 @@ final class ReportModel: Model, @unchecked Sendable {
     @OptionalField(key: "archived_at") var archivedAt: Date?
     @OptionalField(key: "escalated_at") var escalatedAt: Date?
     @OptionalField(key: "rated_at") var ratedAt: Date?
-    @OptionalField(key: "sla_stage") var slaStage: String?
+    @OptionalField(key: "sla_stage") var slaStage: SLAStage?
     @OptionalField(key: "stage_started_at") var stageStartedAt: Date?
     @OptionalField(key: "stage_due_at") var stageDueAt: Date?
     @OptionalField(key: "yellow_at") var yellowAt: Date?
-    @OptionalField(key: "sla_light") var slaLight: String?
+    @OptionalField(key: "sla_light") var slaLight: TrafficLight?
     @OptionalField(key: "case_due_at") var caseDueAt: Date?
     @OptionalField(key: "held_at") var heldAt: Date?
     @Field(key: "ladder_rung") var ladderRung: Int
@@ -81,27 +81,25 @@ final class ReportModel: Model, @unchecked Sendable {
     /// What the lifecycle rules need.
     var snapshot: ReportSnapshot {
         ReportSnapshot(
-            id: id!, state: ReportState(rawValue: state)!, holder: InstitutionPath(encoded: holderPath)!,
-            stateBeforeHold: stateBeforeHold.flatMap(ReportState.init(rawValue:)), isVerified: isVerified,
-            isEscalated: isEscalated, rating: rating.flatMap(Rating.init(rawValue:)), assigneeID: assigneeID,
-            reporterUserID: reporterUserID, archiveReason: archiveReason.flatMap(ArchiveReason.init(rawValue:)),
-            duplicateOfID: duplicateOfID)
+            id: id!, state: state, holder: InstitutionPath(encoded: holderPath)!, stateBeforeHold: stateBeforeHold,
+            isVerified: isVerified, isEscalated: isEscalated, rating: rating, assigneeID: assigneeID,
+            reporterUserID: reporterUserID, archiveReason: archiveReason, duplicateOfID: duplicateOfID)
     }
 
     /// The report's deadlines as the SLA clock sees them.
     var sla: SLAStatus {
         get {
             SLAStatus(
-                stage: slaStage.flatMap(SLAStage.init(rawValue:)), stageStartedAt: stageStartedAt, stageDueAt: stageDueAt,
-                yellowAt: yellowAt, light: slaLight.flatMap(TrafficLight.init(rawValue:)), caseDueAt: caseDueAt,
+                stage: slaStage, stageStartedAt: stageStartedAt, stageDueAt: stageDueAt, yellowAt: yellowAt,
+                light: slaLight, caseDueAt: caseDueAt,
                 heldAt: heldAt, ladderRung: ladderRung, nextCheckAt: slaNextCheckAt)
         }
         set {
-            slaStage = newValue.stage?.rawValue
+            slaStage = newValue.stage
             stageStartedAt = newValue.stageStartedAt
             stageDueAt = newValue.stageDueAt
             yellowAt = newValue.yellowAt
-            slaLight = newValue.light?.rawValue
+            slaLight = newValue.light
             caseDueAt = newValue.caseDueAt
             heldAt = newValue.heldAt
             ladderRung = newValue.ladderRung
@@ -113,22 +111,22 @@ final class ReportModel: Model, @unchecked Sendable {
     func privacy(route: [InstitutionPath]) -> PrivacyFacts {
         PrivacyFacts(
             isAnonymous: isAnonymous, isConfidential: isConfidential, isVerified: isVerified,
-            archiveReason: archiveReason.flatMap(ArchiveReason.init(rawValue:)), reporterUserID: reporterUserID,
+            archiveReason: archiveReason, reporterUserID: reporterUserID,
             route: route)
     }
 
     /// Writes the outcome of a transition onto the row, with the moments that mark each milestone.
     func apply(_ transition: Transition, holderID newHolderID: Int64, at now: Date) {
         let after = transition.after
-        state = after.state.rawValue
-        stateBeforeHold = after.stateBeforeHold?.rawValue
+        state = after.state
+        stateBeforeHold = after.stateBeforeHold
         holderID = newHolderID
         holderPath = after.holder.encoded
         isVerified = after.isVerified
         isEscalated = after.isEscalated
-        rating = after.rating?.rawValue
+        rating = after.rating
         assigneeID = after.assigneeID
-        archiveReason = after.archiveReason?.rawValue
+        archiveReason = after.archiveReason
         duplicateOfID = after.duplicateOfID
         updatedAt = now
         isPublic = privacy(route: []).isPublished
@@ -171,7 +169,7 @@ extension ReportModel {
 
     /// The reporter's contacts, for the system's own messages to them and the channel rules; shown to nobody.
     var contacts: ChannelRules.Contacts {
-        ChannelRules.Contacts(channel: TanggapCore.Channel(rawValue: channel), replyAddress: replyAddress, email: reporterEmail, phone: reporterPhone)
+        ChannelRules.Contacts(channel: channel, replyAddress: replyAddress, email: reporterEmail, phone: reporterPhone)
     }
 
     /// `reporter_user_id, reporter_name, reporter_email, reporter_phone`, for the insert of a new row.

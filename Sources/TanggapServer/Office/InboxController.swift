@@ -19,10 +19,10 @@ enum InboxController {
         let trackingID: String
         let title: String
         let state: String
-        let stateKey: String
+        let stateKey: ReportState
         let holder: String
         let due: String?
-        let light: String?
+        let light: TrafficLight?
         let channel: String
         let received: String
     }
@@ -30,13 +30,13 @@ enum InboxController {
     /// The columns an inbox row shows, read as plain rows: decoding fifty whole report models was a fifth of the page.
     struct Listed: Decodable {
         let id: Int64
-        let tracking_id: String
+        let tracking_id: TrackingID
         let title: String
-        let state: String
+        let state: ReportState
         let holder_id: Int64
-        let channel: String
+        let channel: TanggapCore.Channel
         let created_at: Date
-        let sla_stage: String?
+        let sla_stage: SLAStage?
         let stage_due_at: Date?
         let yellow_at: Date?
         let case_due_at: Date?
@@ -47,7 +47,7 @@ enum InboxController {
 
         /// The part of the report's deadlines a row shows (its light and due moment).
         var sla: SLAStatus {
-            SLAStatus(stage: sla_stage.flatMap(SLAStage.init(rawValue:)), stageDueAt: stage_due_at, yellowAt: yellow_at,
+            SLAStatus(stage: sla_stage, stageDueAt: stage_due_at, yellowAt: yellow_at,
                       caseDueAt: case_due_at, heldAt: held_at)
         }
     }
@@ -110,10 +110,10 @@ enum InboxController {
         let rows = reports.map { report in
             let deadlines = ReportPresenter.deadlines(report.sla, now: req.now)
             return Row(
-                trackingID: TrackingID(stored: report.tracking_id).display, title: report.title,
-                state: req.text("state.\(report.state)"), stateKey: report.state, holder: holders[report.holder_id] ?? "",
+                trackingID: report.tracking_id.display, title: report.title,
+                state: req.label(report.state), stateKey: report.state, holder: holders[report.holder_id] ?? "",
                 due: deadlines.map { DisplayFormat.dateTime($0.dueAt, req) }, light: deadlines?.light,
-                channel: req.text("channel.\(report.channel)"), received: DisplayFormat.date(report.created_at, req))
+                channel: req.label(report.channel), received: DisplayFormat.date(report.created_at, req))
         }
         var next: String?
         if more, let last = reports.last {
@@ -131,7 +131,7 @@ enum InboxController {
             institutions: institutions.map { Choice(String($0.id), $0.name, selected: String($0.id) == filters.instansi) },
             categories: try await PortalChoices.categories(selected: filters.kategori.flatMap { Int64($0) }, on: req),
             classifications: PortalChoices.classifications(selected: filters.jenis, on: req),
-            channels: TanggapCore.Channel.allCases.map { Choice($0.rawValue, req.text("channel.\($0.rawValue)"), selected: $0.rawValue == filters.kanal) },
+            channels: PortalChoices.words(TanggapCore.Channel.self, selected: filters.kanal, on: req),
             provinces: try await PortalChoices.provinces(selected: filters.wilayah.flatMap { Int64($0) }, on: req),
             rows: rows.nilIfEmpty, nextLink: next, caption: req.text(byDue ? "inbox.caption" : "inbox.caption_newest"),
             targets: institutions.filter { $0.depth > 0 }.map { Choice(String($0.id), $0.name) }, notice: notice,

@@ -38,11 +38,11 @@ enum ListExport {
                 guard let access = VisibilityPolicy.access(for: viewer, to: report.privacy(route: routes[report.id!] ?? [])) else { continue }
                 let reporter = report.reporter(for: access)
                 writer.append([
-                    TrackingID(stored: report.trackingID).display, report.title, report.state, report.classification,
+                    report.trackingID.display, report.title, report.state.rawValue, report.classification.rawValue,
                     names.category(report.categoryID)?.name ?? "", names.institution(report.holderID)?.name ?? "",
-                    names.region(report.regionID)?.name ?? "", report.channel, iso(report.createdAt), iso(report.stageDueAt),
+                    names.region(report.regionID)?.name ?? "", report.channel.rawValue, iso(report.createdAt), iso(report.stageDueAt),
                     SLAClock.light(of: report.sla, at: req.now)?.rawValue ?? "", iso(report.firstAnsweredAt),
-                    report.firstAnswerLate.map { $0 ? "true" : "false" } ?? "", iso(report.completedAt), report.rating ?? "",
+                    report.firstAnswerLate.map { $0 ? "true" : "false" } ?? "", iso(report.completedAt), report.rating?.rawValue ?? "",
                     reporter?.name ?? "", reporter?.phone ?? "", reporter?.email ?? "",
                 ])
                 written += 1

@@ -29,14 +29,14 @@ enum WorkspaceController {
         let originalTitle: String?
         let body: String
         let state: String
-        let stateKey: String
+        let stateKey: ReportState
         let classification: String
         let category: String?
         let place: String?
         let holder: String
         let assignee: String?
         let dueAt: String?
-        let light: String?
+        let light: TrafficLight?
         let lightLabel: String?
         let channel: String
         let createdAt: String
@@ -123,7 +123,7 @@ enum WorkspaceController {
             request.classification = blankless(input.classification)
             request.categoryID = input.category_id.flatMap { Int64($0) }
         }
-        let trackingID = TrackingID(stored: viewed.report.trackingID).display
+        let trackingID = viewed.report.trackingID.display
         return try await req.handlingForm {
             _ = try await ReportActions.perform(
                 kind, request, uploads: input.attachments?.uploads ?? [], on: viewed.report.id!, by: .user(user.actor),
@@ -145,7 +145,7 @@ enum WorkspaceController {
         on req: Request
     ) async throws -> Workspace {
         let report = viewed.report
-        let trackingID = TrackingID(stored: report.trackingID).display
+        let trackingID = report.trackingID.display
         let representation = try await ReportResponses.representation(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
         let events = try await ReportHistory.events(of: report.id!, on: req.db)
         let names = try await NameBook.load(reports: [report], events: events, on: req.db)
@@ -161,14 +161,14 @@ enum WorkspaceController {
         return Workspace(
             trackingID: trackingID, link: base, title: representation.title,
             originalTitle: representation.original.title == representation.title ? nil : representation.original.title,
-            body: representation.body, state: req.text("state.\(representation.state)"), stateKey: representation.state,
-            classification: req.text("classification.\(representation.classification)"),
+            body: representation.body, state: req.label(representation.state), stateKey: representation.state,
+            classification: req.label(representation.classification),
             category: [representation.category?.name, representation.subcategory?.name].compactMap { $0.map(PortalChoices.displayName) }
                 .joined(separator: " › ").nilIfEmpty,
             place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ").nilIfEmpty,
             holder: representation.holder.name, assignee: representation.assignee?.name,
             dueAt: deadlines.map { DisplayFormat.dateTime($0.dueAt, req) }, light: deadlines?.light,
-            lightLabel: deadlines.map { req.text("light.\($0.light)") }, channel: req.text("channel.\(representation.channel)"),
+            lightLabel: deadlines.map { req.label($0.light) }, channel: req.label(representation.channel),
             createdAt: DisplayFormat.dateTime(representation.createdAt, req), isAnonymous: report.isAnonymous,
             isConfidential: report.isConfidential, isEscalated: report.isEscalated, reporter: representation.reporter,
             files: (representation.attachments ?? []).map(file).nilIfEmpty,
@@ -179,7 +179,7 @@ enum WorkspaceController {
             officers: offers["assign"] == true ? try await officers(for: holder, on: req).nilIfEmpty : nil,
             templates: offers["answer"] == true
                 ? try await ReplyTemplates.available(for: holder, on: req.db).map { Choice(String($0.id), $0.title) }.nilIfEmpty : nil,
-            archiveReasons: ArchiveReason.allCases.map { Choice($0.rawValue, req.text("archive.\($0.rawValue)")) },
+            archiveReasons: PortalChoices.words(ArchiveReason.self, on: req),
             classifications: PortalChoices.classifications(selected: report.classification, on: req),
             categories: try await PortalChoices.categories(selected: report.categoryID, on: req),
             feedback: feedback, typed: typed, notice: notice)
@@ -215,6 +215,6 @@ enum WorkspaceController {
         let routes = try await ReportHistory.routes(of: candidates.map { $0.id! }, on: req.db)
         return candidates.filter { candidate in
             VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))?.mayListAsSameReporter == true
-        }.prefix(10).map { Other(trackingID: TrackingID(stored: $0.trackingID).display, title: $0.title, state: req.text("state.\($0.state)")) }
+        }.prefix(10).map { Other(trackingID: $0.trackingID.display, title: $0.title, state: req.label($0.state)) }
     }
 }

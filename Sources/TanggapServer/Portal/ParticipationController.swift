@@ -25,7 +25,7 @@ enum ParticipationController {
     }
 
     private static func reportLink(_ viewed: ViewedReport) -> String {
-        "/laporan/\(TrackingID(stored: viewed.report.trackingID).display)"
+        "/laporan/\(viewed.report.trackingID.display)"
     }
 
     @Sendable static func support(_ req: Request) async throws -> Response {
@@ -59,7 +59,7 @@ enum ParticipationController {
             let reportID = try await Participation.flag(commentID, by: user.id, now: req.now, on: req.db),
             let report = try await ReportModel.find(reportID, on: req.db), report.isPublic
         else { throw APIError.notFound }
-        return req.seeOther("/laporan/\(TrackingID(stored: report.trackingID).display)?dilaporkan=1#komentar")
+        return req.seeOther("/laporan/\(report.trackingID.display)?dilaporkan=1#komentar")
     }
 
     struct Queue: Encodable {

@@ -61,17 +61,20 @@ enum PortalChoices {
         return rows.map { Choice(String($0.id), $0.name, selected: $0.id == selected) }
     }
 
-    static func classifications(selected: String?, on req: Request) -> [Choice] {
-        Classification.allCases.map { Choice($0.rawValue, req.text("classification.\($0.rawValue)"), selected: $0.rawValue == selected) }
+    /// Every word of one vocabulary as the options of a select, `selected` (a form's raw value) marked.
+    static func words<Word: Labelled & CaseIterable>(_ type: Word.Type, selected: String? = nil, on req: Request) -> [Choice] {
+        Word.allCases.map { Choice($0.rawValue, req.label($0), selected: $0.rawValue == selected) }
     }
 
-    static func states(selected: String?, on req: Request) -> [Choice] {
-        ReportState.allCases.map { Choice($0.rawValue, req.text("state.\($0.rawValue)"), selected: $0.rawValue == selected) }
+    static func classifications(selected: String?, on req: Request) -> [Choice] { words(Classification.self, selected: selected, on: req) }
+
+    static func classifications(selected: Classification, on req: Request) -> [Choice] {
+        classifications(selected: selected.rawValue, on: req)
     }
 
-    static func ratings(on req: Request) -> [Choice] {
-        Rating.allCases.map { Choice($0.rawValue, req.text("rating.\($0.rawValue)")) }
-    }
+    static func states(selected: String?, on req: Request) -> [Choice] { words(ReportState.self, selected: selected, on: req) }
+
+    static func ratings(on req: Request) -> [Choice] { words(Rating.self, on: req) }
 
     /// The taxonomy is stored in capitals, as the national list has it; people read it in ordinary case.
     static func displayName(_ name: String) -> String {

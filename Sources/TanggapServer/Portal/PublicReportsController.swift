@@ -83,7 +83,7 @@ struct ReportSummary: Encodable {
     let trackingID: String
     let title: String
     let state: String
-    let stateKey: String
+    let stateKey: ReportState
     let holder: String
     let place: String?
     let createdAt: String
@@ -94,8 +94,8 @@ struct ReportSummary: Encodable {
         let names = try await NameBook.load(reports: reports, on: req.db)
         return reports.map { report in
             ReportSummary(
-                trackingID: TrackingID(stored: report.trackingID).display, title: report.title,
-                state: req.text("state.\(report.state)"), stateKey: report.state,
+                trackingID: report.trackingID.display, title: report.title,
+                state: req.label(report.state), stateKey: report.state,
                 holder: names.institution(report.holderID)?.name ?? "", place: names.region(report.regionID)?.name,
                 createdAt: DisplayFormat.date(report.createdAt, req), supportCount: report.supportCount, commentCount: report.commentCount)
         }

@@ -25,7 +25,7 @@ struct ReportPage: Encodable {
     let title: String
     let body: String
     let state: String
-    let stateKey: String
+    let stateKey: ReportState
     let classification: String
     let category: String?
     let place: String?
@@ -33,7 +33,7 @@ struct ReportPage: Encodable {
     let createdAt: String
     let holder: String
     let dueAt: String?
-    let light: String?
+    let light: TrafficLight?
     let lightLabel: String?
     let isLate: Bool
     let reporterName: String?
@@ -60,7 +60,7 @@ struct ReportPage: Encodable {
 
     static func build(_ viewed: ViewedReport, feedback: FormFeedback = .none, typed: Typed = Typed(), on req: Request) async throws -> ReportPage {
         let report = viewed.report
-        let trackingID = TrackingID(stored: report.trackingID)
+        let trackingID = report.trackingID
         let representation = try await ReportResponses.representation(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
         let events = try await ReportHistory.events(of: report.id!, on: req.db)
         let names = try await NameBook.load(reports: [report], events: events, on: req.db)
@@ -81,15 +81,15 @@ struct ReportPage: Encodable {
 
         return ReportPage(
             trackingID: trackingID.display, link: base, title: representation.title, body: representation.body,
-            state: req.text("state.\(representation.state)"), stateKey: representation.state,
-            classification: req.text("classification.\(representation.classification)"),
+            state: req.label(representation.state), stateKey: representation.state,
+            classification: req.label(representation.classification),
             category: [representation.category?.name, representation.subcategory?.name].compactMap { $0.map(PortalChoices.displayName) }
                 .joined(separator: " › ").nilIfEmpty,
             place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ").nilIfEmpty,
             eventDate: representation.eventDate.flatMap(LocalDate.init(iso:)).map { DisplayFormat.day($0, req) },
             createdAt: DisplayFormat.dateTime(representation.createdAt, req), holder: representation.holder.name,
             dueAt: representation.deadlines.map { DisplayFormat.dateTime($0.dueAt, req) },
-            light: representation.deadlines?.light, lightLabel: representation.deadlines.map { req.text("light.\($0.light)") },
+            light: representation.deadlines?.light, lightLabel: representation.deadlines.map { req.label($0.light) },
             isLate: representation.deadlines?.isLate ?? false,
             reporterName: representation.reporter?.name, isAnonymous: report.isAnonymous, isConfidential: report.isConfidential,
             rating: representation.rating.map { req.text("rating.\($0)") }, duplicateOf: representation.duplicateOf,

@@ -77,7 +77,7 @@ enum ReportPageController {
         let viewed = try await ReportViewer.loadInBrowser(req)
         let input = try req.decodeBody(ActionInput.self)
         guard let actor = viewed.actor, let eventActor = viewed.eventActor else {
-            return req.seeOther("/lacak?id=\(TrackingID(stored: viewed.report.trackingID).display)")
+            return req.seeOther("/lacak?id=\(viewed.report.trackingID.display)")
         }
         return try await req.handlingForm {
             try req.enforceRateLimit(.reporterAction)
@@ -89,7 +89,7 @@ enum ReportPageController {
             _ = try await ReportActions.perform(
                 kind, request, uploads: input.attachments?.uploads ?? [], on: viewed.report.id!, by: actor,
                 attributedTo: eventActor, channel: .web, context: req.tanggap, on: req.db)
-            return req.seeOther("/laporan/\(TrackingID(stored: viewed.report.trackingID).display)#riwayat")
+            return req.seeOther("/laporan/\(viewed.report.trackingID.display)#riwayat")
         } refused: { feedback, status in
             let typed = ReportPage.Typed(text: input.text ?? input.note ?? "", ratingComment: input.comment ?? "")
             let page = try await ReportPage.build(viewed, feedback: feedback, typed: typed, on: req)

@@ -65,7 +65,7 @@ enum ReportActions {
                 let before = report.sla
                 report.apply(transition, holderID: transition.toHolder.institutionID, at: now)
                 let clock = try await context.calendars.context(
-                    for: transition.toHolder, classification: Classification(rawValue: report.classification) ?? .pengaduan,
+                    for: transition.toHolder, classification: report.classification,
                     isEscalated: transition.after.isEscalated, now: now, on: db)
                 if kind == .answer && report.firstAnswerLate == nil {
                     report.firstAnswerLate = SLAClock.light(of: before, at: now) == .red
@@ -139,7 +139,7 @@ enum ReportActions {
             let reason = parse(ArchiveReason.self, request.archiveReason, field: "archive_reason", required: true, into: &check)
             var duplicateID: Int64?
             if let raw = request.duplicateOf, !raw.isEmpty {
-                if let id = TrackingID(parsing: raw), let other = try await ReportModel.query(on: db).filter(\.$trackingID == id.value).first() {
+                if let id = TrackingID(parsing: raw), let other = try await ReportModel.query(on: db).filter(\.$trackingID == id).first() {
                     duplicateID = other.id
                 } else {
                     check.add("duplicate_of", .unknown)
@@ -208,17 +208,13 @@ extension ReportModel {
     /// How the report is filed after a correction; the original columns stay as the reporter sent them.
     func apply(_ correction: ReportCorrection) {
         if let title = correction.title { self.title = title }
-        if let classification = correction.classification { self.classification = classification.rawValue }
+        if let classification = correction.classification { self.classification = classification }
         if let categoryID = correction.categoryID {
             self.categoryID = categoryID
             self.subcategoryID = correction.subcategoryID
         }
-        if let tags = correction.tags {
-            self.tags = String(decoding: try! JSONEncoder().encode(tags), as: UTF8.self)
-        }
+        if let tags = correction.tags { self.tags = JSONText(tags) }
     }
-
-    var tagList: [String] { (try? JSONDecoder().decode([String].self, from: Data(tags.utf8))) ?? [] }
 }
 
 extension CorrectionModel {
@@ -228,10 +224,10 @@ extension CorrectionModel {
         self.eventID = eventID
         if case .user(let id, _) = actor { userID = id }
         title = correction.title
-        classification = correction.classification?.rawValue
+        classification = correction.classification
         categoryID = correction.categoryID
         subcategoryID = correction.subcategoryID
-        tags = correction.tags.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }
+        tags = correction.tags.map(JSONText.init)
         createdAt = now
     }
 }

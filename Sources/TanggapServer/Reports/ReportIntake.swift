@@ -106,7 +106,7 @@ enum ReportIntake {
                     return stored
                 } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
                     // Two reports drew the same tracking ID: draw again. Any other constraint is a real error.
-                    if try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).count() == 0 { throw error }
+                    if try await ReportModel.query(on: db).filter(\.$trackingID == trackingID).count() == 0 { throw error }
                 }
             }
             throw APIError(status: .serviceUnavailable, code: "internal_error")
@@ -126,18 +126,18 @@ extension ReportModel {
         _ report: ValidReport, trackingID: TrackingID, holder: InstitutionPath, owner: SignedInUser?, secret: String?, now: Date
     ) {
         self.init()
-        self.trackingID = trackingID.value
+        self.trackingID = trackingID
         self.secretDigest = secret.flatMap(ReportIntake.secretDigest)
         originalTitle = report.title
-        originalClassification = report.classification.rawValue
+        originalClassification = report.classification
         originalCategoryID = report.categoryID
         originalSubcategoryID = report.subcategoryID
         body = report.body
         title = report.title
-        classification = report.classification.rawValue
+        classification = report.classification
         categoryID = report.categoryID
         subcategoryID = report.subcategoryID
-        tags = "[]"
+        tags = JSONText([])
         // Unknown stays unknown: a missing event date is not quietly replaced by the day of receipt.
         eventDate = report.eventDate?.iso
         locationText = report.locationText
@@ -147,13 +147,13 @@ extension ReportModel {
         targetInstitutionID = report.targetInstitutionID
         holderID = holder.institutionID
         holderPath = holder.encoded
-        state = ReportState.received.rawValue
+        state = .received
         isVerified = false
         isEscalated = false
         isAnonymous = report.isAnonymous
         isConfidential = report.isConfidential
         isPublic = false
-        channel = report.channel.rawValue
+        channel = report.channel
         record(reporter: ReporterIdentity(
             name: report.reporterName ?? owner?.name, email: report.reporterEmail ?? owner?.email, phone: report.reporterPhone,
             userID: owner?.id))

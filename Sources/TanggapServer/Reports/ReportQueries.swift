@@ -57,7 +57,7 @@ struct PageRequest: Sendable {
 /// still passed through the visibility policy before it leaves.
 enum ReportQueries {
     static func find(trackingID: TrackingID, on db: any Database) async throws -> ReportModel? {
-        try await ReportModel.query(on: db).filter(\.$trackingID == trackingID.value).first()
+        try await ReportModel.query(on: db).filter(\.$trackingID == trackingID).first()
     }
 
     /// `forced` runs a search by that plan whatever `searchPlan` would choose: tests run every plan on a small database.

@@ -41,25 +41,25 @@ enum ReportTallies {
         let holder_path: String
         let created_at: Date
         let province_id: Int64?
-        let state: String
-        let archive_reason: String?
-        let sla_stage: String?
-        let sla_light: String?
+        let state: ReportState
+        let archive_reason: ArchiveReason?
+        let sla_stage: SLAStage?
+        let sla_light: TrafficLight?
         let held_at: Date?
         let first_answer_late: Bool?
         let first_answer_working_days: Int?
-        let rating: String?
+        let rating: Rating?
         let was_bounced: Bool
     }
 
     static func contribution(_ facts: Facts, zone: TimeZone) -> Contribution? {
-        guard facts.archive_reason != ArchiveReason.spam.rawValue, let holder = InstitutionPath(encoded: facts.holder_path),
-              let state = ReportState(rawValue: facts.state) else { return nil }
-        let status = SLAStatus(stage: facts.sla_stage.flatMap(SLAStage.init(rawValue:)), light: facts.sla_light.flatMap(TrafficLight.init(rawValue:)),
+        guard facts.archive_reason != .spam, let holder = InstitutionPath(encoded: facts.holder_path) else { return nil }
+        let state = facts.state
+        let status = SLAStatus(stage: facts.sla_stage, light: facts.sla_light,
                                heldAt: facts.held_at)
         let figures = PerformanceFigures(ReportFacts(
             state: state, light: status.countedLight, firstAnswerLate: facts.first_answer_late,
-            workingDaysToFirstAnswer: facts.first_answer_working_days, rating: facts.rating.flatMap(Rating.init(rawValue:)),
+            workingDaysToFirstAnswer: facts.first_answer_working_days, rating: facts.rating,
             bounced: facts.was_bounced))
         let province = facts.province_id ?? 0
         var keys: [Key] = []

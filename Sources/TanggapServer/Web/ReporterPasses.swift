@@ -27,7 +27,7 @@ enum ReporterPasses {
     /// True when `pass` opens the report.
     static func proves(_ pass: String, for report: ReportModel) -> Bool {
         guard let digest = report.secretDigest else { return false }
-        return constantTimeEqual(pass, self.pass(trackingID: report.trackingID, secretDigest: digest))
+        return constantTimeEqual(pass, self.pass(trackingID: report.trackingID.value, secretDigest: digest))
     }
 
     /// Tracking ID (canonical) → pass, newest first.
