@@ -41,6 +41,43 @@ import Vapor
         #expect(parsed.sqliteCacheMegabytes == 64)
     }
 
+    /// On SQLite, a transaction holding the write lock still gets a thread for its next statement while two other
+    /// connections wait for the lock. With a thread per core, the two waiters took both threads, spinning, and the
+    /// holder never committed: every request that needed the database hung.
+    @Test func aWriterHoldingTheLockCommitsWhileTwoOthersWaitForIt() async throws {
+        try await withTestApp { app in
+            guard !app.db.isPostgres else { return }
+            let loops = Array(app.eventLoopGroup.makeIterator())
+            try #require(loops.count > 1)
+            try await app.db.sql.raw("CREATE TABLE lock_probe (n BIGINT PRIMARY KEY)").run()
+            let holder = app.databases.database(logger: app.logger, on: loops[0])!
+            let other = app.databases.database(logger: app.logger, on: loops[1])!
+            let lane = app.tanggap.commits
+            struct Busy: Decodable { let timeout: Int }
+            #expect(try await other.sql.raw("PRAGMA busy_timeout").first(decoding: Busy.self)?.timeout == 5_000)
+            try await withDeadline(.seconds(4), "the holder's commit") {
+                try await holder.transaction { db in
+                    try await db.sql.raw("INSERT INTO lock_probe (n) VALUES (1)").run()
+                    // Two writers on the two other connections (a request's and the commit lane's) now wait.
+                    let waiting = [
+                        Task { try await other.sql.raw("INSERT INTO lock_probe (n) VALUES (2)").run() },
+                        Task { _ = try await lane.check() },
+                    ]
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await db.sql.raw("INSERT INTO lock_probe (n) VALUES (3)").run()
+                    _ = waiting
+                }
+            }
+            struct N: Decodable { let n: Int }
+            // The waiters went in once the holder committed.
+            try await withDeadline(.seconds(6), "the waiters") {
+                while try await app.db.sql.raw("SELECT COUNT(*) AS n FROM lock_probe").first(decoding: N.self)!.n < 3 {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+    }
+
     /// History is never rewritten: the database refuses, whatever code asks.
     @Test func theDatabaseRefusesToRewriteHistory() async throws {
         try await withTestApp { app in

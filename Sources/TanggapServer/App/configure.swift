@@ -7,6 +7,7 @@ import Vapor
 /// The one way in: the command line and the tests build the application through this function.
 public func configure(_ app: Application, settings: Settings, clock: Clock = .system) async throws {
     let resources = app.directory.resourcesDirectory
+    app.threadPool = DatabaseSetup.blockingThreads()
     let lane = try CommitLane(settings.database, deadline: settings.databaseDeadline, threadPool: app.threadPool)
     app.lifecycle.use(lane)
     let requestPool = try DatabaseSetup.configure(app, settings.database, poolDeadline: settings.databaseDeadline)
@@ -33,7 +34,9 @@ public func configure(_ app: Application, settings: Settings, clock: Clock = .sy
     configureMiddleware(app, settings)
     try routes(app, settings)
 
-    try await DatabaseSetup.prepare(app, settings.database, cacheMegabytes: settings.sqliteCacheMegabytes)
+    try await DatabaseSetup.prepare(
+        app, settings.database, cacheMegabytes: settings.sqliteCacheMegabytes, busyWait: settings.databaseDeadline,
+        alsoOn: [lane.database(logger: app.logger)])
     if settings.migrateOnStart { try await DatabaseSetup.migrate(app, settings.database) }
     if try await DatabaseSetup.pendingMigrations(on: app.db).isEmpty {
         try await NationalCalendar.importShippedHolidaysIfMissing(app)

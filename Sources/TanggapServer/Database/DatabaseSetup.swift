@@ -43,9 +43,22 @@ enum DatabaseSetup {
         }
     }
 
-    /// Settings that belong to the database file, and on SQLite the page cache of the connections that serve
-    /// requests.
-    static func prepare(_ app: Application, _ location: DatabaseLocation, cacheMegabytes: Int) async throws {
+    /// The threads that run SQLite's statements and file reads: more than there are SQLite connections.
+    ///
+    /// SQLite's driver retries a locked database at once and for ever, on the thread running the statement. With
+    /// as many threads as cores (NIO's default, two here), two writers waiting for the lock took both, and the
+    /// connection holding it could never run its next statement to commit: every request that needed the
+    /// database hung at full CPU (seen in the browser tests). With a thread for every connection and a few for
+    /// files, the holder always gets one; `busy_timeout` below makes the waiters sleep instead of spin.
+    static func blockingThreads() -> NIOThreadPool {
+        NIOThreadPool(numberOfThreads: max(8, 3 * System.coreCount + 4))
+    }
+
+    /// Settings that belong to the database file, and on SQLite the page cache and the lock wait of the
+    /// connections that serve requests (and of `alsoOn`, the commit lane's).
+    static func prepare(
+        _ app: Application, _ location: DatabaseLocation, cacheMegabytes: Int, busyWait: Duration, alsoOn others: [any Database] = []
+    ) async throws {
         let sql = app.db as! any SQLDatabase
         switch location {
         case .sqlite:
@@ -55,10 +68,15 @@ enum DatabaseSetup {
             // so each is given its cache here. SQLite's own 2 MB made a searched inbox copy index pages from the
             // file again and again (`pread`, an eighth of its time at ten million reports). A connection the pool
             // ever replaces falls back to 2 MB: slower, never wrong.
+            // A writer that finds the database locked sleeps and tries again for up to `busyWait` (SQLite's own
+            // busy handler), then fails with "busy" for `writeTransaction` to retry, where the driver's own spins on.
+            let wait = Int(busyWait.components.seconds * 1000)
             for loop in app.eventLoopGroup.makeIterator() {
                 let connection = app.databases.database(logger: app.logger, on: loop) as! any SQLDatabase
                 try await connection.raw("PRAGMA cache_size = \(literal: -1024 * cacheMegabytes)").run()
+                try await connection.raw("PRAGMA busy_timeout = \(literal: wait)").run()
             }
+            for other in others { try await other.sql.raw("PRAGMA busy_timeout = \(literal: wait)").run() }
         case .postgres(_, let schema?):
             try await sql.raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
         case .postgres:
