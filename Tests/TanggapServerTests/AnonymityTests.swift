@@ -284,8 +284,7 @@ import Vapor
         "TanggapServer/Migrations/M0004_CreateReports.swift": "the table",
         "TanggapServer/Migrations/M0017_IndexReporterLookups.swift": "an index",
         "TanggapServer/Generator/SyntheticReport.swift": "bulk synthetic rows, written, never read",
-        "TanggapServer/API/RequestBodies.swift": "names of the fields a submission sends",
-        "TanggapServer/Portal/SubmitController.swift": "names of the form's fields",
+        "TanggapCore/Intake/ReportSubmission.swift": "names of the fields a submission sends (the API's body and the portal's form)",
         "TanggapCore/Intake/Intake.swift": "names of the fields in validation errors",
         "TanggapServer/Office/ListExport.swift": "the CSV's column headings; the cells come from reporter(for:)",
     ]

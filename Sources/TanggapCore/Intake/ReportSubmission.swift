@@ -45,6 +45,39 @@ public struct ReportSubmission: Hashable, Sendable {
     }
 }
 
+/// The names on the wire, for the API's JSON and multipart bodies and the portal's form alike.
+extension ReportSubmission: Codable {
+    enum CodingKeys: String, CodingKey {
+        case classification, title, body, latitude, longitude, channel
+        case eventDate = "event_date", locationText = "location_text", regionID = "region_id"
+        case categoryID = "category_id", subcategoryID = "subcategory_id", targetInstitutionID = "target_institution_id"
+        case isAnonymous = "is_anonymous", isConfidential = "is_confidential"
+        case reporterName = "reporter_name", reporterEmail = "reporter_email", reporterPhone = "reporter_phone"
+    }
+
+    /// Anonim and rahasia are off unless asked for.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            classification: try c.decodeIfPresent(String.self, forKey: .classification),
+            title: try c.decodeIfPresent(String.self, forKey: .title), body: try c.decodeIfPresent(String.self, forKey: .body),
+            eventDate: try c.decodeIfPresent(String.self, forKey: .eventDate),
+            locationText: try c.decodeIfPresent(String.self, forKey: .locationText),
+            regionID: try c.decodeIfPresent(Int64.self, forKey: .regionID),
+            latitude: try c.decodeIfPresent(Double.self, forKey: .latitude),
+            longitude: try c.decodeIfPresent(Double.self, forKey: .longitude),
+            categoryID: try c.decodeIfPresent(Int64.self, forKey: .categoryID),
+            subcategoryID: try c.decodeIfPresent(Int64.self, forKey: .subcategoryID),
+            targetInstitutionID: try c.decodeIfPresent(Int64.self, forKey: .targetInstitutionID),
+            isAnonymous: try c.decodeIfPresent(Bool.self, forKey: .isAnonymous) ?? false,
+            isConfidential: try c.decodeIfPresent(Bool.self, forKey: .isConfidential) ?? false,
+            channel: try c.decodeIfPresent(String.self, forKey: .channel),
+            reporterName: try c.decodeIfPresent(String.self, forKey: .reporterName),
+            reporterEmail: try c.decodeIfPresent(String.self, forKey: .reporterEmail),
+            reporterPhone: try c.decodeIfPresent(String.self, forKey: .reporterPhone))
+    }
+}
+
 /// Who files a report, as far as the intake rules care.
 public enum Submitter: Hashable, Sendable {
     /// Someone without an account: the report gets a secret to follow it.

@@ -24,11 +24,11 @@ enum ReportsController {
 
     @Sendable static func submit(_ req: Request) async throws -> Response {
         try req.enforceRateLimit(.submission)
-        let body = try req.decodeBody(SubmitReportBody.self)
+        let body = try req.decodeBody(WithAttachments<ReportSubmission>.self)
         let submitter: SubmitterIdentity = req.signedInUser.map { .user($0) } ?? .visitor
-        let uploads = body.attachments?.uploads ?? []
+        let uploads = body.uploads
         let submitted = try await ReportIntake.submitted(
-            body.submission, uploads: uploads, from: submitter, defaultChannel: .api, context: req.tanggap, on: req.db)
+            body.fields, uploads: uploads, from: submitter, defaultChannel: .api, context: req.tanggap, on: req.db)
         let receipt = submitted.receipt
         req.logger.info("report received", metadata: ["tracking_id": .string(receipt.trackingID.value)])
         let access = ReportAccess(level: .reporter, seesReporterIdentity: true)
@@ -106,9 +106,9 @@ enum ReportsController {
         if case .reporter = actor {
             try req.enforceRateLimit(.reporterAction)
         }
-        let body = req.body.data == nil ? ActionBody() : try req.decodeBody(ActionBody.self)
+        let body = req.body.data == nil ? WithAttachments(fields: ActionRequest()) : try req.decodeBody(WithAttachments<ActionRequest>.self)
         let outcome = try await ReportActions.perform(
-            kind, body.request, uploads: body.attachments?.uploads ?? [], on: viewed.report.id!, by: actor,
+            kind, body.fields, uploads: body.uploads, on: viewed.report.id!, by: actor,
             attributedTo: eventActor, channel: .api, context: req.tanggap, on: req.db)
         req.logger.info("report action", metadata: ["tracking_id": .string(outcome.report.trackingID.value), "action": .string(kind.rawValue)])
 

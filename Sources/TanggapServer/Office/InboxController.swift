@@ -168,18 +168,8 @@ enum InboxController {
         try CSRF.verify(req)
         guard let user = try req.signedInStaff() else { return req.seeOther("/masuk?next=/kelola/kotak") }
         let input = try req.content.decode(Bulk.self)
-        var request = ActionRequest()
-        let kind: EventKind
-        switch input.action {
-        case "dispatch":
-            kind = .dispatch
-            request.institutionID = input.institution_id.flatMap { Int64($0) }
-        case "spam":
-            kind = .archive
-            request.archiveReason = ArchiveReason.spam.rawValue
-        default:
-            throw APIError.field("action", .invalid)
-        }
+        guard let bulk = input.action.flatMap(BulkAction.init(rawValue:)) else { throw APIError.field("action", .invalid) }
+        let (kind, request) = bulk.action(institutionID: input.institution_id.flatMap { Int64($0) })
         var done = 0, failed = 0
         for raw in (input.ids ?? []).prefix(100) {
             guard let id = TrackingID(parsing: raw), let report = try await ReportQueries.find(trackingID: id, on: req.db) else { failed += 1; continue }

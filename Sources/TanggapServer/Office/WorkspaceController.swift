@@ -47,7 +47,7 @@ enum WorkspaceController {
         let files: [ReportPage.File]?
         let timeline: [ReportPage.Event]
         let others: [Other]?
-        let offers: [String: Bool]
+        let offers: ActionOffers
         let targets: [Choice]?
         let officers: [Choice]?
         let templates: [Choice]?
@@ -88,54 +88,24 @@ enum WorkspaceController {
         return try await ReportResponses.file(try req.routeParameter("attachment_id"), of: viewed, for: req)
     }
 
-    struct Posted: Content {
-        var note: String?
-        var text: String?
-        var question: String?
-        var reason: String?
-        var institution_id: String?
-        var user_id: String?
-        var archive_reason: String?
-        var duplicate_of: String?
-        var title: String?
-        var classification: String?
-        var category_id: String?
-        var attachments: [File]?
-    }
-
     @Sendable static func act(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         guard let (viewed, user) = try await load(req) else { return req.seeOther("/masuk") }
         guard let kind = EventKind(rawValue: try req.routeParameter("action")), staffActions.contains(kind) else { throw APIError.notFound }
-        let input = try req.decodeBody(Posted.self)
-        func blankless(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
-        var request = ActionRequest()
-        request.note = blankless(input.note)
-        request.text = input.text
-        request.question = input.question
-        request.reason = input.reason
-        request.institutionID = input.institution_id.flatMap { Int64($0) }
-        request.userID = input.user_id.flatMap { Int64($0) }
-        request.archiveReason = blankless(input.archive_reason)
-        request.duplicateOf = blankless(input.duplicate_of)
-        if kind == .correct {
-            request.title = blankless(input.title)
-            request.classification = blankless(input.classification)
-            request.categoryID = input.category_id.flatMap { Int64($0) }
-        }
+        let posted = try req.decodeBody(WithAttachments<FormFields>.self)
+        let input = posted.fields
         let trackingID = viewed.report.trackingID.display
         return try await req.handlingForm {
-            _ = try await ReportActions.perform(
-                kind, request, uploads: input.attachments?.uploads ?? [], on: viewed.report.id!, by: .user(user.actor),
+            let outcome = try await ReportActions.perform(
+                kind, try input.decode(ActionRequest.self), uploads: posted.uploads, on: viewed.report.id!, by: .user(user.actor),
                 attributedTo: .user(id: user.id, institutionID: user.institutionID), channel: .web, context: req.tanggap, on: req.db)
             // After sending a report out of one's subtree there is nothing left to see here: back to the inbox.
-            if let after = try await ReportQueries.find(trackingID: TrackingID(stored: trackingID), on: req.db),
-                try await ReportViewer.access(to: after, provedReporter: false, for: req)?.level != .staff {
+            if try await ReportViewer.access(to: outcome.report, provedReporter: false, for: req)?.level != .staff {
                 return req.seeOther("/kelola/kotak?hasil=1-0")
             }
             return req.seeOther("/kelola/laporan/\(trackingID)?selesai=\(kind.rawValue)")
         } refused: { feedback, status in
-            let typed = Typed(text: input.text ?? "", question: input.question ?? "", reason: input.reason ?? "", note: input.note ?? "")
+            let typed = Typed(text: input["text"] ?? "", question: input["question"] ?? "", reason: input["reason"] ?? "", note: input["note"] ?? "")
             return try await req.renderPage("kelola/laporan", try await build(viewed, user: user, feedback: feedback, typed: typed, on: req), status: status)
         }
     }
@@ -153,8 +123,7 @@ enum WorkspaceController {
         let presented = ReportPresenter.events(events, of: report, access: viewed.access, names: names, attachments: stored)
         let base = "/kelola/laporan/\(trackingID)"
         func file(_ a: AttachmentRepresentation) -> ReportPage.File { ReportPage.File(name: a.name, url: "\(base)/lampiran/\(a.id)") }
-        let offered = Set(representation.actions)
-        let offers = Dictionary(uniqueKeysWithValues: staffActions.map { ($0.rawValue, offered.contains($0.pathComponent)) })
+        let offers = ActionOffers(offered: Set(staffActions.filter { representation.actions.contains($0.pathComponent) }))
         let holder = report.snapshot.holder
         let deadlines = representation.deadlines
 
@@ -175,9 +144,9 @@ enum WorkspaceController {
             timeline: ReportPage.timeline(presented, file: file, on: req),
             others: viewed.access.seesReporterIdentity ? try await otherReports(of: report, for: user, on: req).nilIfEmpty : nil,
             offers: offers,
-            targets: offers["dispatch"] == true ? try await institutions(below: holder, on: req).nilIfEmpty : nil,
-            officers: offers["assign"] == true ? try await officers(for: holder, on: req).nilIfEmpty : nil,
-            templates: offers["answer"] == true
+            targets: offers.contains(.dispatch) ? try await institutions(below: holder, on: req).nilIfEmpty : nil,
+            officers: offers.contains(.assign) ? try await officers(for: holder, on: req).nilIfEmpty : nil,
+            templates: offers.contains(.answer)
                 ? try await ReplyTemplates.available(for: holder, on: req.db).map { Choice(String($0.id), $0.title) }.nilIfEmpty : nil,
             archiveReasons: PortalChoices.words(ArchiveReason.self, on: req),
             classifications: PortalChoices.classifications(selected: report.classification, on: req),

@@ -63,35 +63,22 @@ enum ReportPageController {
     /// The reporter's actions, by their names in the page's URLs.
     static let reporterActions: [String: EventKind] = ["balas": .reply, "konfirmasi": .confirm, "nilai": .rate]
 
-    struct ActionInput: Content {
-        var text: String?
-        var note: String?
-        var rating: String?
-        var comment: String?
-        var attachments: [File]?
-    }
-
     @Sendable static func act(_ req: Request) async throws -> Response {
         try CSRF.verify(req)
         guard let kind = reporterActions[try req.routeParameter("action")] else { throw APIError.notFound }
         let viewed = try await ReportViewer.loadInBrowser(req)
-        let input = try req.decodeBody(ActionInput.self)
+        let posted = try req.decodeBody(WithAttachments<FormFields>.self)
         guard let actor = viewed.actor, let eventActor = viewed.eventActor else {
             return req.seeOther("/lacak?id=\(viewed.report.trackingID.display)")
         }
         return try await req.handlingForm {
             try req.enforceRateLimit(.reporterAction)
-            var request = ActionRequest()
-            request.text = input.text
-            request.note = input.note
-            request.rating = input.rating
-            request.comment = input.comment
             _ = try await ReportActions.perform(
-                kind, request, uploads: input.attachments?.uploads ?? [], on: viewed.report.id!, by: actor,
+                kind, try posted.fields.decode(ActionRequest.self), uploads: posted.uploads, on: viewed.report.id!, by: actor,
                 attributedTo: eventActor, channel: .web, context: req.tanggap, on: req.db)
             return req.seeOther("/laporan/\(viewed.report.trackingID.display)#riwayat")
         } refused: { feedback, status in
-            let typed = ReportPage.Typed(text: input.text ?? input.note ?? "", ratingComment: input.comment ?? "")
+            let typed = ReportPage.Typed(text: posted.fields["text"] ?? posted.fields["note"] ?? "", ratingComment: posted.fields["comment"] ?? "")
             let page = try await ReportPage.build(viewed, feedback: feedback, typed: typed, on: req)
             return try await req.renderPage("portal/laporan", page, status: status)
         }
