@@ -28,7 +28,7 @@ import Vapor
                             classification: "pengaduan", title: "Jalan berlubang di ruas nomor \(n)",
                             body: "Lubang besar di tengah jalan sudah menyebabkan dua pengendara jatuh minggu ini.",
                             reporterName: "Warga", reporterPhone: "081234567890")
-                        return try await ReportIntake.submit(submission, uploads: [], from: .visitor, defaultChannel: .api, context: context, on: app.db)
+                        return try await ReportIntake.submit(submission, uploads: [], from: .visitor, defaultChannel: .api, context: context, on: app.db).receipt
                     }
                 }
                 return try await group.reduce(into: [SubmissionReceipt]()) { $0.append($1) }

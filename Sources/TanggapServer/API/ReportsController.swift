@@ -27,7 +27,7 @@ enum ReportsController {
         let body = try req.decodeBody(WithAttachments<ReportSubmission>.self)
         let submitter: SubmitterIdentity = req.signedInUser.map { .user($0) } ?? .visitor
         let uploads = body.uploads
-        let submitted = try await ReportIntake.submitted(
+        let submitted = try await ReportIntake.submit(
             body.fields, uploads: uploads, from: submitter, defaultChannel: .api, context: req.tanggap, on: req.db)
         let receipt = submitted.receipt
         req.logger.info("report received", metadata: ["tracking_id": .string(receipt.trackingID.value)])

@@ -94,7 +94,8 @@ struct DemoWalker {
             reporterPhone: withAccount ? nil : "08\(1_200_000_000 + random.next(800_000_000))")
         let submitter: SubmitterIdentity = withAccount ? .user(tree.people.citizen) : offline ? .user(tree.people.bandungOperator) : .visitor
         let receipt = try await ReportIntake.submit(
-            submission, uploads: [], from: submitter, defaultChannel: .web, context: at(time), on: db)
+            submission, uploads: [], from: submitter, defaultChannel: .web, context: at(time), on: db
+        ).receipt
         let reporter: DemoActor = withAccount ? .person(tree.people.citizen) : .reporter
         let id = receipt.reportID
         let admin = namesBandung ? tree.people.bandungAdmin : tree.people.nationalAdmin

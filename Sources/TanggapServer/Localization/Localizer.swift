@@ -64,6 +64,11 @@ extension Request {
 
     private struct ChosenLanguage: StorageKey { typealias Value = Language }
 
+    /// The sentence for `key` in the request's language.
+    func text(_ key: String, _ values: [String: String] = [:]) -> String {
+        tanggap.localizer.text(key, language, values)
+    }
+
     /// Picks the supported language with the highest weight in an `Accept-Language` header.
     static func preferredLanguage(_ header: String?) -> Language {
         guard let header else { return .id }

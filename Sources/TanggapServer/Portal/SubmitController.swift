@@ -50,7 +50,8 @@ enum SubmitController {
             let submission = try await submission(from: posted.fields, on: req)
             let receipt = try await ReportIntake.submit(
                 submission, uploads: posted.uploads, from: req.signedInUser.map { .user($0) } ?? .visitor,
-                defaultChannel: .web, context: req.tanggap, on: req.db)
+                defaultChannel: .web, context: req.tanggap, on: req.db
+            ).receipt
             req.logger.info("report received", metadata: ["tracking_id": .string(receipt.trackingID.value)])
             let response = req.seeOther("/lapor/terkirim/\(receipt.trackingID.display)")
             if let secret = receipt.secret {
@@ -158,7 +159,8 @@ enum SubmitController {
             let submission = try await submission(from: posted.fields, on: req)
             let receipt = try await ReportIntake.submit(
                 submission, uploads: posted.uploads, from: .user(user), defaultChannel: TanggapCore.Channel.walkIn,
-                context: req.tanggap, on: req.db)
+                context: req.tanggap, on: req.db
+            ).receipt
             return try await req.renderPage("portal/terkirim", Receipt(
                 trackingID: receipt.trackingID.display, secret: receipt.secret,
                 link: "/laporan/\(receipt.trackingID.display)", hasAccount: false), status: .created)

@@ -41,62 +41,25 @@ enum ReportActions {
     static let takesAttachments: Set<EventKind> = [.reply, .answer, .note]
 
     /// `also` writes what must commit with the action (a channel's message record and its acknowledgement).
+    ///
+    /// The steps, in one transaction: lock the report → let the core decide → move its deadlines and figures →
+    /// write its history → queue the reporter's notice (the outbox). Files are checked and written before, and
+    /// removed again if the transaction fails.
     static func perform(
         _ kind: EventKind, _ request: ActionRequest, uploads: [Upload] = [], on reportID: Int64, by actor: Actor,
         attributedTo eventActor: EventActor, channel: Channel, also: (@Sendable (any Database, ReportModel) async throws -> Void)? = nil,
         context: TanggapContext, on db: any Database
     ) async throws -> Outcome {
         let action = try await resolve(kind, request, reportID: reportID, on: db)
-        var accepted: [AcceptedFile] = []
-        if !uploads.isEmpty {
-            guard takesAttachments.contains(kind) else { throw APIError.field("attachments", .notAllowed) }
-            accepted = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes)
-        }
-        let files = try await PendingAttachments.write(uploads, accepted: accepted, to: context.attachments)
+        let files = try await stage(uploads, for: kind, context: context)
         let now = context.clock.now()
         do {
             return try await db.writeTransaction { db in
-                // Take the report's lock before reading it, so concurrent actions queue instead of racing.
-                try await db.sql.update("reports").set(SQLIdentifier("version"), to: SQLRaw("version + 1"))
-                    .where("id", .equal, reportID).run()
-                guard let report = try await ReportModel.find(reportID, on: db) else { throw APIError.reportNotFound }
+                let report = try await lock(reportID, on: db)
                 let transition = try Lifecycle.decide(action, on: report.snapshot, by: actor)
-                let counted = try await ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db)
-                let before = report.sla
-                report.apply(transition, holderID: transition.toHolder.institutionID, at: now)
-                let clock = try await context.calendars.context(
-                    for: transition.toHolder, classification: report.classification,
-                    isEscalated: transition.after.isEscalated, now: now, on: db)
-                if kind == .answer && report.firstAnswerLate == nil {
-                    report.firstAnswerLate = SLAClock.light(of: before, at: now) == .red
-                    report.firstAnswerWorkingDays = clock.calendar.workingDays(from: report.createdAt, to: now)
-                }
-                if kind == .notOurAuthority { report.wasBounced = true }
-                let (deadlines, pause) = SLAClock.after(transition, before, at: now, clock)
-                report.sla = deadlines
-                var details = Self.details(of: transition.action) ?? EventDetails()
-                if deadlines.stageDueAt != before.stageDueAt { details.dueAt = deadlines.stageDueAt }
-                details.pausedWorkingDays = pause?.workingDays
-                if transition.after.duplicateOfID != nil { details.duplicateOf = request.duplicateOf.flatMap(TrackingID.init(parsing:))?.value }
-                if case .correct(let correction) = transition.action { report.apply(correction) }
-                report.eventCount += 1
-                try await report.update(on: db)
-                try await ReportTallies.record(
-                    from: counted, to: ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db), on: db)
-
-                let event = try await ReportHistory.append(
-                    kind: kind, to: reportID, seq: report.eventCount, from: (transition.fromState, transition.fromHolder),
-                    to: (transition.toState, transition.toHolder), actor: eventActor, channel: channel,
-                    audience: transition.audience, note: transition.note, details: details.isEmpty ? nil : details, now: now, on: db)
-                if transition.movedHolder {
-                    try await ReportHistory.recordRoute(reportID, through: transition.toHolder, now: now, on: db)
-                }
-                if kind == .notOurAuthority {
-                    try await ReportHistory.forgetRoute(of: reportID, declinedBy: transition.fromHolder, to: transition.toHolder, on: db)
-                }
-                if case .correct(let correction) = transition.action {
-                    try await CorrectionModel(correction, reportID: reportID, eventID: event.id!, by: eventActor, at: now).create(on: db)
-                }
+                let details = try await store(transition, of: kind, on: report, duplicateOf: request.duplicateOf, context: context, now: now, db: db)
+                let event = try await recordHistory(
+                    of: transition, kind: kind, on: report, details: details, by: eventActor, channel: channel, now: now, db: db)
                 try await files.insert(reportID: reportID, eventID: event.id, audience: transition.audience, now: now, on: db)
                 // The reporter hears of it on their own channel: queued now, sent once this commits.
                 try await ReporterNotices.enqueue(kind, note: transition.note, on: report, context: context, now: now, db: db)
@@ -107,6 +70,76 @@ enum ReportActions {
             await files.discard()
             throw error
         }
+    }
+
+    /// Checks the uploads against the action and the limits, and writes them aside until the action commits.
+    private static func stage(_ uploads: [Upload], for kind: EventKind, context: TanggapContext) async throws -> PendingAttachments {
+        var accepted: [AcceptedFile] = []
+        if !uploads.isEmpty {
+            guard takesAttachments.contains(kind) else { throw APIError.field("attachments", .notAllowed) }
+            accepted = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes)
+        }
+        return try await PendingAttachments.write(uploads, accepted: accepted, to: context.attachments)
+    }
+
+    /// Takes the report's lock before reading it, so concurrent actions queue instead of racing.
+    private static func lock(_ reportID: Int64, on db: any Database) async throws -> ReportModel {
+        try await db.sql.update("reports").set(SQLIdentifier("version"), to: SQLRaw("version + 1")).where("id", .equal, reportID).run()
+        guard let report = try await ReportModel.find(reportID, on: db) else { throw APIError.reportNotFound }
+        return report
+    }
+
+    /// Writes the decision onto the row: its new state and holder, its deadlines in the new holder's calendar,
+    /// the first-answer and bounce marks, a correction, and what it counts in the figures. Returns what the
+    /// event will record of it.
+    private static func store(
+        _ transition: Transition, of kind: EventKind, on report: ReportModel, duplicateOf: String?, context: TanggapContext,
+        now: Date, db: any Database
+    ) async throws -> EventDetails {
+        let counted = try await ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db)
+        let before = report.sla
+        report.apply(transition, holderID: transition.toHolder.institutionID, at: now)
+        let clock = try await context.calendars.context(
+            for: transition.toHolder, classification: report.classification, isEscalated: transition.after.isEscalated, now: now, on: db)
+        if kind == .answer && report.firstAnswerLate == nil {
+            report.firstAnswerLate = SLAClock.light(of: before, at: now) == .red
+            report.firstAnswerWorkingDays = clock.calendar.workingDays(from: report.createdAt, to: now)
+        }
+        if kind == .notOurAuthority { report.wasBounced = true }
+        let (deadlines, pause) = SLAClock.after(transition, before, at: now, clock)
+        report.sla = deadlines
+        var details = Self.details(of: transition.action) ?? EventDetails()
+        if deadlines.stageDueAt != before.stageDueAt { details.dueAt = deadlines.stageDueAt }
+        details.pausedWorkingDays = pause?.workingDays
+        if transition.after.duplicateOfID != nil { details.duplicateOf = duplicateOf.flatMap(TrackingID.init(parsing:))?.value }
+        if case .correct(let correction) = transition.action { report.apply(correction) }
+        report.eventCount += 1
+        try await report.update(on: db)
+        try await ReportTallies.record(from: counted, to: ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db), on: db)
+        return details
+    }
+
+    /// The event, the route through the institutions (a hand-over adds to it; "not our authority" takes the
+    /// decliner off), and a correction's own record.
+    private static func recordHistory(
+        of transition: Transition, kind: EventKind, on report: ReportModel, details: EventDetails, by eventActor: EventActor,
+        channel: Channel, now: Date, db: any Database
+    ) async throws -> ReportEventModel {
+        let reportID = report.id!
+        let event = try await ReportHistory.append(
+            kind: kind, to: reportID, seq: report.eventCount, from: (transition.fromState, transition.fromHolder),
+            to: (transition.toState, transition.toHolder), actor: eventActor, channel: channel,
+            audience: transition.audience, note: transition.note, details: details.isEmpty ? nil : details, now: now, on: db)
+        if transition.movedHolder {
+            try await ReportHistory.recordRoute(reportID, through: transition.toHolder, now: now, on: db)
+        }
+        if kind == .notOurAuthority {
+            try await ReportHistory.forgetRoute(of: reportID, declinedBy: transition.fromHolder, to: transition.toHolder, on: db)
+        }
+        if case .correct(let correction) = transition.action {
+            try await CorrectionModel(correction, reportID: reportID, eventID: event.id!, by: eventActor, at: now).create(on: db)
+        }
+        return event
     }
 
     /// Turns a request into a core action, looking up what it names; every problem is a field error.

@@ -37,20 +37,10 @@ enum SubmitterIdentity: Sendable {
 /// Takes in a new report from any surface: checks it, stores it with its first event and its files in one
 /// transaction, and only then answers. An acknowledged report is in the database.
 enum ReportIntake {
-    /// `replyAddress` is where a channel answers the reporter; `also` writes what must commit with the report
-    /// (a channel's message record and its acknowledgement) in the same transaction.
+    /// The one way in. `replyAddress` is where a channel answers the reporter; `also` writes what must commit with
+    /// the report (a channel's message record and its acknowledgement) in the same transaction. Returns the
+    /// receipt and the report as stored, so an answer can show it without reading it back.
     static func submit(
-        _ input: ReportSubmission, uploads: [Upload], from submitter: SubmitterIdentity, defaultChannel: Channel,
-        replyAddress: String? = nil, also: (@Sendable (any Database, SubmissionReceipt) async throws -> Void)? = nil,
-        context: TanggapContext, on db: any Database
-    ) async throws -> SubmissionReceipt {
-        try await submitted(
-            input, uploads: uploads, from: submitter, defaultChannel: defaultChannel, replyAddress: replyAddress, also: also,
-            context: context, on: db
-        ).receipt
-    }
-
-    static func submitted(
         _ input: ReportSubmission, uploads: [Upload], from submitter: SubmitterIdentity, defaultChannel: Channel,
         replyAddress: String? = nil, also: (@Sendable (any Database, SubmissionReceipt) async throws -> Void)? = nil,
         context: TanggapContext, on db: any Database

@@ -40,25 +40,6 @@ struct FormFeedback: Encodable {
     }
 }
 
-/// One option of a select or a radio group, already marked when it is the current value.
-struct Choice: Encodable {
-    let value: String
-    let label: String
-    let selected: Bool
-
-    init(_ value: String, _ label: String, selected: Bool = false) {
-        self.value = value
-        self.label = label
-        self.selected = selected
-    }
-}
-
-/// Options under a heading (`<optgroup>`).
-struct ChoiceGroup: Encodable {
-    let label: String
-    let options: [Choice]
-}
-
 extension Request {
     /// Runs a form post's work; a refusal the user can fix renders the form again through `refused`.
     func handlingForm(
@@ -74,9 +55,5 @@ extension Request {
             }
             return response
         }
-    }
-
-    func text(_ key: String, _ values: [String: String] = [:]) -> String {
-        tanggap.localizer.text(key, language, values)
     }
 }
