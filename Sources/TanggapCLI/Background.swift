@@ -62,7 +62,9 @@ struct Generate: AsyncParsableCommand {
             let password = password ?? TanggapServer.randomPassword()
             let summary = try await TanggapServer.generateSyntheticData(
                 reports: reports, years: years, offices: offices, seed: seed, password: password, app: app)
-            say("Generated: \(summary).\nStaff accounts (admin.<institution id>@generated.tanggap.test, penghubung.<id>@…) have the password: \(password)")
+            say(
+                "Generated: \(summary).\nStaff accounts (admin.<institution id>@generated.tanggap.test, penghubung.<id>@…) have the password: \(password)"
+            )
         }
     }
 }

@@ -7,7 +7,9 @@ struct CreateAdmin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create-admin",
         abstract: "Create a national admin (and the national institution, on a new database).",
-        discussion: "The password is read from TANGGAP_ADMIN_PASSWORD, or asked for on the terminal; it is never an argument, so it stays out of shell histories.")
+        discussion:
+            "The password is read from TANGGAP_ADMIN_PASSWORD, or asked for on the terminal; it is never an argument, so it stays out of shell histories."
+    )
 
     @ArgumentParser.Option(help: "The admin's e-mail address (their login).") var email: String
     @ArgumentParser.Option(help: "The admin's name.") var name = "Admin Nasional"
@@ -51,11 +53,12 @@ struct Import: AsyncParsableCommand {
 
     func run() async throws {
         try await Runtime.withApplication { app, _ in
-            let counts = switch kind {
-            case .categories: try await ReferenceDataImporter.importCategories(from: file, on: app.db)
-            case .regions: try await ReferenceDataImporter.importRegions(from: file, on: app.db)
-            case .holidays: try await TanggapServer.importHolidays(from: file, kind: holidayKind, institutionID: institution, app: app)
-            }
+            let counts =
+                switch kind {
+                case .categories: try await ReferenceDataImporter.importCategories(from: file, on: app.db)
+                case .regions: try await ReferenceDataImporter.importRegions(from: file, on: app.db)
+                case .holidays: try await TanggapServer.importHolidays(from: file, kind: holidayKind, institutionID: institution, app: app)
+                }
             say("\(kind.rawValue): \(counts)")
         }
     }

@@ -12,7 +12,8 @@ struct SeedDemo: AsyncParsableCommand {
     func run() async throws {
         try await Runtime.withApplication { app, _ in
             let summary = try await DemoSeeder.seed(
-                context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory, password: password, reports: reports, on: app.db)
+                context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory, password: password, reports: reports, on: app.db
+            )
             DemoSummaryPrinter.print(summary, url: nil)
         }
     }
@@ -25,8 +26,10 @@ enum DemoSummaryPrinter {
             lines.append("  \(account.email.padding(toLength: 40, withPad: " ", startingAt: 0)) \(account.roles)")
         }
         if let url {
-            lines += ["", "Try: curl -s -X POST \(url)/api/v1/auth/tokens -H 'Content-Type: application/json' \\",
-                      "       -d '{\"email\":\"admin@tanggap.test\",\"password\":\"\(summary.password)\"}'"]
+            lines += [
+                "", "Try: curl -s -X POST \(url)/api/v1/auth/tokens -H 'Content-Type: application/json' \\",
+                "       -d '{\"email\":\"admin@tanggap.test\",\"password\":\"\(summary.password)\"}'",
+            ]
         }
         say(lines.joined(separator: "\n"))
     }

@@ -15,7 +15,8 @@ struct Serve: AsyncParsableCommand {
         do {
             let pending = try await TanggapServer.pendingMigrations(app)
             guard pending.isEmpty else {
-                throw ArgumentParser.ValidationError("the database needs migrating (\(pending.joined(separator: ", "))): run `tanggap migrate` first")
+                throw ArgumentParser.ValidationError(
+                    "the database needs migrating (\(pending.joined(separator: ", "))): run `tanggap migrate` first")
             }
             try await seedDemoIfWanted(app, settings)
             say("Tanggap is listening on http://\(hostname):\(port)  (API: /api/v1, health: /healthz)")
@@ -46,7 +47,8 @@ struct Serve: AsyncParsableCommand {
 }
 
 struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Bring the database schema up to date (safe to run from several instances at once).")
+    static let configuration = CommandConfiguration(
+        abstract: "Bring the database schema up to date (safe to run from several instances at once).")
 
     func run() async throws {
         try await Runtime.withApplication(migrate: true) { app, settings in

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 /// `tanggap`: run the server and look after its data.
 @available(macOS 13, *)
@@ -8,7 +8,10 @@ public struct TanggapCommand: AsyncParsableCommand {
         commandName: "tanggap",
         abstract: "Tanggap: public-service complaints, routed to the body that must act, held to its deadlines.",
         discussion: "Configuration comes from TANGGAP_* environment variables; see the README.",
-        subcommands: [Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self, Recount.self, Jobs.self, Routes.self],
+        subcommands: [
+            Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self, Recount.self,
+            Jobs.self, Routes.self,
+        ],
         defaultSubcommand: Serve.self)
 
     public init() {}

@@ -1,5 +1,5 @@
-import Testing
 import TanggapCore
+import Testing
 
 /// The keyword grammar people type on a basic phone.
 @Suite struct ChannelCommandTests {
@@ -62,7 +62,9 @@ import TanggapCore
     @Test func theReporterHearsBackWhereTheyCameFrom() {
         func routes(_ c: ChannelRules.Contacts) -> [String] { ChannelRules.routes(to: c).map { "\($0.0.rawValue):\($0.1)" } }
         #expect(routes(.init(channel: .telegram, replyAddress: "7001", email: "x@y.test", phone: phone)) == ["telegram:7001"])
-        #expect(routes(.init(channel: .web, replyAddress: nil, email: "x@y.test", phone: phone)) == ["email:x@y.test"], "no SMS for web reports")
+        #expect(
+            routes(.init(channel: .web, replyAddress: nil, email: "x@y.test", phone: phone)) == ["email:x@y.test"], "no SMS for web reports"
+        )
         #expect(routes(.init(channel: .walkIn, replyAddress: nil, email: nil, phone: phone)) == ["sms:\(phone)"])
         #expect(routes(.init(channel: .api, replyAddress: nil, email: nil, phone: nil)).isEmpty)
         #expect(ChannelRules.told == [.verify, .dispatch, .answer, .hold, .confirm])

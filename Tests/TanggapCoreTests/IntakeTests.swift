@@ -1,5 +1,5 @@
-import Testing
 import TanggapCore
+import Testing
 
 @Suite struct IntakeTests {
     let today = LocalDate(year: 2026, month: 11, day: 23)!
@@ -30,14 +30,17 @@ import TanggapCore
     }
 
     @Test func everyProblemIsReportedAtOnce() {
-        let found = errors(ReportSubmission(classification: "keluhan", title: "", body: "pendek", eventDate: "2026-13-01",
-                                            latitude: 91, longitude: nil, reporterEmail: "bukan email", reporterPhone: "12"))
-        #expect(Set(found) == [
-            FieldError("classification", .invalid), FieldError("title", .required),
-            FieldError("body", .tooShort, limit: 10), FieldError("event_date", .invalid),
-            FieldError("longitude", .required), FieldError("reporter_email", .invalid),
-            FieldError("reporter_phone", .invalid),
-        ])
+        let found = errors(
+            ReportSubmission(
+                classification: "keluhan", title: "", body: "pendek", eventDate: "2026-13-01",
+                latitude: 91, longitude: nil, reporterEmail: "bukan email", reporterPhone: "12"))
+        #expect(
+            Set(found) == [
+                FieldError("classification", .invalid), FieldError("title", .required),
+                FieldError("body", .tooShort, limit: 10), FieldError("event_date", .invalid),
+                FieldError("longitude", .required), FieldError("reporter_email", .invalid),
+                FieldError("reporter_phone", .invalid),
+            ])
     }
 
     @Test func theFutureIsNotAnEventDate() {
@@ -52,8 +55,12 @@ import TanggapCore
 
     @Test func hostileTextIsKeptAsText() throws {
         let script = "<script>alert('x')</script> Jalan rusak"
-        let report = try Intake.validate(valid { $0.title = script; $0.body = "'; DROP TABLE reports; -- \(script)" },
-                                         from: .visitor, today: today, defaultChannel: .api)
+        let report = try Intake.validate(
+            valid {
+                $0.title = script
+                $0.body = "'; DROP TABLE reports; -- \(script)"
+            },
+            from: .visitor, today: today, defaultChannel: .api)
         #expect(report.title == script)
     }
 
@@ -67,8 +74,18 @@ import TanggapCore
     }
 
     @Test func coordinatesComeInPairsWithinRange() {
-        #expect(errors(valid { $0.latitude = -6.9; $0.longitude = 107.6 }) == [])
-        #expect(errors(valid { $0.latitude = .nan; $0.longitude = 200 }) == [FieldError("latitude", .invalid), FieldError("longitude", .invalid)])
+        #expect(
+            errors(
+                valid {
+                    $0.latitude = -6.9
+                    $0.longitude = 107.6
+                }) == [])
+        #expect(
+            errors(
+                valid {
+                    $0.latitude = .nan
+                    $0.longitude = 200
+                }) == [FieldError("latitude", .invalid), FieldError("longitude", .invalid)])
     }
 
     @Test func contactsAreWrittenOneWay() {
@@ -116,8 +133,10 @@ import TanggapCore
     }
 
     @Test func theTotalSizeAndCountAreCapped() {
-        let big = AttachmentPolicy.check([IncomingFile(name: "a.png", size: 1_500_000, head: Self.png),
-                                          IncomingFile(name: "b.png", size: 700_000, head: Self.png)])
+        let big = AttachmentPolicy.check([
+            IncomingFile(name: "a.png", size: 1_500_000, head: Self.png),
+            IncomingFile(name: "b.png", size: 700_000, head: Self.png),
+        ])
         #expect(throws: ValidationFailure([FieldError("attachments", .tooLarge, limit: 2 * 1024 * 1024)])) { try big.get() }
         let many = AttachmentPolicy.check(Array(repeating: IncomingFile(name: "a.png", size: 10, head: Self.png), count: 6))
         #expect(throws: ValidationFailure([FieldError("attachments", .tooMany, limit: 5)])) { try many.get() }

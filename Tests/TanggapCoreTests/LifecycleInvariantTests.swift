@@ -1,5 +1,5 @@
-import Testing
 import TanggapCore
+import Testing
 
 /// Thousands of random action sequences by random people; after every step the invariants of DOMAIN.md hold.
 @Suite struct LifecycleInvariantTests {
@@ -35,8 +35,11 @@ import TanggapCore
     func randomWalksKeepTheInvariants(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
         for _ in 0..<150 {
-            var current = ReportSnapshot.received(id: 500, holder: Tree.all.randomElement(using: &rng)!, reporterUserID: Person.reporterUserID)
-            var history: [Event] = [Event(kind: .submitted, from: .received, to: .received, fromHolder: current.holder, toHolder: current.holder)]
+            var current = ReportSnapshot.received(
+                id: 500, holder: Tree.all.randomElement(using: &rng)!, reporterUserID: Person.reporterUserID)
+            var history: [Event] = [
+                Event(kind: .submitted, from: .received, to: .received, fromHolder: current.holder, toHolder: current.holder)
+            ]
             var accepted = 0
             for _ in 0..<60 {
                 let action = Self.randomAction(&rng)
@@ -44,8 +47,10 @@ import TanggapCore
                 let before = current
                 do {
                     let transition = try Lifecycle.decide(action, on: current, by: actor)
-                    history.append(Event(kind: transition.kind, from: transition.fromState, to: transition.toState,
-                                         fromHolder: transition.fromHolder, toHolder: transition.toHolder))
+                    history.append(
+                        Event(
+                            kind: transition.kind, from: transition.fromState, to: transition.toState,
+                            fromHolder: transition.fromHolder, toHolder: transition.toHolder))
                     current = transition.after
                     accepted += 1
                 } catch {

@@ -1,5 +1,5 @@
-import Testing
 import TanggapCore
+import Testing
 
 @Suite struct LifecycleScenarioTests {
     let nationalAdmin = Person.nationalAdmin.actor
@@ -99,7 +99,8 @@ import TanggapCore
         #expect(throws: TransitionError.rejected(.archive, .duplicateOfItself)) {
             try Lifecycle.decide(.archive(reason: .duplicate, duplicateOf: 500, note: nil), on: report(.verified), by: pemkabAdmin)
         }
-        let archived = try Lifecycle.decide(.archive(reason: .duplicate, duplicateOf: 17, note: nil), on: report(.verified), by: pemkabAdmin)
+        let archived = try Lifecycle.decide(
+            .archive(reason: .duplicate, duplicateOf: 17, note: nil), on: report(.verified), by: pemkabAdmin)
         #expect(archived.after.duplicateOfID == 17 && archived.after.archiveReason == .duplicate)
     }
 
@@ -107,7 +108,8 @@ import TanggapCore
         let completed = report(.completed, rating: .notSatisfied)
         let reopened = try Lifecycle.decide(.reopen(reason: "Rusak lagi"), on: completed, by: pemkabAdmin)
         #expect(reopened.after.state == .dispatched && reopened.after.rating == nil)
-        let spam = try Lifecycle.decide(.archive(reason: .spam, duplicateOf: nil, note: nil), on: report(.received, verified: false), by: pemkabAdmin)
+        let spam = try Lifecycle.decide(
+            .archive(reason: .spam, duplicateOf: nil, note: nil), on: report(.received, verified: false), by: pemkabAdmin)
         let back = try Lifecycle.decide(.reopen(reason: "Bukan spam"), on: spam.after, by: pemkabAdmin)
         #expect(back.after.state == .received && back.after.archiveReason == nil)
     }
@@ -143,7 +145,8 @@ import TanggapCore
     }
 
     @Test func textIsCleanedBeforeItIsKept() throws {
-        let answer = try Lifecycle.decide(.answer(text: "  Sudah\r\n\r\n\r\n\r\ndiperbaiki\u{202E}  "), on: report(.dispatched), by: liaison)
+        let answer = try Lifecycle.decide(
+            .answer(text: "  Sudah\r\n\r\n\r\n\r\ndiperbaiki\u{202E}  "), on: report(.dispatched), by: liaison)
         #expect(answer.note == "Sudah\n\ndiperbaiki")
         let corrected = try Lifecycle.decide(
             .correct(ReportCorrection(title: "  Jalan   rusak  ", tags: ["Jalan", "jalan", " Banjir "])),

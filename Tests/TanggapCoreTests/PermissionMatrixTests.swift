@@ -1,5 +1,5 @@
-import Testing
 import TanggapCore
+import Testing
 
 /// Who may do what, in which state: the specification written out independently of the rulebook, and every
 /// (state, action, person) combination checked against it.
@@ -15,16 +15,26 @@ import TanggapCore
         .verify: ([.received], admins, [.received: .verified]),
         .dispatch: ([.verified, .dispatched], admins, [.verified: .dispatched, .dispatched: .dispatched]),
         .assign: (open, handlers, identity(open)),
-        .hold: ([.received, .verified, .dispatched], handlers,
-                [.received: .onHold, .verified: .onHold, .dispatched: .onHold]),
-        .archive: ([.received, .verified, .dispatched, .onHold], admins,
-                   [.received: .archived, .verified: .archived, .dispatched: .archived, .onHold: .archived]),
-        .notOurAuthority: ([.received, .verified, .dispatched], handlers,
-                           [.received: .received, .verified: .verified, .dispatched: .verified]),
+        .hold: (
+            [.received, .verified, .dispatched], handlers,
+            [.received: .onHold, .verified: .onHold, .dispatched: .onHold]
+        ),
+        .archive: (
+            [.received, .verified, .dispatched, .onHold], admins,
+            [.received: .archived, .verified: .archived, .dispatched: .archived, .onHold: .archived]
+        ),
+        .notOurAuthority: (
+            [.received, .verified, .dispatched], handlers,
+            [.received: .received, .verified: .verified, .dispatched: .verified]
+        ),
         .answer: ([.dispatched], [.institutionAdmin, .liaisonOfficer], [.dispatched: .answered]),
-        .reply: (open, reporters,
-                 [.received: .received, .verified: .verified, .dispatched: .dispatched,
-                  .answered: .dispatched, .onHold: .dispatched]),
+        .reply: (
+            open, reporters,
+            [
+                .received: .received, .verified: .verified, .dispatched: .dispatched,
+                .answered: .dispatched, .onHold: .dispatched,
+            ]
+        ),
         .confirm: ([.answered], reporters.union([.system]), [.answered: .completed]),
         .rate: ([.completed], reporters, [.completed: .completed]),
         .escalate: (open, [.system, .nationalAdmin, .oversight], identity(open)),
@@ -52,8 +62,9 @@ import TanggapCore
                 }
                 switch outcome {
                 case .success(let transition):
-                    #expect(spec.states.contains(state) && spec.people.contains(person),
-                            "\(person) may not \(kind) a \(state) report, yet it was allowed")
+                    #expect(
+                        spec.states.contains(state) && spec.people.contains(person),
+                        "\(person) may not \(kind) a \(state) report, yet it was allowed")
                     #expect(transition.toState == spec.next[state], "\(kind) from \(state) by \(person)")
                     #expect(transition.fromState == state)
                     #expect(Lifecycle.isOffered(kind, on: subject, to: person.actor))

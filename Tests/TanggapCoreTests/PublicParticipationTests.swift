@@ -1,13 +1,16 @@
 import Foundation
-import Testing
 import TanggapCore
+import Testing
 
 /// The public figures (counted against a plain recount) and the rules for comments on published reports.
 @Suite struct PublicParticipationTests {
-    func facts(answerAfterDays: Int?, late: Bool? = nil, state: ReportState = .answered, lateNow: Bool = false, rating: Rating? = nil,
-               bounced: Bool = false) -> ReportFacts {
-        ReportFacts(state: state, light: lateNow ? .red : nil, firstAnswerLate: answerAfterDays == nil ? nil : (late ?? false),
-                    workingDaysToFirstAnswer: answerAfterDays, rating: rating, bounced: bounced)
+    func facts(
+        answerAfterDays: Int?, late: Bool? = nil, state: ReportState = .answered, lateNow: Bool = false, rating: Rating? = nil,
+        bounced: Bool = false
+    ) -> ReportFacts {
+        ReportFacts(
+            state: state, light: lateNow ? .red : nil, firstAnswerLate: answerAfterDays == nil ? nil : (late ?? false),
+            workingDaysToFirstAnswer: answerAfterDays, rating: rating, bounced: bounced)
     }
 
     @Test func figuresCountWhatHappened() {
@@ -35,9 +38,10 @@ import TanggapCore
         let states: [ReportState] = [.received, .dispatched, .onHold, .answered, .completed, .archived]
         for index in 0..<200 {
             let answered = random.next() % 2 == 0
-            let report = facts(answerAfterDays: answered ? Int(random.next() % 45) : nil, late: random.next() % 3 == 0,
-                               state: states[Int(random.next() % 6)], lateNow: random.next() % 4 == 0,
-                               rating: random.next() % 5 == 0 ? .satisfied : nil, bounced: random.next() % 7 == 0)
+            let report = facts(
+                answerAfterDays: answered ? Int(random.next() % 45) : nil, late: random.next() % 3 == 0,
+                state: states[Int(random.next() % 6)], lateNow: random.next() % 4 == 0,
+                rating: random.next() % 5 == 0 ? .satisfied : nil, bounced: random.next() % 7 == 0)
             whole.count(report)
             if index % 2 == 0 { first.count(report) } else { second.count(report) }
         }
@@ -66,7 +70,9 @@ import TanggapCore
             var figures = PerformanceFigures()
             for index in 0..<(received ?? answered) {
                 let answeredOne = index < answered
-                figures.count(facts(answerAfterDays: answeredOne ? 1 : nil, late: index >= inTime, lateNow: !answeredOne && index - answered < lateNow))
+                figures.count(
+                    facts(
+                        answerAfterDays: answeredOne ? 1 : nil, late: index >= inTime, lateNow: !answeredOne && index - answered < lateNow))
             }
             return figures
         }
@@ -105,14 +111,18 @@ import TanggapCore
 @Suite struct RisingTopicsTests {
     @Test func wordsRiseAgainstTheirWeeklyAverageCountedOncePerReport() {
         #expect(RisingTopics.terms(in: "Sampah menumpuk, SAMPAH berbau di Jalan Raya!") == ["sampah", "menumpuk", "berbau", "raya"])
-        #expect(RisingTopics.terms(in: "Got-Mampet@RT05 [Blok] zaman_dulu ~Cibiru") == ["mampet", "blok", "zaman", "dulu", "cibiru"],
-                "ASCII text: letters only, brackets, digits and underscores split words")
-        #expect(RisingTopics.terms(in: "Got-Mampet@RT05 [Blok] zaman_dulu ~Cibiru é") == ["mampet", "blok", "zaman", "dulu", "cibiru"],
-                "the same words when one letter elsewhere is not ASCII")
+        #expect(
+            RisingTopics.terms(in: "Got-Mampet@RT05 [Blok] zaman_dulu ~Cibiru") == ["mampet", "blok", "zaman", "dulu", "cibiru"],
+            "ASCII text: letters only, brackets, digits and underscores split words")
+        #expect(
+            RisingTopics.terms(in: "Got-Mampet@RT05 [Blok] zaman_dulu ~Cibiru é") == ["mampet", "blok", "zaman", "dulu", "cibiru"],
+            "the same words when one letter elsewhere is not ASCII")
         // Letters beyond ASCII belong to words; digits, punctuation and symbols end them.
         #expect(RisingTopics.terms(in: "Kafé Tepi-Danau 24jam; ÉLÈVE—ruko™ 2026") == ["kafé", "tepi", "danau", "élève", "ruko"])
-        let thisWeek = [RisingTopics.terms(in: "Banjir di Dayeuhkolot"), RisingTopics.terms(in: "Banjir lagi, banjir besar"),
-                        RisingTopics.terms(in: "Banjir dan sampah"), RisingTopics.terms(in: "Sampah menumpuk")]
+        let thisWeek = [
+            RisingTopics.terms(in: "Banjir di Dayeuhkolot"), RisingTopics.terms(in: "Banjir lagi, banjir besar"),
+            RisingTopics.terms(in: "Banjir dan sampah"), RisingTopics.terms(in: "Sampah menumpuk"),
+        ]
         let before = Array(repeating: RisingTopics.terms(in: "Sampah menumpuk"), count: 12) + [RisingTopics.terms(in: "Banjir kecil")]
         let topics = RisingTopics.rising(thisWeek: thisWeek, before: before)
         // banjir: 3 reports this week against 0.25 a week before; sampah: 2 against 3 a week, so not rising.

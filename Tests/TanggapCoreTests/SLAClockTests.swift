@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TanggapCore
+import Testing
 
 /// The SLA clock walked with an injected time through every stage, hold, reply, re-dispatch and escalation.
 @Suite struct SLAClockTests {
@@ -11,8 +11,9 @@ import TanggapCore
 
     func transition(_ kind: EventKind, _ from: ReportState, _ to: ReportState) -> Transition {
         let report = ReportSnapshot(id: 1, state: to, holder: InstitutionPath([1, 2, 3]))
-        return Transition(kind: kind, action: .verify(note: nil), fromState: from, toState: to, fromHolder: report.holder,
-                          toHolder: report.holder, audience: .public, note: nil, after: report)
+        return Transition(
+            kind: kind, action: .verify(note: nil), fromState: from, toState: to, fromHolder: report.holder,
+            toHolder: report.holder, audience: .public, note: nil, after: report)
     }
 
     @Test func triageTurnsYellowOnItsLastDayAndRedAfterIt() {
@@ -62,10 +63,12 @@ import TanggapCore
 
     @Test func dispatchStartsTheAnswerClockAndAnAnswerTheReportersWindow() {
         let received = SLAClock.received(at: at("2026-11-23T10:00:00+07:00"), context)
-        let (dispatched, _) = SLAClock.after(transition(.dispatch, .verified, .dispatched), received, at: at("2026-11-24T10:00:00+07:00"), context)
+        let (dispatched, _) = SLAClock.after(
+            transition(.dispatch, .verified, .dispatched), received, at: at("2026-11-24T10:00:00+07:00"), context)
         #expect(dispatched.stage == .answer && dispatched.stageDueAt == at("2026-12-01T23:59:59+07:00"))
         #expect(dispatched.yellowAt == at("2026-11-30T00:00:00+07:00"), "five days: yellow on the last two")
-        let (answered, _) = SLAClock.after(transition(.answer, .dispatched, .answered), dispatched, at: at("2026-11-25T10:00:00+07:00"), context)
+        let (answered, _) = SLAClock.after(
+            transition(.answer, .dispatched, .answered), dispatched, at: at("2026-11-25T10:00:00+07:00"), context)
         #expect(answered.stage == .reply && answered.light == .green)
         #expect(answered.stageDueAt == at("2026-12-09T23:59:59+07:00"))
         let (_, ended) = SLAClock.sweep(answered, at: at("2026-12-10T00:00:01+07:00"), context)
@@ -77,10 +80,13 @@ import TanggapCore
 
     @Test func aBounceAndAReDispatchDoNotResetTheWholeCase() {
         let received = SLAClock.received(at: at("2026-11-23T10:00:00+07:00"), context)
-        let (dispatched, _) = SLAClock.after(transition(.dispatch, .verified, .dispatched), received, at: at("2026-11-24T10:00:00+07:00"), context)
-        let (bounced, _) = SLAClock.after(transition(.notOurAuthority, .dispatched, .verified), dispatched, at: at("2026-11-30T10:00:00+07:00"), context)
+        let (dispatched, _) = SLAClock.after(
+            transition(.dispatch, .verified, .dispatched), received, at: at("2026-11-24T10:00:00+07:00"), context)
+        let (bounced, _) = SLAClock.after(
+            transition(.notOurAuthority, .dispatched, .verified), dispatched, at: at("2026-11-30T10:00:00+07:00"), context)
         #expect(bounced.stage == .triage && bounced.stageDueAt == at("2026-12-03T23:59:59+07:00"))
-        let (again, _) = SLAClock.after(transition(.dispatch, .verified, .dispatched), bounced, at: at("2026-12-01T10:00:00+07:00"), context)
+        let (again, _) = SLAClock.after(
+            transition(.dispatch, .verified, .dispatched), bounced, at: at("2026-12-01T10:00:00+07:00"), context)
         #expect(again.caseDueAt == received.caseDueAt)
         let (_, overdue) = SLAClock.sweep(again, at: at("2027-01-23T00:00:00+07:00"), context)
         #expect(overdue.contains(.caseOverdue))
@@ -90,14 +96,16 @@ import TanggapCore
 
     @Test func aCaseThatCompletesIsNotAlsoEscalated() {
         let received = SLAClock.received(at: at("2026-11-23T10:00:00+07:00"), context)
-        let (answered, _) = SLAClock.after(transition(.answer, .dispatched, .answered), received, at: at("2027-01-15T10:00:00+07:00"), context)
+        let (answered, _) = SLAClock.after(
+            transition(.answer, .dispatched, .answered), received, at: at("2027-01-15T10:00:00+07:00"), context)
         let (_, changes) = SLAClock.sweep(answered, at: at("2027-02-15T10:00:00+07:00"), context)
         #expect(changes == [.replyWindowEnded])
     }
 
     @Test func closingStopsTheClock() {
         let received = SLAClock.received(at: at("2026-11-23T10:00:00+07:00"), context)
-        let (archived, _) = SLAClock.after(transition(.archive, .received, .archived), received, at: at("2026-11-24T10:00:00+07:00"), context)
+        let (archived, _) = SLAClock.after(
+            transition(.archive, .received, .archived), received, at: at("2026-11-24T10:00:00+07:00"), context)
         #expect(archived.stage == nil && archived.light == nil && archived.nextCheckAt == nil)
     }
 

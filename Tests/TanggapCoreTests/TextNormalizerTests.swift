@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TanggapCore
 
 /// Plain ASCII text takes a shorter way through the cleaning; it must come out exactly as the general way makes it.

@@ -1,5 +1,5 @@
-import Testing
 import TanggapCore
+import Testing
 
 @Suite struct TrackingIDTests {
     @Test func generatedIDsAreShortReadableAndParseBack() {
@@ -40,8 +40,10 @@ import TanggapCore
         }
     }
 
-    @Test(arguments: ["", "ABC", "O0O0O-O0O0O", "1234567890", "<script>", "'; DROP TABLE reports;--",
-                      "../../etc/passwd", String(repeating: "A", count: 10_000), "ÄBCDE-FGHJK"])
+    @Test(arguments: [
+        "", "ABC", "O0O0O-O0O0O", "1234567890", "<script>", "'; DROP TABLE reports;--",
+        "../../etc/passwd", String(repeating: "A", count: 10_000), "ÄBCDE-FGHJK",
+    ])
     func nonsenseIsNotAnID(_ input: String) {
         #expect(TrackingID(parsing: input) == nil)
     }

@@ -1,5 +1,5 @@
-import Testing
 import TanggapCore
+import Testing
 
 /// Every viewer × (anonim, rahasia): who sees the report, who sees the reporter, which history.
 @Suite struct VisibilityPolicyTests {
@@ -25,8 +25,9 @@ import TanggapCore
 
     /// Held by the UPT, after Kemenkes sent it back up as not theirs.
     func facts(anonim: Bool, rahasia: Bool) -> PrivacyFacts {
-        PrivacyFacts(isAnonymous: anonim, isConfidential: rahasia, isVerified: true, reporterUserID: 99,
-                     route: [Tree.national, Tree.kemenkes, Tree.pemkab, Tree.upt])
+        PrivacyFacts(
+            isAnonymous: anonim, isConfidential: rahasia, isVerified: true, reporterUserID: 99,
+            route: [Tree.national, Tree.kemenkes, Tree.pemkab, Tree.upt])
     }
 
     static let flags = [(false, false), (true, false), (false, true), (true, true)]
@@ -78,9 +79,17 @@ import TanggapCore
     }
 
     @Test func listScopesFollowTheGrants() {
-        #expect(VisibilityPolicy.listScope(for: .publicVisitor) == ListScope(everything: false, published: true, reporterUserID: nil, subtrees: []))
+        #expect(
+            VisibilityPolicy.listScope(for: .publicVisitor)
+                == ListScope(everything: false, published: true, reporterUserID: nil, subtrees: []))
         #expect(VisibilityPolicy.listScope(for: Who.nationalAdmin.viewer).everything)
-        let nested = Viewer.user(UserActor(id: 5, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab), RoleGrant(.liaisonOfficer, on: Tree.dinas), RoleGrant(.oversight, on: Tree.kemenkes)]))
+        let nested = Viewer.user(
+            UserActor(
+                id: 5,
+                grants: [
+                    RoleGrant(.institutionAdmin, on: Tree.pemkab), RoleGrant(.liaisonOfficer, on: Tree.dinas),
+                    RoleGrant(.oversight, on: Tree.kemenkes),
+                ]))
         let scope = VisibilityPolicy.listScope(for: nested)
         #expect(!scope.everything)
         #expect(scope.subtrees == [Tree.pemkab, Tree.kemenkes])
@@ -119,8 +128,9 @@ import TanggapCore
 
 /// What each role reads, narrowed to what it needs.
 @Suite struct NarrowedAccessTests {
-    let report = PrivacyFacts(isAnonymous: false, isConfidential: true, isVerified: true, reporterUserID: 99,
-                              route: [Tree.national, Tree.pemkab, Tree.dinas])
+    let report = PrivacyFacts(
+        isAnonymous: false, isConfidential: true, isVerified: true, reporterUserID: 99,
+        route: [Tree.national, Tree.pemkab, Tree.dinas])
 
     @Test func anOperatorReadsNoReportOfItsSubtree() {
         let typist = UserActor(id: 40, grants: [RoleGrant(.operator, on: Tree.pemkab)])
@@ -135,12 +145,14 @@ import TanggapCore
         let route = [Tree.national, Tree.pemkab, Tree.dinas, Tree.upt]
         #expect(VisibilityPolicy.route(route, afterDeclineBy: Tree.dinas, to: Tree.pemkab) == [Tree.national, Tree.pemkab])
         #expect(VisibilityPolicy.route(route, afterDeclineBy: Tree.upt, to: Tree.dinas) == [Tree.national, Tree.pemkab, Tree.dinas])
-        #expect(VisibilityPolicy.route(route + [Tree.kemenkes], afterDeclineBy: Tree.pemkab, to: Tree.national)
+        #expect(
+            VisibilityPolicy.route(route + [Tree.kemenkes], afterDeclineBy: Tree.pemkab, to: Tree.national)
                 == [Tree.national, Tree.kemenkes], "another branch that held it keeps its record")
     }
 
     @Test func onlyAViewerWhoKnowsTheReporterSeesTheirOtherReports() {
-        let anonim = PrivacyFacts(isAnonymous: true, isConfidential: false, isVerified: true, reporterUserID: 99, route: [Tree.national, Tree.pemkab])
+        let anonim = PrivacyFacts(
+            isAnonymous: true, isConfidential: false, isVerified: true, reporterUserID: 99, route: [Tree.national, Tree.pemkab])
         let regency = UserActor(id: 50, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab)])
         let national = UserActor(id: 51, grants: [RoleGrant(.nationalAdmin, on: Tree.national)])
         #expect(VisibilityPolicy.access(for: .user(regency), to: anonim)?.mayListAsSameReporter == false)

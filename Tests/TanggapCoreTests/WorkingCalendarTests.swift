@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TanggapCore
+import Testing
 
 /// Working-day arithmetic on real Indonesian calendars.
 @Suite struct WorkingCalendarTests {
@@ -10,7 +10,8 @@ import TanggapCore
 
     /// The national holidays shipped with Tanggap, read from the same CSV the import uses.
     static let nationalHolidays: [Holiday] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Resources/Data/id-public-holidays.csv")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Resources/Data/id-public-holidays.csv")
         let text = try! String(contentsOf: url, encoding: .utf8)
         return text.split(whereSeparator: \.isNewline).dropFirst().compactMap { line in
             let parts = line.split(separator: ",", maxSplits: 1)
@@ -54,7 +55,8 @@ import TanggapCore
     @Test func halfPastElevenAtNightIsADifferentDayInPapuaThanInJava() {
         // 16:30 UTC on Thursday: 23:30 on Thursday in WIB, already 01:30 on Friday in WIT.
         let moment = Self.instant("2026-11-19T16:30:00Z")
-        let java = WorkingCalendar(timeZone: Self.wib), papua = WorkingCalendar(timeZone: Self.wit), bali = WorkingCalendar(timeZone: Self.wita)
+        let java = WorkingCalendar(timeZone: Self.wib), papua = WorkingCalendar(timeZone: Self.wit),
+            bali = WorkingCalendar(timeZone: Self.wita)
         #expect(java.localDate(of: moment) == Self.date("2026-11-19"))
         #expect(papua.localDate(of: moment) == Self.date("2026-11-20"))
         #expect(bali.localDate(of: moment) == Self.date("2026-11-20"))

@@ -2,15 +2,17 @@ import Fluent
 import Foundation
 import NIOConcurrencyHelpers
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 @Suite struct AccountsTests {
     @Test func signInWithAPasswordAndUseTheToken() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            let login = try await app.request(.POST, "/api/v1/auth/tokens", json: ["email": "Penghubung@Tanggap.test", "password": World.password, "label": "ponsel"])
+            let login = try await app.request(
+                .POST, "/api/v1/auth/tokens", json: ["email": "Penghubung@Tanggap.test", "password": World.password, "label": "ponsel"])
             #expect(login.status == .created, "\(login.text)")
             let token = try #require(login.json["token"] as? String)
             #expect(token.hasPrefix("tg_") && login.json["token_type"] as? String == "Bearer")
@@ -31,9 +33,11 @@ import Vapor
     @Test func wrongPasswordsAndUnknownAddressesGetTheSameAnswer() async throws {
         try await withTestApp { app in
             _ = try await World.build(app)
-            for body in [["email": "penghubung@tanggap.test", "password": "salah-sekali-123"],
-                         ["email": "tidak.ada@tanggap.test", "password": World.password],
-                         ["email": "' OR 1=1 --", "password": "x"], ["email": "", "password": ""]] {
+            for body in [
+                ["email": "penghubung@tanggap.test", "password": "salah-sekali-123"],
+                ["email": "tidak.ada@tanggap.test", "password": World.password],
+                ["email": "' OR 1=1 --", "password": "x"], ["email": "", "password": ""],
+            ] {
                 let reply = try await app.request(.POST, "/api/v1/auth/tokens", json: body)
                 #expect(reply.status == .unauthorized && reply.errorCode == "invalid_credentials", "\(body)")
             }
@@ -43,14 +47,18 @@ import Vapor
     @Test func citizensRegisterWithAGoodPasswordOnce() async throws {
         try await withTestApp { app in
             _ = try await World.build(app)
-            let weak = try await app.request(.POST, "/api/v1/accounts", json: ["name": "Ani", "email": "ani@warga.test", "password": "aaaaaaaaaaaa"])
+            let weak = try await app.request(
+                .POST, "/api/v1/accounts", json: ["name": "Ani", "email": "ani@warga.test", "password": "aaaaaaaaaaaa"])
             #expect(weak.fieldErrors == ["password:invalid"])
             let short = try await app.request(.POST, "/api/v1/accounts", json: ["name": "", "email": "ani", "password": "pendek"])
             #expect(short.fieldErrors == ["name:required", "email:invalid", "password:too_short"])
-            let created = try await app.request(.POST, "/api/v1/accounts", json: ["name": "Ani Warga", "email": "ani@warga.test", "password": "rahasia-ani-2026", "phone": "0812 1111 2222"])
+            let created = try await app.request(
+                .POST, "/api/v1/accounts",
+                json: ["name": "Ani Warga", "email": "ani@warga.test", "password": "rahasia-ani-2026", "phone": "0812 1111 2222"])
             #expect(created.status == .created, "\(created.text)")
             #expect(((created.json["user"] as! [String: Any])["roles"] as? [Any])?.isEmpty == true)
-            let again = try await app.request(.POST, "/api/v1/accounts", json: ["name": "Ani Lagi", "email": "ANI@warga.test", "password": "rahasia-ani-2026"])
+            let again = try await app.request(
+                .POST, "/api/v1/accounts", json: ["name": "Ani Lagi", "email": "ANI@warga.test", "password": "rahasia-ani-2026"])
             #expect(again.status == .conflict && again.errorCode == "email_taken")
             let stored = try await UserModel.query(on: app.db).filter(\.$email == "ani@warga.test").first()
             #expect(stored?.passwordHash.hasPrefix("$2") == true && stored?.phone == "+6281211112222")
@@ -58,7 +66,10 @@ import Vapor
     }
 
     @Test func publicWritesAreRateLimitedPerClient() async throws {
-        try await withTestApp(configure: { $0.rateLimits.submissionsPerMinute = 3; $0.rateLimits.loginsPerMinute = 2 }) { app in
+        try await withTestApp(configure: {
+            $0.rateLimits.submissionsPerMinute = 3
+            $0.rateLimits.loginsPerMinute = 2
+        }) { app in
             let world = try await World.build(app)
             for _ in 0..<3 { try await world.submit() }
             let before = try await world.tableCounts()
@@ -66,8 +77,12 @@ import Vapor
             #expect(limited.status == .tooManyRequests && limited.errorCode == "rate_limited")
             #expect(Int(limited.headers.first(name: "Retry-After") ?? "") ?? 0 >= 1)
             #expect(try await world.tableCounts() == before)
-            for _ in 0..<2 { _ = try await app.request(.POST, "/api/v1/auth/tokens", json: ["email": "x@y.test", "password": "salah-salah-1"]) }
-            #expect(try await app.request(.POST, "/api/v1/auth/tokens", json: ["email": "x@y.test", "password": "salah-salah-1"]).status == .tooManyRequests)
+            for _ in 0..<2 {
+                _ = try await app.request(.POST, "/api/v1/auth/tokens", json: ["email": "x@y.test", "password": "salah-salah-1"])
+            }
+            #expect(
+                try await app.request(.POST, "/api/v1/auth/tokens", json: ["email": "x@y.test", "password": "salah-salah-1"]).status
+                    == .tooManyRequests)
         }
     }
 }
@@ -96,7 +111,8 @@ import Vapor
             for path in ["/healthz", "/api/v1/reports", "/api/v1/tidak-ada"] {
                 let reply = try await app.request(.GET, path)
                 let csp = reply.headers.first(name: "Content-Security-Policy") ?? ""
-                #expect(csp.contains("default-src 'self'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "\(path)")
+                #expect(
+                    csp.contains("default-src 'self'") && csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "\(path)")
                 #expect(reply.headers.first(name: "X-Content-Type-Options") == "nosniff", "\(path)")
                 #expect(reply.headers.first(name: "X-Frame-Options") == "DENY", "\(path)")
             }
@@ -118,10 +134,12 @@ import Vapor
         try await withTestApp { app in
             let localizer = app.tanggap.localizer
             #expect(localizer.keys(.id) == localizer.keys(.en))
-            var codes = ["validation_failed", "report_not_found", "not_found", "authentication_required", "invalid_token",
-                         "token_expired", "invalid_credentials", "forbidden", "email_taken", "rate_limited", "payload_too_large",
-                         "unsupported_media_type", "method_not_allowed", "malformed_request", "request_refused", "internal_error",
-                         "not_set_up", "wrong_state"]
+            var codes = [
+                "validation_failed", "report_not_found", "not_found", "authentication_required", "invalid_token",
+                "token_expired", "invalid_credentials", "forbidden", "email_taken", "rate_limited", "payload_too_large",
+                "unsupported_media_type", "method_not_allowed", "malformed_request", "request_refused", "internal_error",
+                "not_set_up", "wrong_state",
+            ]
             codes += TransitionError.Denial.allCases.map(\.rawValue) + TransitionError.Rejection.allCases.map(\.rawValue)
             for code in codes { #expect(localizer.has("error.\(code)"), "error.\(code)") }
             for code in FieldError.Code.allCases { #expect(localizer.has("field.\(code.rawValue)"), "field.\(code.rawValue)") }
@@ -141,7 +159,9 @@ import Vapor
             }
         }
         try await withTestApp { app in
-            for (pause, patience, waits) in [(Duration.milliseconds(300), Duration.seconds(5), true), (.seconds(3), .milliseconds(100), false)] {
+            for (pause, patience, waits) in [
+                (Duration.milliseconds(300), Duration.seconds(5), true), (.seconds(3), .milliseconds(100), false),
+            ] {
                 let inFlight = RequestsInFlight(patience: patience)
                 let finished = NIOLockedValueBox(false)
                 let request = Request(application: app, on: app.eventLoopGroup.any())

@@ -2,20 +2,23 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// Administrative changes leave a record that cannot be rewritten.
 @Suite struct AdministrationTests {
     @Test func changesThroughTheAPIAreRecordedAndTheRecordIsAppendOnly() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            let added = try await app.request(.POST, "/api/v1/holidays", token: world.pemkabAdmin.token,
-                                              json: ["institution_id": world.pemkab.id, "date": "2026-12-28", "name": "Hari Jadi Kabupaten"])
+            let added = try await app.request(
+                .POST, "/api/v1/holidays", token: world.pemkabAdmin.token,
+                json: ["institution_id": world.pemkab.id, "date": "2026-12-28", "name": "Hari Jadi Kabupaten"])
             #expect(added.status == .created, "\(added.text)")
-            let limits = try await app.request(.PUT, "/api/v1/sla", token: world.pemkabAdmin.token,
-                                               json: ["institution_id": world.pemkab.id, "answer": ["amount": 7, "unit": "working_days"]])
+            let limits = try await app.request(
+                .PUT, "/api/v1/sla", token: world.pemkabAdmin.token,
+                json: ["institution_id": world.pemkab.id, "answer": ["amount": 7, "unit": "working_days"]])
             #expect(limits.status == .ok, "\(limits.text)")
             let entries = try await AdminAudit.recent(under: world.national.path, on: app.db)
             #expect(entries.map(\.action) == ["sla_set", "holiday_added"])
@@ -46,11 +49,15 @@ import Vapor
             let world = try await World.build(app)
             let main = try await world.dispatchedToDinas(["reporter_email": "utama@warga.test"])
             let copy = try await world.submit(["target_institution_id": world.pemkab.id, "reporter_email": "kembar@warga.test"])
-            try await world.must("archive", on: copy.trackingID, by: world.pemkabAdmin,
-                                 ["archive_reason": "duplicate", "duplicate_of": main.trackingID])
+            try await world.must(
+                "archive", on: copy.trackingID, by: world.pemkabAdmin,
+                ["archive_reason": "duplicate", "duplicate_of": main.trackingID])
             try await world.must("answer", on: main.trackingID, by: world.liaison, ["text": "Lubang sudah ditambal."])
 
-            struct Row: Decodable { let address: String; let body: String }
+            struct Row: Decodable {
+                let address: String
+                let body: String
+            }
             let sent = try await app.db.sql.raw("SELECT address, body FROM deliveries ORDER BY id").all(decoding: Row.self)
             let toCopy = sent.filter { $0.address == "kembar@warga.test" }.map(\.body)
             #expect(toCopy.count == 2, "\(toCopy)")

@@ -2,9 +2,10 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// The attacker's probes of an anonim reporter's identity and of the accounts that see identities, one test per
 /// finding: each failed before its fix.
@@ -17,19 +18,24 @@ import Vapor
         return try #require(try await ReportQueries.find(trackingID: id, on: app.db))
     }
 
-    func post(_ app: Application, _ path: String, _ browser: PageTests.Browser, _ fields: [String: String] = [:],
-              headers extra: [(String, String)] = []) async throws -> Reply {
+    func post(
+        _ app: Application, _ path: String, _ browser: PageTests.Browser, _ fields: [String: String] = [:],
+        headers extra: [(String, String)] = []
+    ) async throws -> Reply {
         var fields = fields
         fields["_csrf"] = browser.cookies[CSRF.cookieName] ?? ""
-        return try await app.request(.POST, path, headers: [browser.header] + extra, rawBody: pages.form(fields),
-                                     contentType: "application/x-www-form-urlencoded")
+        return try await app.request(
+            .POST, path, headers: [browser.header] + extra, rawBody: pages.form(fields),
+            contentType: "application/x-www-form-urlencoded")
     }
 
     // 1. "Laporan lain dari pelapor ini"
     @Test func theWorkspaceListsNoOtherReportWhoseReporterTheViewerMayNotKnowAndContactsLinkNothing() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            let byAccount: [String: Any] = ["target_institution_id": world.pemkab.id, "reporter_name": NSNull(), "reporter_phone": NSNull()]
+            let byAccount: [String: Any] = [
+                "target_institution_id": world.pemkab.id, "reporter_name": NSNull(), "reporter_phone": NSNull(),
+            ]
             let named = try await world.submit(byAccount, by: world.citizen)
             let otherNamed = try await world.submit(byAccount, by: world.citizen)
             let anonim = try await world.submit(byAccount.merging(["is_anonymous": true]) { $1 }, by: world.citizen)
@@ -38,11 +44,15 @@ import Vapor
             #expect(page.contains(otherNamed.trackingID), "a named report of the same account is listed")
             #expect(!page.contains(anonim.trackingID), "the anonim one is not: the regency may not know who filed it")
             let national = try await pages.signedIn(app, "admin@tanggap.test")
-            #expect(try await app.request(.GET, "/kelola/laporan/\(named.trackingID)", headers: [national.header]).text.contains(anonim.trackingID),
-                    "the national admin may know the anonim reporter, so it is listed there")
+            #expect(
+                try await app.request(.GET, "/kelola/laporan/\(named.trackingID)", headers: [national.header]).text.contains(
+                    anonim.trackingID),
+                "the national admin may know the anonim reporter, so it is listed there")
 
             // Bait: anyone can file with a suspect's phone number; it links the bait to nothing.
-            let suspect = try await world.submit(["target_institution_id": world.pemkab.id, "is_anonymous": true, "reporter_phone": "081299990000"])
+            let suspect = try await world.submit([
+                "target_institution_id": world.pemkab.id, "is_anonymous": true, "reporter_phone": "081299990000",
+            ])
             let bait = try await world.submit(["target_institution_id": world.pemkab.id, "reporter_phone": "081299990000"])
             for browser in [regency, national] {
                 let baited = try await app.request(.GET, "/kelola/laporan/\(bait.trackingID)", headers: [browser.header]).text
@@ -58,8 +68,9 @@ import Vapor
             for anonim in [true, false] {
                 let report = try await world.dispatchedToDinas(["is_anonymous": anonim, "reporter_phone": "081277776666"])
                 let id = try await model(app, report.trackingID).id!
-                try await Deliveries.enqueue(OutboundMessage(channel: .sms, address: "+6281277776666", body: "Laporan Anda diteruskan."),
-                                             reportID: id, now: app.tanggap.clock.now(), on: app.db)
+                try await Deliveries.enqueue(
+                    OutboundMessage(channel: .sms, address: "+6281277776666", body: "Laporan Anda diteruskan."),
+                    reportID: id, now: app.tanggap.clock.now(), on: app.db)
                 for person in [world.liaison, world.technician, world.pemkabAdmin, world.nationalAdmin] {
                     let reply = try await world.get("/api/v1/reports/\(report.trackingID)/deliveries", as: person)
                     #expect(reply.status == .ok)
@@ -75,8 +86,11 @@ import Vapor
     @Test func theModerationQueueKeepsAnAnonimReporterAnonymousAndFreshAccountsCannotHideAComment() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            let report = try await world.submit(["target_institution_id": world.pemkab.id, "is_anonymous": true,
-                                                 "reporter_name": NSNull(), "reporter_phone": NSNull()], by: world.citizen)
+            let report = try await world.submit(
+                [
+                    "target_institution_id": world.pemkab.id, "is_anonymous": true,
+                    "reporter_name": NSNull(), "reporter_phone": NSNull(),
+                ], by: world.citizen)
             try await world.must("verify", on: report.trackingID, by: world.pemkabAdmin)
             let reportID = try await model(app, report.trackingID).id!
             let now = app.tanggap.clock.now()
@@ -87,7 +101,8 @@ import Vapor
             var fresh: [Person] = []
             for n in 0..<3 {
                 let user = try await AccountService.create(
-                    .init(name: "Akun Baru \(n)", email: "baru\(n)@contoh.id", password: World.password), bcryptCost: 4, now: now, on: app.db)
+                    .init(name: "Akun Baru \(n)", email: "baru\(n)@contoh.id", password: World.password), bcryptCost: 4, now: now,
+                    on: app.db)
                 fresh.append(Person(user: user, token: ""))
             }
             for person in fresh { _ = try await Participation.flag(commentID, by: person.id, now: now, on: app.db) }
@@ -113,7 +128,8 @@ import Vapor
             try await world.must("verify", on: report.trackingID, by: world.pemkabAdmin)
             let reportID = try await model(app, report.trackingID).id!
             for n in 0..<3 {
-                try await Participation.addComment("Komentar \(n)", to: reportID, by: world.citizen.id, now: app.tanggap.clock.now(), on: app.db)
+                try await Participation.addComment(
+                    "Komentar \(n)", to: reportID, by: world.citizen.id, now: app.tanggap.clock.now(), on: app.db)
             }
             let ids = try await Participation.comments(of: reportID, on: app.db).map(\.id)
             let browser = try await pages.signedIn(app, "budi@warga.test")
@@ -155,7 +171,8 @@ import Vapor
             #expect(try await world.get("/api/v1/reports?mine=true", as: world.citizen).status == .ok)
             let session = try await pages.signedIn(app, "siti@warga.test")
             try await AccountService.changePassword(
-                of: world.citizen.id, current: World.password, new: "kata-sandi-baru-456", bcryptCost: 4, now: app.tanggap.clock.now(), on: app.db)
+                of: world.citizen.id, current: World.password, new: "kata-sandi-baru-456", bcryptCost: 4, now: app.tanggap.clock.now(),
+                on: app.db)
             #expect(try await world.get("/api/v1/reports?mine=true", as: world.citizen).status == .unauthorized)
             #expect(try await app.request(.GET, "/akun", headers: [session.header]).status == .seeOther)
             #expect(try await world.get("/api/v1/reports?mine=true", as: world.liaison).status == .ok, "other accounts keep theirs")
@@ -175,10 +192,13 @@ import Vapor
             let world = try await World.build(app)
             let report = try await world.submit()
             var statuses: [HTTPStatus] = []
-            for n in 0..<4 { statuses.append(try await world.get("/api/v1/reports/\(report.trackingID)", secret: "AAAA-BBBB-CCCC-DDD\(n)").status) }
+            for n in 0..<4 {
+                statuses.append(try await world.get("/api/v1/reports/\(report.trackingID)", secret: "AAAA-BBBB-CCCC-DDD\(n)").status)
+            }
             #expect(statuses == [.notFound, .notFound, .notFound, .tooManyRequests])
-            #expect(try await world.get("/api/v1/reports/\(report.trackingID)", secret: report.secret).status == .tooManyRequests,
-                    "even the right secret waits: a guesser cannot tell")
+            #expect(
+                try await world.get("/api/v1/reports/\(report.trackingID)", secret: report.secret).status == .tooManyRequests,
+                "even the right secret waits: a guesser cannot tell")
         }
     }
 
@@ -187,13 +207,16 @@ import Vapor
         try await withTestApp { app in
             _ = try await World.build(app)
             let browser = try await pages.signedIn(app, "siti@warga.test")
-            for headers in [[("Origin", "https://jahat.example")], [("Sec-Fetch-Site", "cross-site")], [("Origin", "null")],
-                            [("Sec-Fetch-Site", "same-site")]] {
+            for headers in [
+                [("Origin", "https://jahat.example")], [("Sec-Fetch-Site", "cross-site")], [("Origin", "null")],
+                [("Sec-Fetch-Site", "same-site")],
+            ] {
                 let reply = try await post(app, "/keluar", browser, headers: headers)
                 #expect(reply.status == .forbidden, "\(headers)")
             }
             #expect(try await app.request(.GET, "/akun", headers: [browser.header]).status == .ok, "still signed in")
-            let same = try await post(app, "/keluar", browser, headers: [("Origin", "http://127.0.0.1:8080"), ("Sec-Fetch-Site", "same-origin")])
+            let same = try await post(
+                app, "/keluar", browser, headers: [("Origin", "http://127.0.0.1:8080"), ("Sec-Fetch-Site", "same-origin")])
             #expect(same.status == .seeOther)
         }
     }
@@ -204,12 +227,16 @@ import Vapor
             let world = try await World.build(app)
             let report = try await world.dispatchedToDinas(["is_confidential": true])
             #expect(try await world.get("/api/v1/reports/\(report.trackingID)", as: world.liaison).status == .ok)
-            #expect(try await world.get("/api/v1/reports/\(report.trackingID)", as: world.channelOperator).status == .notFound,
-                    "an operator types reports in; reading the regency's rahasia reports is not part of it")
-            try await world.must("not-our-authority", on: report.trackingID, by: world.liaison, ["reason": "Jalan provinsi, bukan kabupaten."])
+            #expect(
+                try await world.get("/api/v1/reports/\(report.trackingID)", as: world.channelOperator).status == .notFound,
+                "an operator types reports in; reading the regency's rahasia reports is not part of it")
+            try await world.must(
+                "not-our-authority", on: report.trackingID, by: world.liaison, ["reason": "Jalan provinsi, bukan kabupaten."])
             #expect(try await world.get("/api/v1/reports/\(report.trackingID)", as: world.liaison).status == .notFound)
             #expect(try await world.get("/api/v1/reports/\(report.trackingID)", as: world.technician).status == .notFound)
-            #expect(try await world.get("/api/v1/reports/\(report.trackingID)", as: world.pemkabAdmin).status == .ok, "the regency holds it again")
+            #expect(
+                try await world.get("/api/v1/reports/\(report.trackingID)", as: world.pemkabAdmin).status == .ok,
+                "the regency holds it again")
             let inbox = try await world.get("/api/v1/reports", as: world.liaison)
             #expect(!inbox.text.contains(report.trackingID))
             // Sent back down, the unit reads it again.
@@ -227,8 +254,9 @@ import Vapor
             browser.keep(formPage)
             var fields = world.reportFields().mapValues { "\($0)" }
             fields["_csrf"] = browser.csrf(in: formPage)
-            let sent = try await app.request(.POST, "/lapor", headers: [browser.header], rawBody: pages.form(fields),
-                                             contentType: "application/x-www-form-urlencoded")
+            let sent = try await app.request(
+                .POST, "/lapor", headers: [browser.header], rawBody: pages.form(fields),
+                contentType: "application/x-www-form-urlencoded")
             #expect(sent.status == .seeOther)
             browser.keep(sent)
             let location = try #require(sent.headers.first(name: .location))
@@ -266,7 +294,10 @@ import Vapor
 
     @Test func strictTransportCoversSubdomainsOnlyWhenAskedTo() async throws {
         for subdomains in [false, true] {
-            try await withTestApp(configure: { $0.secureCookies = true; $0.strictTransportSubdomains = subdomains }) { app in
+            try await withTestApp(configure: {
+                $0.secureCookies = true
+                $0.strictTransportSubdomains = subdomains
+            }) { app in
                 let header = try await app.request(.GET, "/healthz").headers.first(name: "Strict-Transport-Security") ?? ""
                 #expect(header.hasPrefix("max-age=31536000") && header.contains("includeSubDomains") == subdomains)
             }
@@ -313,15 +344,18 @@ import Vapor
         #expect(EmailSenderProof.addressedReport(recipients: ["x@y.id", address], key: "k1") == id)
         #expect(EmailSenderProof.addressedReport(recipients: [address], key: "another secret") == nil)
         let forged = address.replacingOccurrences(of: id.value, with: other.value)
-        #expect(EmailSenderProof.addressedReport(recipients: [forged, "lapor+\(id.value)@pemda.go.id", "lapor@pemda.go.id"], key: "k1") == nil)
+        #expect(
+            EmailSenderProof.addressedReport(recipients: [forged, "lapor+\(id.value)@pemda.go.id", "lapor@pemda.go.id"], key: "k1") == nil)
     }
 
     @Test func onlyAnAlignedVerdictOfTheGatewayVouchesForTheSender() {
         let from = "siti@contoh.id"
-        #expect(EmailSenderProof.isAligned(authenticationResults: "mx.pemda.go.id; dkim=pass header.d=contoh.id; spf=fail", fromAddress: from))
+        #expect(
+            EmailSenderProof.isAligned(authenticationResults: "mx.pemda.go.id; dkim=pass header.d=contoh.id; spf=fail", fromAddress: from))
         #expect(EmailSenderProof.isAligned(authenticationResults: "mx; spf=pass smtp.mailfrom=bounce@contoh.id", fromAddress: from))
         #expect(EmailSenderProof.isAligned(authenticationResults: "mx; dmarc=pass header.from=contoh.id", fromAddress: from))
-        #expect(!EmailSenderProof.isAligned(authenticationResults: "mx; dkim=pass header.d=jahat.example", fromAddress: from), "not aligned")
+        #expect(
+            !EmailSenderProof.isAligned(authenticationResults: "mx; dkim=pass header.d=jahat.example", fromAddress: from), "not aligned")
         #expect(!EmailSenderProof.isAligned(authenticationResults: "mx; dkim=fail header.d=contoh.id; spf=softfail", fromAddress: from))
         #expect(!EmailSenderProof.isAligned(authenticationResults: nil, fromAddress: from))
     }
@@ -329,8 +363,9 @@ import Vapor
     @Test func aForgedFromChangesNothingAndTheReportsReplyAddressActs() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            let filed = InboundMessage(channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Jalan di depan SD rusak parah sejak bulan lalu.",
-                                       subject: "Jalan rusak di depan SD", gatewayID: "<m1@contoh.id>")
+            let filed = InboundMessage(
+                channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Jalan di depan SD rusak parah sejak bulan lalu.",
+                subject: "Jalan rusak di depan SD", gatewayID: "<m1@contoh.id>")
             #expect(try await Conversation.handle(filed, context: app.tanggap, on: app.db) == .report)
             let report = try #require(try await ReportModel.query(on: app.db).filter(\.$channel == .email).first())
             let id = report.trackingID
@@ -339,14 +374,16 @@ import Vapor
             func replies() async throws -> Int {
                 try await ReportEventModel.query(on: app.db).filter(\.$reportID == report.id!).filter(\.$kind == "reply").count()
             }
-            var forged = InboundMessage(channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Saya tarik laporannya.",
-                                        subject: "Re: [Tanggap \(id.display)] Jalan rusak", gatewayID: "<m2@jahat.example>")
+            var forged = InboundMessage(
+                channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Saya tarik laporannya.",
+                subject: "Re: [Tanggap \(id.display)] Jalan rusak", gatewayID: "<m2@jahat.example>")
             forged.senderProven = false
             #expect(try await Conversation.handle(forged, context: app.tanggap, on: app.db) == .refused)
             #expect(try await replies() == 0)
 
-            var genuine = InboundMessage(channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Di depan gerbang SD.",
-                                         subject: "Re: pertanyaan", gatewayID: "<m3@contoh.id>")
+            var genuine = InboundMessage(
+                channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Di depan gerbang SD.",
+                subject: "Re: pertanyaan", gatewayID: "<m3@contoh.id>")
             genuine.senderProven = false
             genuine.addressedReport = id
             #expect(try await Conversation.handle(genuine, context: app.tanggap, on: app.db) == .reply)

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// Bad input gets the documented error, in the user's language, and changes nothing.
 @Suite struct BadInputTests {
@@ -38,12 +39,16 @@ import Vapor
         try await withTestApp { app in
             let world = try await World.build(app)
             try await refused(world, status: .unprocessableEntity, code: "validation_failed", fields: ["title:too_long", "body:too_long"]) {
-                try await app.request(.POST, "/api/v1/reports", json: world.reportFields([
-                    "title": String(repeating: "judul ", count: 50), "body": String(repeating: "isi ", count: 3_000)]))
+                try await app.request(
+                    .POST, "/api/v1/reports",
+                    json: world.reportFields([
+                        "title": String(repeating: "judul ", count: 50), "body": String(repeating: "isi ", count: 3_000),
+                    ]))
             }
             try await refused(world, status: .payloadTooLarge, code: "payload_too_large") {
-                try await app.request(.POST, "/api/v1/reports", json: world.reportFields(["body": String(repeating: "x", count: 3_000_000)]),
-                                      overTheNetwork: true)
+                try await app.request(
+                    .POST, "/api/v1/reports", json: world.reportFields(["body": String(repeating: "x", count: 3_000_000)]),
+                    overTheNetwork: true)
             }
         }
     }
@@ -63,11 +68,19 @@ import Vapor
             try await refused(world, status: .unsupportedMediaType, code: "unsupported_media_type") {
                 try await app.request(.POST, "/api/v1/reports", rawBody: "title=x", contentType: "text/plain")
             }
-            try await refused(world, status: .unprocessableEntity, code: "validation_failed",
-                              fields: ["classification:invalid", "event_date:invalid", "latitude:required", "reporter_email:invalid", "category_id:unknown", "target_institution_id:unknown"]) {
-                try await app.request(.POST, "/api/v1/reports", json: world.reportFields([
-                    "classification": "keluhan", "event_date": "31/12/2025", "longitude": 107.5, "reporter_email": "bukan-email",
-                    "category_id": 999_999, "target_institution_id": 999_999]))
+            try await refused(
+                world, status: .unprocessableEntity, code: "validation_failed",
+                fields: [
+                    "classification:invalid", "event_date:invalid", "latitude:required", "reporter_email:invalid", "category_id:unknown",
+                    "target_institution_id:unknown",
+                ]
+            ) {
+                try await app.request(
+                    .POST, "/api/v1/reports",
+                    json: world.reportFields([
+                        "classification": "keluhan", "event_date": "31/12/2025", "longitude": 107.5, "reporter_email": "bukan-email",
+                        "category_id": 999_999, "target_institution_id": 999_999,
+                    ]))
             }
             try await refused(world, status: .unprocessableEntity, code: "validation_failed", fields: ["subcategory_id:unknown"]) {
                 // A sub-category of another category.
@@ -92,8 +105,10 @@ import Vapor
     @Test func anAttachmentWhoseContentIsNotWhatItsNameSays() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            for (name, data, code) in [("foto.jpg", SampleFiles.html, "unsupported_type"), ("foto.jpg", SampleFiles.pdf, "type_mismatch"),
-                                       ("setup.png", SampleFiles.exe, "unsupported_type"), ("gambar.exe", SampleFiles.png, "type_mismatch")] {
+            for (name, data, code) in [
+                ("foto.jpg", SampleFiles.html, "unsupported_type"), ("foto.jpg", SampleFiles.pdf, "type_mismatch"),
+                ("setup.png", SampleFiles.exe, "unsupported_type"), ("gambar.exe", SampleFiles.png, "type_mismatch"),
+            ] {
                 var form = Multipart()
                 for (key, value) in world.reportFields() { form.field(key, "\(value)") }
                 form.file("attachments[]", filename: "ok.png", contentType: "image/png", data: SampleFiles.png)
@@ -109,8 +124,11 @@ import Vapor
         try await withTestApp { app in
             let world = try await World.build(app)
             let submitted = try await world.submit()
-            for path in ["AAAAA-AAAAA", "0O1IL-0O1IL", "%3Cscript%3E", "..%2F..%2Fetc%2Fpasswd", "' OR 1=1 --", String(repeating: "Z", count: 500)] {
-                let reply = try await world.get("/api/v1/reports/\(path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)")
+            for path in [
+                "AAAAA-AAAAA", "0O1IL-0O1IL", "%3Cscript%3E", "..%2F..%2Fetc%2Fpasswd", "' OR 1=1 --", String(repeating: "Z", count: 500),
+            ] {
+                let reply = try await world.get(
+                    "/api/v1/reports/\(path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path)")
                 #expect(reply.status == .notFound && reply.errorCode == "report_not_found", "\(path)")
             }
             // A real ID with a wrong secret: the same answer as an unknown ID, so nothing leaks.
@@ -138,7 +156,9 @@ import Vapor
             try await refused(world, status: .unauthorized, code: "token_expired") {
                 try await app.request(.GET, "/api/v1/me", token: world.liaison.token)
             }
-            #expect(try await app.request(.GET, "/api/v1/me", token: world.liaison.token).headers.first(name: .wwwAuthenticate)?.hasPrefix("Bearer") == true)
+            #expect(
+                try await app.request(.GET, "/api/v1/me", token: world.liaison.token).headers.first(name: .wwwAuthenticate)?.hasPrefix(
+                    "Bearer") == true)
         }
     }
 
@@ -189,11 +209,13 @@ import Vapor
             let indonesian = try await app.request(.POST, "/api/v1/reports", json: ["title": ""])
             #expect(indonesian.errorMessage == "Ada isian yang perlu diperbaiki.")
             #expect(indonesian.headers.first(name: .contentLanguage) == "id")
-            let english = try await app.request(.POST, "/api/v1/reports", json: ["title": ""], headers: [("Accept-Language", "en-GB,en;q=0.9,id;q=0.5")])
+            let english = try await app.request(
+                .POST, "/api/v1/reports", json: ["title": ""], headers: [("Accept-Language", "en-GB,en;q=0.9,id;q=0.5")])
             #expect(english.errorMessage == "Some fields need to be corrected.")
             let fields = (english.json["error"] as! [String: Any])["fields"] as! [[String: Any]]
             #expect(fields.contains { $0["field"] as? String == "title" && $0["message"] as? String == "This field is required." })
-            let preferIndonesian = try await app.request(.GET, "/api/v1/reports/XXXXX", headers: [("Accept-Language", "en;q=0.4, id;q=0.8")])
+            let preferIndonesian = try await app.request(
+                .GET, "/api/v1/reports/XXXXX", headers: [("Accept-Language", "en;q=0.4, id;q=0.8")])
             #expect(preferIndonesian.errorMessage?.hasPrefix("Laporan tidak ditemukan") == true)
         }
     }

@@ -2,9 +2,10 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// Channels on the server: reading e-mail, fitting messages to their channel, and the webhook path from a signed
 /// message to a report, its record and its answer in the outbox — once, whatever the gateway repeats.
@@ -34,7 +35,10 @@ import Vapor
 
             """
         let mail: MIMEMessage
-        do { mail = try MIMEMessage(raw: Data(raw.utf8)) } catch { Issue.record("\(error) \(raw.debugDescription)"); return }
+        do { mail = try MIMEMessage(raw: Data(raw.utf8)) } catch {
+            Issue.record("\(error) \(raw.debugDescription)")
+            return
+        }
         #expect(mail.fromAddress == "Siti@Contoh.ID" && mail.fromName == "Siti Nurhaliza")
         #expect(mail.header("Subject") == "Jalan rusak di depan SD Soreang")
         #expect(mail.text == "Jalan di depan SD berlubang – sudah sebulan. Mohon diperbaiki.")
@@ -52,7 +56,8 @@ import Vapor
 
     @Test func messagesFitTheirChannel() {
         let long = String(repeating: "kata ", count: 200)
-        let sms = ChannelText.fit("Tanggap: Dinas menjawab laporan ABCDE-FGHJK:", long, " Balas: BALAS ABCDE-FGHJK <pesan>", limit: ChannelText.smsLimit)
+        let sms = ChannelText.fit(
+            "Tanggap: Dinas menjawab laporan ABCDE-FGHJK:", long, " Balas: BALAS ABCDE-FGHJK <pesan>", limit: ChannelText.smsLimit)
         #expect(sms.count == ChannelText.smsLimit && sms.hasSuffix(" Balas: BALAS ABCDE-FGHJK <pesan>") && sms.contains("…"))
         #expect(ChannelText.fit("Halo.", nil, "", limit: 160) == "Halo.")
         #expect(ChannelText.fit("Halo:", "pendek", "", limit: 160) == "Halo: pendek")
@@ -73,13 +78,17 @@ import Vapor
         }
     }
 
-    func sms(_ app: Application, id: String, from sender: String, _ text: String, secret: String = secret, at timestamp: Date? = nil) async throws -> Reply {
+    func sms(
+        _ app: Application, id: String, from sender: String, _ text: String, secret: String = secret, at timestamp: Date? = nil
+    ) async throws -> Reply {
         let body = try JSONSerialization.data(withJSONObject: ["id": id, "sender": sender, "text": text])
         let time = String(Int((timestamp ?? app.tanggap.clock.now()).timeIntervalSince1970))
-        return try await app.request(.POST, "/webhooks/sms", headers: [
-            ("X-Tanggap-Timestamp", time),
-            ("X-Tanggap-Signature", WebhookSignature.tanggapSignature(secret: secret, timestamp: time, body: body)),
-        ], rawBody: String(decoding: body, as: UTF8.self), contentType: "application/json")
+        return try await app.request(
+            .POST, "/webhooks/sms",
+            headers: [
+                ("X-Tanggap-Timestamp", time),
+                ("X-Tanggap-Signature", WebhookSignature.tanggapSignature(secret: secret, timestamp: time, body: body)),
+            ], rawBody: String(decoding: body, as: UTF8.self), contentType: "application/json")
     }
 
     func count(_ app: Application, _ table: String) async throws -> Int {
@@ -98,7 +107,10 @@ import Vapor
             #expect(log.count == 1 && log[0].status == "pending" && log[0].body.contains(report.trackingID.display))
 
             let counts = (try await world.tableCounts(), try await count(app, "deliveries"), try await count(app, "jobs"))
-            for _ in 0..<3 { #expect(try await sms(app, id: "m-1", from: "+6281234567890", "LAPOR Lampu jalan di Soreang mati sejak Senin").status == .ok) }
+            for _ in 0..<3 {
+                #expect(
+                    try await sms(app, id: "m-1", from: "+6281234567890", "LAPOR Lampu jalan di Soreang mati sejak Senin").status == .ok)
+            }
             #expect(try await world.tableCounts() == counts.0)
             let after = (try await count(app, "deliveries"), try await count(app, "jobs"))
             #expect(after.0 == counts.1 && after.1 == counts.2)
@@ -128,21 +140,30 @@ import Vapor
 
     @Test func aMessageThatCannotBeSentIsRetriedThenMarkedFailedInTheDeadLetter() async throws {
         let clock = TestClock()
-        try await withTestApp(clock: clock, configure: { settings in
-            settings.channels.sms = .init(webhookSecret: Self.secret, sendURL: "http://127.0.0.1:9/send", sendToken: nil)
-            settings.channels.gatewayTimeout = 0.2
-            settings.jobBackoffSeconds = 1
-        }) { app in
+        try await withTestApp(
+            clock: clock,
+            configure: { settings in
+                settings.channels.sms = .init(webhookSecret: Self.secret, sendURL: "http://127.0.0.1:9/send", sendToken: nil)
+                settings.channels.gatewayTimeout = 0.2
+                settings.jobBackoffSeconds = 1
+            }
+        ) { app in
             let now = clock.now
-            try await Deliveries.enqueue(OutboundMessage(channel: .sms, address: "+6281234567890", body: "Halo"), reportID: nil, now: now, on: app.db)
+            try await Deliveries.enqueue(
+                OutboundMessage(channel: .sms, address: "+6281234567890", body: "Halo"), reportID: nil, now: now, on: app.db)
             let worker = JobWorker(name: "uji", context: app.tanggap, db: app.db, logger: app.logger, periodic: [])
             for _ in 0..<Deliveries.maxAttempts {
                 #expect(try await worker.runOnce() == 1)
                 clock.advance(by: 3_600)
             }
             #expect(try await worker.runOnce() == 0)
-            struct Row: Decodable { let status: String; let attempts: Int; let last_error: String? }
-            let row = try #require(try await app.db.sql.select().columns("status", "attempts", "last_error").from("deliveries").first(decoding: Row.self))
+            struct Row: Decodable {
+                let status: String
+                let attempts: Int
+                let last_error: String?
+            }
+            let row = try #require(
+                try await app.db.sql.select().columns("status", "attempts", "last_error").from("deliveries").first(decoding: Row.self))
             #expect(row.status == "failed" && row.attempts == Deliveries.maxAttempts)
             #expect(row.last_error?.contains("sms gateway") == true && row.last_error?.contains("127.0.0.1") == false, "no address in logs")
             struct Job: Decodable { let state: String }

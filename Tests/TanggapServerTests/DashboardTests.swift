@@ -2,9 +2,10 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// Dashboard figures against counts made independently, straight from the stored reports, including answers at
 /// the deadline's last second and one second after.
@@ -41,19 +42,23 @@ import Vapor
             // The independent count: plain SQL over the stored rows, one question at a time.
             struct N: Decodable { let n: Int }
             func count(_ condition: String) async throws -> Int {
-                try await app.db.sql.raw("""
+                try await app.db.sql.raw(
+                    """
                     SELECT COUNT(*) AS n FROM reports WHERE holder_path LIKE \(bind: world.pemkab.path.encoded + "%")
                     AND (archive_reason IS NULL OR archive_reason <> 'spam') AND \(unsafeRaw: condition)
-                    """).first(decoding: N.self)!.n
+                    """
+                ).first(decoding: N.self)!.n
             }
             let running = "sla_stage IN ('triage', 'answer') AND held_at IS NULL"
             let w = pemkab.overall.figures, p = pemkab.overall.figures
             #expect(w.received == (try await count("1 = 1")) && w.received == 6)
             #expect(w.open == (try await count("state NOT IN ('completed', 'archived')")))
             #expect(w.onHold == (try await count("state = 'on_hold'")) && w.onHold == 1)
-            let lateRows = try await app.db.sql.raw("""
+            let lateRows = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM reports WHERE \(unsafeRaw: running) AND stage_due_at < \(bind: now)
-                """).first(decoding: N.self)!.n
+                """
+            ).first(decoding: N.self)!.n
             #expect(w.red == lateRows && w.red == 2, "the unanswered one and the bounced one are past their deadlines")
             #expect(w.green + w.yellow + w.red + w.onHold == w.open - (try await count("sla_stage = 'reply'")))
             #expect(p.answered == (try await count("first_answered_at IS NOT NULL")) && p.answered == 2)
@@ -79,7 +84,9 @@ import Vapor
             // The four weeks before: one report about potholes a week.
             clock.advance(by: -28 * DeadlineTests.day)
             for _ in 0..<4 {
-                try await world.submit(["title": "Lubang di jalan desa", "event_date": "2026-10-01", "target_institution_id": world.pemkab.id])
+                try await world.submit([
+                    "title": "Lubang di jalan desa", "event_date": "2026-10-01", "target_institution_id": world.pemkab.id,
+                ])
                 clock.advance(by: 7 * DeadlineTests.day)
             }
             // This week: floods, three times, and one answer.
@@ -90,9 +97,12 @@ import Vapor
             try await world.must("answer", on: reports[0].trackingID, by: world.liaison, ["text": "Pompa air dikirim."])
             clock.advance(by: 6 * DeadlineTests.day)  // Sunday: the triage of last week's pothole report is long red
 
-            let start = Workplace.start(of: LocalDate(DeadlineTests.monday().now, in: app.tanggap.settings.timeZone), in: app.tanggap.settings.timeZone)
+            let start = Workplace.start(
+                of: LocalDate(DeadlineTests.monday().now, in: app.tanggap.settings.timeZone), in: app.tanggap.settings.timeZone)
             let review = try await WeeklyReview.compute(under: world.pemkab, weekStart: start, now: clock.now, on: app.db)
-            #expect(review.received.count == 3 && Set(review.received.map(\.title)) == ["Banjir di Soreang", "Banjir di Banjaran", "Banjir di Katapang"])
+            #expect(
+                review.received.count == 3
+                    && Set(review.received.map(\.title)) == ["Banjir di Soreang", "Banjir di Banjaran", "Banjir di Katapang"])
             #expect(review.answerers.map(\.answers) == [1] && review.answerers.first?.name == world.liaison.user.name)
             #expect(review.risingTerms.map(\.term) == ["banjir"] && review.risingTerms.first?.thisWeek == 3)
             #expect(review.red.contains { $0.title == "Lubang di jalan desa" }, "last week's reports wait in triage, red")
@@ -100,7 +110,8 @@ import Vapor
 
             // The page reads the weeks' topics side by side on every event loop's connection: the same review.
             let others = app.eventLoopGroup.makeIterator().map { app.databases.database(logger: app.logger, on: $0)! }
-            let alongside = try await WeeklyReview.compute(under: world.pemkab, weekStart: start, now: clock.now, on: app.db, alongside: others)
+            let alongside = try await WeeklyReview.compute(
+                under: world.pemkab, weekStart: start, now: clock.now, on: app.db, alongside: others)
             #expect(alongside.received.map(\.tracking_id) == review.received.map(\.tracking_id))
             #expect(alongside.red.map(\.tracking_id) == review.red.map(\.tracking_id))
             #expect(alongside.answerers.map(\.answers) == review.answerers.map(\.answers))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TanggapServer
 
 /// The pieces that keep a fault from becoming a hang: the deadline, what counts as which fault, and the servers a
@@ -35,7 +36,8 @@ import Testing
     @Test func aFullDiskIsStorageFullAndOtherErrorsAreNoFault() {
         #expect(DatabaseFault.of(NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))) == .storageFull)
         #expect(DatabaseFault.of(CocoaError(.fileWriteOutOfSpace)) == .storageFull)
-        let wrapped = NSError(domain: NSCocoaErrorDomain, code: 512, userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))])
+        let wrapped = NSError(
+            domain: NSCocoaErrorDomain, code: 512, userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))])
         #expect(DatabaseFault.of(wrapped) == .storageFull)
         #expect(DatabaseFault.of(NSError(domain: NSPOSIXErrorDomain, code: Int(EACCES))) == nil)
         #expect(DatabaseFault.of(APIError.notFound) == nil)
@@ -45,10 +47,11 @@ import Testing
 
     @Test func aURLWithSeveralHostsNamesEachServerWithTheSameUserDatabaseAndOptions() {
         let url = "postgres://tanggap:s3cret@db1:5432,db2:5433/lapor?sslmode=require&target_session_attrs=read-write"
-        #expect(PostgresTargets.split(url) == [
-            "postgres://tanggap:s3cret@db1:5432/lapor?sslmode=require&target_session_attrs=read-write",
-            "postgres://tanggap:s3cret@db2:5433/lapor?sslmode=require&target_session_attrs=read-write",
-        ])
+        #expect(
+            PostgresTargets.split(url) == [
+                "postgres://tanggap:s3cret@db1:5432/lapor?sslmode=require&target_session_attrs=read-write",
+                "postgres://tanggap:s3cret@db2:5433/lapor?sslmode=require&target_session_attrs=read-write",
+            ])
         #expect(PostgresTargets.split("postgres://u@one/db") == ["postgres://u@one/db"])
         #expect(PostgresTargets.split("postgresql://a,b/db") == ["postgresql://a/db", "postgresql://b/db"])
         // A password never reaches a log: the watch names a server by host and port.

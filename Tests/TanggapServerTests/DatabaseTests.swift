@@ -2,17 +2,20 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 @Suite struct DatabaseTests {
     @Test func theSuiteRunsOnTheDatabaseItWasAskedFor() async throws {
         try await withTestApp { app in
             #expect(app.db.isPostgres == (TestDatabase.postgresURL != nil))
             struct Version: Decodable { let v: String }
-            let version = try await app.db.sql.raw(SQLQueryString(app.db.isPostgres ? "SELECT version() AS v" : "SELECT sqlite_version() AS v"))
-                .first(decoding: Version.self)!.v
+            let version = try await app.db.sql.raw(
+                SQLQueryString(app.db.isPostgres ? "SELECT version() AS v" : "SELECT sqlite_version() AS v")
+            )
+            .first(decoding: Version.self)!.v
             print("Server tests are running on \(TestDatabase.name): \(version)")
             if !app.db.isPostgres {
                 struct Mode: Decodable { let journal_mode: String }

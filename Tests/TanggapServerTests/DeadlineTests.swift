@@ -2,9 +2,10 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// Deadlines through the API with a clock the test moves: stages, the sweeper, holds, the reply window,
 /// escalation, reminders.
@@ -61,10 +62,16 @@ import Vapor
             let inbox = try await world.get("/api/v1/notifications", as: world.pemkabAdmin)
             let items = inbox.json["items"] as! [[String: Any]]
             #expect(items.map { $0["kind"] as! String } == ["red", "yellow"])
-            #expect(try await app.request(.POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [Int64]()]).status == .noContent)
-            #expect((try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin).json["items"] as! [Any]).count == 2,
-                    "an empty list marks nothing read")
-            #expect(try await app.request(.POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [items[0]["id"] as! Int64]]).status == .noContent)
+            #expect(
+                try await app.request(.POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [Int64]()]).status
+                    == .noContent)
+            #expect(
+                (try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin).json["items"] as! [Any]).count == 2,
+                "an empty list marks nothing read")
+            #expect(
+                try await app.request(
+                    .POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [items[0]["id"] as! Int64]]
+                ).status == .noContent)
             let unread = try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin)
             #expect((unread.json["items"] as! [[String: Any]]).map { $0["kind"] as! String } == ["yellow"])
 
@@ -115,7 +122,9 @@ import Vapor
             let last = try await events(world, forgotten.trackingID).last
             #expect(last?["kind"] as? String == "escalate" && (last?["actor"] as? [String: Any])?["kind"] as? String == "system")
             // Red long enough: the regency above the Dinas was told, then the national level above it.
-            let ladder = try await events(world, forgotten.trackingID).compactMap { ($0["details"] as? [String: Any])?["notified_institution"] as? [String: Any] }
+            let ladder = try await events(world, forgotten.trackingID).compactMap {
+                ($0["details"] as? [String: Any])?["notified_institution"] as? [String: Any]
+            }
             #expect(ladder.map { $0["id"] as! Int64 } == [world.pemkab.id, world.national.id])
         }
     }
@@ -153,23 +162,31 @@ import Vapor
         try await withTestApp(clock: clock) { app in
             let world = try await World.build(app)
             // The regency gives its units two working days to answer complaints, and has an anniversary on Wednesday.
-            let override = try await app.request(.PUT, "/api/v1/sla", token: world.pemkabAdmin.token, json: [
-                "institution_id": world.pemkab.id, "classification": "pengaduan", "answer": ["amount": 2, "unit": "working_days"]])
+            let override = try await app.request(
+                .PUT, "/api/v1/sla", token: world.pemkabAdmin.token,
+                json: [
+                    "institution_id": world.pemkab.id, "classification": "pengaduan", "answer": ["amount": 2, "unit": "working_days"],
+                ])
             #expect(override.status == .ok, "\(override.text)")
             #expect((override.json["answer"] as? [String: Any])?["amount"] as? Int == 2)
-            let holiday = try await app.request(.POST, "/api/v1/holidays", token: world.pemkabAdmin.token, json: [
-                "institution_id": world.pemkab.id, "date": "2026-11-25", "name": "Hari Jadi Kabupaten Bandung"])
+            let holiday = try await app.request(
+                .POST, "/api/v1/holidays", token: world.pemkabAdmin.token,
+                json: [
+                    "institution_id": world.pemkab.id, "date": "2026-11-25", "name": "Hari Jadi Kabupaten Bandung",
+                ])
             #expect(holiday.status == .created && holiday.json["kind"] as? String == "local")
             let report = try await world.dispatchedToDinas()
-            #expect(try await deadlines(world, report.trackingID)["due_at"] as? String == "2026-11-26T16:59:59Z",
-                    "Tuesday and Thursday: Wednesday is the regency's holiday")
+            #expect(
+                try await deadlines(world, report.trackingID)["due_at"] as? String == "2026-11-26T16:59:59Z",
+                "Tuesday and Thursday: Wednesday is the regency's holiday")
             // An aspiration keeps the national five days.
             let aspiration = try await world.dispatchedToDinas(["classification": "aspirasi"])
             #expect(try await deadlines(world, aspiration.trackingID)["due_at"] as? String == "2026-12-01T16:59:59Z")
             // A ministry elsewhere is not affected by the regency's day off.
             let calendar = try await world.get("/api/v1/institutions/\(world.kemenkes.id)/calendar?year=2026")
             #expect(!((calendar.json["holidays"] as! [[String: Any]]).contains { $0["name"] as? String == "Hari Jadi Kabupaten Bandung" }))
-            #expect((calendar.json["holidays"] as! [[String: Any]]).contains { $0["name"] as? String == "Hari Kemerdekaan Republik Indonesia" })
+            #expect(
+                (calendar.json["holidays"] as! [[String: Any]]).contains { $0["name"] as? String == "Hari Kemerdekaan Republik Indonesia" })
             let dinas = try await world.get("/api/v1/institutions/\(world.dinas.id)/calendar?year=2026")
             #expect((dinas.json["holidays"] as! [[String: Any]]).contains { $0["date"] as? String == "2026-11-25" })
         }
@@ -183,27 +200,42 @@ import Vapor
             #expect(try await app.request(.POST, "/api/v1/holidays", json: national).status == .unauthorized)
             let added = try await app.request(.POST, "/api/v1/holidays", token: world.nationalAdmin.token, json: national)
             #expect(added.status == .created)
-            #expect(try await app.request(.POST, "/api/v1/holidays", token: world.liaison.token,
-                                          json: ["institution_id": world.dinas.id, "date": "2026-12-01", "name": "Libur"]).status == .forbidden)
-            #expect(try await app.request(.PUT, "/api/v1/institutions/\(world.kemenkes.id)/calendar", token: world.pemkabAdmin.token,
-                                          json: ["time_zone": "Asia/Jayapura"]).status == .forbidden)
-            let week = try await app.request(.PUT, "/api/v1/institutions/\(world.upt.id)/calendar", token: world.pemkabAdmin.token,
-                                             json: ["time_zone": "Asia/Makassar", "working_weekdays": [1, 2, 3, 4, 5, 6]])
+            #expect(
+                try await app.request(
+                    .POST, "/api/v1/holidays", token: world.liaison.token,
+                    json: ["institution_id": world.dinas.id, "date": "2026-12-01", "name": "Libur"]
+                ).status == .forbidden)
+            #expect(
+                try await app.request(
+                    .PUT, "/api/v1/institutions/\(world.kemenkes.id)/calendar", token: world.pemkabAdmin.token,
+                    json: ["time_zone": "Asia/Jayapura"]
+                ).status == .forbidden)
+            let week = try await app.request(
+                .PUT, "/api/v1/institutions/\(world.upt.id)/calendar", token: world.pemkabAdmin.token,
+                json: ["time_zone": "Asia/Makassar", "working_weekdays": [1, 2, 3, 4, 5, 6]])
             #expect(week.json["time_zone"] as? String == "Asia/Makassar" && week.json["working_weekdays"] as? [Int] == [1, 2, 3, 4, 5, 6])
-            let bad = try await app.request(.PUT, "/api/v1/institutions/\(world.upt.id)/calendar", token: world.pemkabAdmin.token,
-                                            json: ["time_zone": "Mars/Olympus", "working_weekdays": [0, 8]])
+            let bad = try await app.request(
+                .PUT, "/api/v1/institutions/\(world.upt.id)/calendar", token: world.pemkabAdmin.token,
+                json: ["time_zone": "Mars/Olympus", "working_weekdays": [0, 8]])
             #expect(bad.fieldErrors == ["time_zone:invalid", "working_weekdays:invalid"])
-            let badHoliday = try await app.request(.POST, "/api/v1/holidays", token: world.nationalAdmin.token, json: ["date": "2026-02-30", "name": "", "kind": "pesta"])
+            let badHoliday = try await app.request(
+                .POST, "/api/v1/holidays", token: world.nationalAdmin.token, json: ["date": "2026-02-30", "name": "", "kind": "pesta"])
             #expect(badHoliday.fieldErrors == ["date:invalid", "name:required", "kind:invalid"])
-            let badLimit = try await app.request(.PUT, "/api/v1/sla", token: world.nationalAdmin.token, json: ["answer": ["amount": 0, "unit": "fortnights"], "yellow_share": 2])
+            let badLimit = try await app.request(
+                .PUT, "/api/v1/sla", token: world.nationalAdmin.token,
+                json: ["answer": ["amount": 0, "unit": "fortnights"], "yellow_share": 2])
             #expect(badLimit.fieldErrors == ["answer:invalid", "yellow_share:invalid"])
             let id = added.json["id"] as! Int64
             #expect(try await app.request(.DELETE, "/api/v1/holidays/\(id)", token: world.pemkabAdmin.token).status == .forbidden)
             #expect(try await app.request(.DELETE, "/api/v1/holidays/\(id)", token: world.nationalAdmin.token).status == .noContent)
             #expect(try await app.request(.GET, "/api/v1/jobs", token: world.pemkabAdmin.token).status == .forbidden)
             // The deployment's own limits: national admins set them, every institution inherits them.
-            #expect(try await app.request(.PUT, "/api/v1/sla", token: world.pemkabAdmin.token, json: ["triage": ["amount": 4, "unit": "working_days"]]).status == .forbidden)
-            let deployment = try await app.request(.PUT, "/api/v1/sla", token: world.nationalAdmin.token, json: ["triage": ["amount": 4, "unit": "working_days"]])
+            #expect(
+                try await app.request(
+                    .PUT, "/api/v1/sla", token: world.pemkabAdmin.token, json: ["triage": ["amount": 4, "unit": "working_days"]]
+                ).status == .forbidden)
+            let deployment = try await app.request(
+                .PUT, "/api/v1/sla", token: world.nationalAdmin.token, json: ["triage": ["amount": 4, "unit": "working_days"]])
             #expect((deployment.json["triage"] as? [String: Any])?["amount"] as? Int == 4)
             #expect(((try await world.get("/api/v1/sla")).json["triage"] as? [String: Any])?["amount"] as? Int == 4)
             let inherited = try await world.get("/api/v1/sla?institution_id=\(world.upt.id)&classification=aspirasi")

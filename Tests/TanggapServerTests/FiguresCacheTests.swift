@@ -3,9 +3,10 @@ import Foundation
 import SQLKit
 import Synchronization
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// Kept figures are served from memory only while nothing they depend on has changed: a new report, an action on
 /// one, or a change to the tree shows on the next visit.
@@ -18,7 +19,8 @@ import Vapor
             func received() async throws -> Int {
                 try await cache.value("national", now: Date(), on: app.db) {
                     computed.add()
-                    return try await InstitutionFigures.overall(of: world.national.id, periods: [ReportTallies.allTime], on: app.db).received
+                    return try await InstitutionFigures.overall(of: world.national.id, periods: [ReportTallies.allTime], on: app.db)
+                        .received
                 }
             }
             #expect(try await received() == 0)
@@ -32,14 +34,21 @@ import Vapor
             #expect(computed.count == 3, "an action on a report is a change")
 
             // The tree: a unit added through administration is recorded in the audit, and that is a change too.
-            try await AdminAudit.record("unit_created", ["name": "Bidang Baru"], by: world.pemkabAdmin.id, at: world.pemkab.id, now: Date(), on: app.db)
+            try await AdminAudit.record(
+                "unit_created", ["name": "Bidang Baru"], by: world.pemkabAdmin.id, at: world.pemkab.id, now: Date(), on: app.db)
             _ = try await received()
             #expect(computed.count == 4)
 
             // However quiet the database, a kept value is not older than the longest keep.
             let brief = FiguresCache(longestKeep: 0)
-            _ = try await brief.value("k", now: Date(), on: app.db) { computed.add(); return 1 }
-            _ = try await brief.value("k", now: Date().addingTimeInterval(1), on: app.db) { computed.add(); return 1 }
+            _ = try await brief.value("k", now: Date(), on: app.db) {
+                computed.add()
+                return 1
+            }
+            _ = try await brief.value("k", now: Date().addingTimeInterval(1), on: app.db) {
+                computed.add()
+                return 1
+            }
             #expect(computed.count == 6)
         }
     }
@@ -50,7 +59,9 @@ import Vapor
             let before = try await world.get("/statistik.csv")
             _ = try await world.submit(["target_institution_id": world.pemkab.id])
             let after = try await world.get("/statistik.csv")
-            let line = { (text: String) in text.split(separator: "\r\n").first { $0.contains("Pemerintah Kabupaten Bandung") }.map(String.init) }
+            let line = { (text: String) in
+                text.split(separator: "\r\n").first { $0.contains("Pemerintah Kabupaten Bandung") }.map(String.init)
+            }
             #expect(line(before.text) != line(after.text))
             #expect(line(after.text)?.contains(",1,") == true, "\(after.text)")
         }

@@ -2,9 +2,10 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// The kept figures (`report_tallies`) are changed with every report in the same transaction; after any mix of
 /// actions, sweeps and time they must equal a recount of every report from scratch.
@@ -13,10 +14,12 @@ import Vapor
     func tallies(_ app: Application) async throws -> [String: [Int]] {
         var rows: [String: [Int]] = [:]
         for row in try await app.db.sql.raw("SELECT * FROM report_tallies").all() {
-            let key = [try row.decode(column: "institution_id", as: Int64.self).description,
-                       try row.decode(column: "direct", as: Bool.self).description,
-                       try row.decode(column: "province_id", as: Int64.self).description,
-                       try row.decode(column: "period", as: String.self)].joined(separator: " ")
+            let key = [
+                try row.decode(column: "institution_id", as: Int64.self).description,
+                try row.decode(column: "direct", as: Bool.self).description,
+                try row.decode(column: "province_id", as: Int64.self).description,
+                try row.decode(column: "period", as: String.self),
+            ].joined(separator: " ")
             let counts = try PerformanceFigures.counters.map { try row.decode(column: $0.name, as: Int.self) }
             if counts.contains(where: { $0 != 0 }) { rows[key] = counts }
         }
@@ -61,10 +64,12 @@ import Vapor
 
             // And the sums read back are what the reports say.
             let everything = try await InstitutionFigures.load(
-                world.national.id, children: [world.pemkab.id, world.kemenkes.id, world.ombudsman.id], periods: [ReportTallies.allTime], on: app.db)
+                world.national.id, children: [world.pemkab.id, world.kemenkes.id, world.ombudsman.id], periods: [ReportTallies.allTime],
+                on: app.db)
             let all = everything.overall
-            #expect(try await InstitutionFigures.overall(of: world.national.id, periods: [ReportTallies.allTime], on: app.db) == all,
-                    "the home page's one sum is the sum of the lines")
+            #expect(
+                try await InstitutionFigures.overall(of: world.national.id, periods: [ReportTallies.allTime], on: app.db) == all,
+                "the home page's one sum is the sum of the lines")
             #expect(all.received == 6, "spam counts nowhere")
             #expect(all.completed == 1 && all.rated == 1 && all.satisfied == 1 && all.bounced == 1)
             #expect(all.answered == 2 && all.answeredInTime == 1 && all.answerDays.reduce(0, +) == 2)

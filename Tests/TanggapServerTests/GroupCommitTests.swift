@@ -1,11 +1,12 @@
 import Fluent
-import NIOConcurrencyHelpers
 import Foundation
+import NIOConcurrencyHelpers
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// Concurrent submissions share commits: each is stored and answered only after its commit, fewer commits than
 /// writes are made, and one write that fails is undone alone.
@@ -28,7 +29,9 @@ import Vapor
                             classification: "pengaduan", title: "Jalan berlubang di ruas nomor \(n)",
                             body: "Lubang besar di tengah jalan sudah menyebabkan dua pengendara jatuh minggu ini.",
                             reporterName: "Warga", reporterPhone: "081234567890")
-                        return try await ReportIntake.submit(submission, uploads: [], from: .visitor, defaultChannel: .api, context: context, on: app.db).receipt
+                        return try await ReportIntake.submit(
+                            submission, uploads: [], from: .visitor, defaultChannel: .api, context: context, on: app.db
+                        ).receipt
                     }
                 }
                 return try await group.reduce(into: [SubmissionReceipt]()) { $0.append($1) }
@@ -37,15 +40,19 @@ import Vapor
             #expect(Set(ids).count == 40)
             let stored = try await ReportModel.query(on: app.db).filter(\.$trackingID ~~ ids).all()
             #expect(stored.count == 40 && Set(stored.map(\.title)).count == 40)
-            let events = try await app.db.sql.raw("""
+            let events = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM report_events WHERE kind = 'submitted' AND report_id IN (SELECT id FROM reports WHERE title LIKE 'Jalan berlubang di ruas%')
-                """).first(decoding: N.self)!.n
+                """
+            ).first(decoding: N.self)!.n
             #expect(events == 40)
             // Written a group at a time, each report still has its first holder and counts once in the figures.
-            let routes = try await app.db.sql.raw("""
+            let routes = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM report_routes r JOIN reports p ON p.id = r.report_id
                 WHERE p.title LIKE 'Jalan berlubang di ruas%' AND r.institution_id = p.holder_id AND r.path = p.holder_path
-                """).first(decoding: N.self)!.n
+                """
+            ).first(decoding: N.self)!.n
             #expect(routes == 40)
             #expect(try await app.db.sql.raw(SQLQueryString(received)).first(decoding: N.self)!.n == receivedBefore + 40)
             #expect(receipts.allSatisfy { receipt in stored.contains { $0.id == receipt.reportID && $0.trackingID == receipt.trackingID } })
@@ -137,10 +144,16 @@ import Vapor
             let loops = Array(app.eventLoopGroup.makeIterator())
             try #require(loops.count > 1)
             let handles = NIOLockedValueBox(0)
-            let commits = GroupCommit<Stuck>(on: app.eventLoopGroup.any(), deadline: .milliseconds(300), onFailure: { error in
-                failures.withLockedValue { $0.append(String(describing: error)) }
-            }) {
-                let first = handles.withLockedValue { count in defer { count += 1 }; return count == 0 }
+            let commits = GroupCommit<Stuck>(
+                on: app.eventLoopGroup.any(), deadline: .milliseconds(300),
+                onFailure: { error in
+                    failures.withLockedValue { $0.append(String(describing: error)) }
+                }
+            ) {
+                let first = handles.withLockedValue { count in
+                    defer { count += 1 }
+                    return count == 0
+                }
                 return app.databases.database(logger: app.logger, on: first ? loops[0] : loops[1])!
             }
             let started = ContinuousClock.now
@@ -159,7 +172,10 @@ import Vapor
             // Read on the second loop: the first loop's only connection is still held by the stuck write.
             let reader = app.databases.database(logger: app.logger, on: loops[1])!
             #expect(try await reader.sql.raw("SELECT COUNT(*) AS n FROM group_commit_probe WHERE n = 10").first(decoding: N.self)!.n == 1)
-            Self.stuckWrite.withLockedValue { $0?.resume(throwing: Refused()); $0 = nil }
+            Self.stuckWrite.withLockedValue {
+                $0?.resume(throwing: Refused())
+                $0 = nil
+            }
             try await Task.sleep(for: .milliseconds(100))  // its transaction rolls back and gives the connection back
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// The inbox tabs follow a report through its life, for the right people only.
 @Suite struct InboxTests {
@@ -73,7 +74,9 @@ import Vapor
             let browser = try await PageTests().signedIn(app, "admin.bandung@tanggap.test")
             let page = try await app.request(.GET, "/kelola/kotak?instansi=\(hostile.id)", headers: [browser.header]).text
             #expect(!page.contains("<script>alert(1)"))
-            #expect(page.contains("<option value=\"\(hostile.id)\" selected>· &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Dinas&quot;</option>"))
+            #expect(
+                page.contains(
+                    "<option value=\"\(hostile.id)\" selected>· &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Dinas&quot;</option>"))
             #expect(page.contains("<option value=\"\(world.dinas.id)\">· Dinas Pekerjaan Umum dan Penataan Ruang</option>"))
 
             let shown = try await app.request(.GET, "/kelola/kotak", headers: [browser.header]).text
@@ -81,7 +84,9 @@ import Vapor
             let scope = VisibilityPolicy.listScope(for: .user(world.pemkabAdmin.user.actor))
             var counted: [Int] = []
             for tab in InboxTab.allCases {
-                counted.append(try await ReportQueries.count(tab.filter(for: world.pemkabAdmin.user), scope: scope, now: app.tanggap.clock.now(), on: app.db))
+                counted.append(
+                    try await ReportQueries.count(
+                        tab.filter(for: world.pemkabAdmin.user), scope: scope, now: app.tanggap.clock.now(), on: app.db))
             }
             #expect(shown == counted)
             #expect(counted[0] == 3 && counted[2] == 1, "three new, one of them waiting at the unit: the tabs differ")

@@ -3,11 +3,17 @@ import Foundation
 import SQLKit
 import Synchronization
 import Testing
-@testable import TanggapServer
 import Vapor
 
+@testable import TanggapServer
+
 @Suite struct JobQueueTests {
-    struct Row: Decodable { let state: String; let attempts: Int; let run_at: Date; let last_error: String? }
+    struct Row: Decodable {
+        let state: String
+        let attempts: Int
+        let run_at: Date
+        let last_error: String?
+    }
 
     func job(_ app: Application, kind: String) async throws -> Row? {
         try await app.db.sql.select().columns("state", "attempts", "run_at", "last_error").from("jobs")
@@ -20,8 +26,9 @@ import Vapor
             struct Nothing: Codable {}
             try await JobQueue.enqueue("always.fails", payload: Nothing(), runAt: clock.now, maxAttempts: 4, on: app.db)
             let failing: JobHandler = { _ in throw Abort(.badGateway, reason: "gateway down") }
-            let worker = JobWorker(name: "w", context: app.tanggap, db: app.db, logger: app.logger,
-                                   handlers: ["always.fails": failing], periodic: [])
+            let worker = JobWorker(
+                name: "w", context: app.tanggap, db: app.db, logger: app.logger,
+                handlers: ["always.fails": failing], periodic: [])
             var delays: [TimeInterval] = []
             for attempt in 1...4 {
                 #expect(try await worker.runOnce() == 1, "attempt \(attempt) runs when due")
@@ -48,14 +55,17 @@ import Vapor
         let clock = TestClock()
         try await withTestApp(clock: clock) { app in
             for _ in 0..<3 {
-                try await JobQueue.enqueue(JobKinds.probe, payload: Probe.Payload(batch: "k"), runAt: clock.now, dedupeKey: "same", on: app.db)
+                try await JobQueue.enqueue(
+                    JobKinds.probe, payload: Probe.Payload(batch: "k"), runAt: clock.now, dedupeKey: "same", on: app.db)
             }
             struct N: Decodable { let n: Int }
             #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM jobs").first(decoding: N.self)?.n == 1)
             let worker = JobWorker(name: "w", context: app.tanggap, db: app.db, logger: app.logger, periodic: [])
             #expect(try await worker.runOnce() == 1)
             try await JobQueue.enqueue(JobKinds.probe, payload: Probe.Payload(batch: "k"), runAt: clock.now, dedupeKey: "same", on: app.db)
-            #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM jobs").first(decoding: N.self)?.n == 2, "done jobs do not block the key")
+            #expect(
+                try await app.db.sql.raw("SELECT COUNT(*) AS n FROM jobs").first(decoding: N.self)?.n == 2, "done jobs do not block the key"
+            )
         }
     }
 
@@ -93,7 +103,9 @@ import Vapor
     @Test func concurrentWorkersShareTheQueueWithoutRunningAJobTwice() async throws {
         try await withTestApp { app in
             let batch = try await enqueueProbes(count: 400, app: app)
-            let workers = (0..<6).map { JobWorker(name: "w\($0)", context: app.tanggap, db: app.db, logger: app.logger, batchSize: 7, periodic: []) }
+            let workers = (0..<6).map {
+                JobWorker(name: "w\($0)", context: app.tanggap, db: app.db, logger: app.logger, batchSize: 7, periodic: [])
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for worker in workers {
                     group.addTask { while try await worker.runOnce() > 0 {} }

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// The whole life of a report through the API, with the history each step leaves.
 @Suite struct LifecycleAPITests {
@@ -18,7 +19,8 @@ import Vapor
             let report = try await world.submit()
             let id = report.trackingID
             try await world.must("verify", on: id, by: world.nationalAdmin)
-            try await world.must("dispatch", on: id, by: world.nationalAdmin, ["institution_id": world.pemkab.id, "note": "Kewenangan kabupaten"])
+            try await world.must(
+                "dispatch", on: id, by: world.nationalAdmin, ["institution_id": world.pemkab.id, "note": "Kewenangan kabupaten"])
             try await world.must("dispatch", on: id, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
             try await world.must("assign", on: id, by: world.liaison, ["user_id": world.technician.id])
             try await world.must("note", on: id, by: world.technician, ["text": "Sudah survei, perlu 2 m3 aspal"])
@@ -28,13 +30,16 @@ import Vapor
             #expect((replied.json["report"] as! [String: Any])["state"] as? String == "dispatched")
             try await world.must("answer", on: id, by: world.liaison, ["text": "Sisi utara sudah ditambal."])
             try await world.must("confirm", on: id, secret: report.secret)
-            let rated = try await world.must("rate", on: id, secret: report.secret, ["rating": "satisfied", "comment": "Cepat, terima kasih"])
+            let rated = try await world.must(
+                "rate", on: id, secret: report.secret, ["rating": "satisfied", "comment": "Cepat, terima kasih"])
             let final = rated.json["report"] as! [String: Any]
             #expect(final["state"] as? String == "completed" && final["rating"] as? String == "satisfied")
             #expect(final["completed_at"] != nil && final["first_answered_at"] != nil && final["dispatched_at"] != nil)
 
-            #expect(try await kinds(world, id, as: world.nationalAdmin) == [
-                "submitted", "verify", "dispatch", "dispatch", "assign", "note", "answer", "reply", "answer", "confirm", "rate"])
+            #expect(
+                try await kinds(world, id, as: world.nationalAdmin) == [
+                    "submitted", "verify", "dispatch", "dispatch", "assign", "note", "answer", "reply", "answer", "confirm", "rate",
+                ])
             let events = (try await world.get("/api/v1/reports/\(id)/events", as: world.nationalAdmin)).json["items"] as! [[String: Any]]
             #expect(events.map { $0["seq"] as! Int } == Array(1...11))
             let dispatch = events[2]
@@ -44,8 +49,12 @@ import Vapor
             #expect((events[4]["details"] as! [String: Any])["assignee"] as? [String: Any] != nil)
             // The reporter reads the public events and their own exchange, but not internal work.
             #expect(try await kinds(world, id, as: world.citizen).contains("note") == false)
-            let reporterView = (try await world.get("/api/v1/reports/\(id)/events", secret: report.secret)).json["items"] as! [[String: Any]]
-            #expect(reporterView.map { $0["kind"] as! String } == ["submitted", "verify", "dispatch", "dispatch", "answer", "reply", "answer", "confirm", "rate"])
+            let reporterView =
+                (try await world.get("/api/v1/reports/\(id)/events", secret: report.secret)).json["items"] as! [[String: Any]]
+            #expect(
+                reporterView.map { $0["kind"] as! String } == [
+                    "submitted", "verify", "dispatch", "dispatch", "answer", "reply", "answer", "confirm", "rate",
+                ])
         }
     }
 
@@ -69,7 +78,8 @@ import Vapor
         try await withTestApp { app in
             let world = try await World.build(app)
             let report = try await world.dispatchedToDinas()
-            let bounced = try await world.must("not-our-authority", on: report.trackingID, by: world.liaison, ["reason": "Jalan provinsi, bukan kabupaten"])
+            let bounced = try await world.must(
+                "not-our-authority", on: report.trackingID, by: world.liaison, ["reason": "Jalan provinsi, bukan kabupaten"])
             let state = bounced.json["report"] as! [String: Any]
             #expect(state["state"] as? String == "verified")
             #expect((state["holder"] as! [String: Any])["id"] as? Int64 == world.pemkab.id)
@@ -89,15 +99,20 @@ import Vapor
             let main = try await world.submit()
             let copy = try await world.submit()
             try await world.must("verify", on: copy.trackingID, by: world.nationalAdmin)
-            let archived = try await world.must("archive", on: copy.trackingID, by: world.nationalAdmin, ["archive_reason": "duplicate", "duplicate_of": main.trackingID.lowercased()])
+            let archived = try await world.must(
+                "archive", on: copy.trackingID, by: world.nationalAdmin,
+                ["archive_reason": "duplicate", "duplicate_of": main.trackingID.lowercased()])
             let state = archived.json["report"] as! [String: Any]
             #expect(state["state"] as? String == "archived" && state["duplicate_of"] as? String == main.trackingID)
             #expect(((archived.json["event"] as! [String: Any])["details"] as! [String: Any])["duplicate_of"] as? String == main.trackingID)
-            let self_ = try await world.act("archive", on: main.trackingID, by: world.nationalAdmin, ["archive_reason": "duplicate", "duplicate_of": main.trackingID])
+            let self_ = try await world.act(
+                "archive", on: main.trackingID, by: world.nationalAdmin, ["archive_reason": "duplicate", "duplicate_of": main.trackingID])
             #expect(self_.errorCode == "duplicate_of_itself")
-            let unknown = try await world.act("archive", on: main.trackingID, by: world.nationalAdmin, ["archive_reason": "duplicate", "duplicate_of": "ZZZZZ-ZZZZZ"])
+            let unknown = try await world.act(
+                "archive", on: main.trackingID, by: world.nationalAdmin, ["archive_reason": "duplicate", "duplicate_of": "ZZZZZ-ZZZZZ"])
             #expect(unknown.fieldErrors == ["duplicate_of:unknown"])
-            let reopened = try await world.must("reopen", on: copy.trackingID, by: world.nationalAdmin, ["reason": "Ternyata lokasinya berbeda"])
+            let reopened = try await world.must(
+                "reopen", on: copy.trackingID, by: world.nationalAdmin, ["reason": "Ternyata lokasinya berbeda"])
             #expect((reopened.json["report"] as! [String: Any])["state"] as? String == "verified")
             #expect((reopened.json["report"] as! [String: Any])["duplicate_of"] == nil)
         }
@@ -107,9 +122,12 @@ import Vapor
         try await withTestApp { app in
             let world = try await World.build(app)
             let report = try await world.submit(["classification": "aspirasi"])
-            try await world.must("correct", on: report.trackingID, by: world.nationalAdmin, [
-                "title": "Jalan berlubang, Jl. Raya Soreang km 3", "classification": "pengaduan",
-                "category_id": world.otherCategoryID, "tags": ["Jalan", "jalan", "Soreang"]])
+            try await world.must(
+                "correct", on: report.trackingID, by: world.nationalAdmin,
+                [
+                    "title": "Jalan berlubang, Jl. Raya Soreang km 3", "classification": "pengaduan",
+                    "category_id": world.otherCategoryID, "tags": ["Jalan", "jalan", "Soreang"],
+                ])
             let view = try await world.get("/api/v1/reports/\(report.trackingID)", as: world.nationalAdmin)
             #expect(view.json["title"] as? String == "Jalan berlubang, Jl. Raya Soreang km 3")
             #expect(view.json["classification"] as? String == "pengaduan")
@@ -118,9 +136,11 @@ import Vapor
             let original = view.json["original"] as! [String: Any]
             #expect(original["title"] as? String == "Jalan berlubang di depan pasar Soreang")
             #expect(original["classification"] as? String == "aspirasi" && original["subcategory_id"] as? Int64 == world.subcategoryID)
-            let stored = try await ReportQueries.corrections(of: try #require(ReportQueries.find(trackingID: TrackingID(parsing: report.trackingID)!, on: app.db)?.id), on: app.db)
+            let stored = try await ReportQueries.corrections(
+                of: try #require(ReportQueries.find(trackingID: TrackingID(parsing: report.trackingID)!, on: app.db)?.id), on: app.db)
             #expect(stored.count == 1 && stored[0].userID == world.nationalAdmin.id)
-            let invalid = try await world.act("correct", on: report.trackingID, by: world.nationalAdmin, ["classification": "gosip", "category_id": 424242])
+            let invalid = try await world.act(
+                "correct", on: report.trackingID, by: world.nationalAdmin, ["classification": "gosip", "category_id": 424242])
             #expect(invalid.fieldErrors == ["classification:invalid", "category_id:unknown"])
         }
     }
@@ -132,8 +152,13 @@ import Vapor
             let escalated = try await world.must("escalate", on: report.trackingID, by: world.oversight, ["note": "Lewat batas waktu"])
             #expect((escalated.json["report"] as! [String: Any])["is_escalated"] as? Bool == true)
             #expect(try await world.act("escalate", on: report.trackingID, by: world.nationalAdmin).errorCode == "already_escalated")
-            #expect(try await world.act("assign", on: report.trackingID, by: world.liaison, ["user_id": world.kemenkesLiaison.id]).errorCode == "assignee_not_staff_of_holder")
-            #expect(try await world.act("assign", on: report.trackingID, by: world.liaison, ["user_id": 987_654]).fieldErrors == ["user_id:unknown"])
+            #expect(
+                try await world.act("assign", on: report.trackingID, by: world.liaison, ["user_id": world.kemenkesLiaison.id]).errorCode
+                    == "assignee_not_staff_of_holder")
+            #expect(
+                try await world.act("assign", on: report.trackingID, by: world.liaison, ["user_id": 987_654]).fieldErrors == [
+                    "user_id:unknown"
+                ])
         }
     }
 
@@ -148,7 +173,9 @@ import Vapor
                 }
                 for try await reply in group { #expect(reply.status == .ok, "\(reply.text)") }
             }
-            let events = (try await world.get("/api/v1/reports/\(report.trackingID)/events", as: world.nationalAdmin)).json["items"] as! [[String: Any]]
+            let events =
+                (try await world.get("/api/v1/reports/\(report.trackingID)/events", as: world.nationalAdmin)).json["items"]
+                as! [[String: Any]]
             #expect(events.count == 3 + count)
             #expect(events.map { $0["seq"] as! Int } == Array(1...(3 + count)))
             #expect(Set(events.compactMap { $0["note"] as? String }).count == count)

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 @Suite struct ReportListTests {
     func ids(_ reply: Reply) -> [String] { (reply.json["items"] as? [[String: Any]] ?? []).map { $0["tracking_id"] as! String } }
@@ -18,7 +19,8 @@ import Vapor
                     "classification": index % 2 == 0 ? "pengaduan" : "aspirasi",
                     "title": index == 3 ? "Lampu jalan padam di Banjaran" : "Jalan berlubang nomor \(index)",
                     "category_id": index == 5 ? world.otherCategoryID : world.categoryID,
-                    "subcategory_id": index == 5 ? NSNull() : world.subcategoryID])
+                    "subcategory_id": index == 5 ? NSNull() : world.subcategoryID,
+                ])
                 all.append(report.trackingID)
                 clock.advance(by: 86_400)
             }
@@ -39,7 +41,8 @@ import Vapor
             // Dates are days in the deployment's time zone.
             let start = LocalDate(clock.now.addingTimeInterval(-7 * 86_400 + 60), in: app.tanggap.settings.timeZone)
             let end = LocalDate(clock.now.addingTimeInterval(-6 * 86_400 + 60), in: app.tanggap.settings.timeZone)
-            #expect(ids(try await world.get("/api/v1/reports?created_from=\(start.iso)&created_to=\(end.iso)", as: admin)) == [all[1], all[0]])
+            #expect(
+                ids(try await world.get("/api/v1/reports?created_from=\(start.iso)&created_to=\(end.iso)", as: admin)) == [all[1], all[0]])
 
             var seen: [String] = []
             var cursor: String? = nil
@@ -49,7 +52,8 @@ import Vapor
                 cursor = page.json["next_cursor"] as? String
             } while cursor != nil
             #expect(seen == all.reversed())
-            let wrongDirection = try await world.get("/api/v1/reports?sort=oldest&cursor=\(ReportListQuery.cursor(after: 3, oldestFirst: false))", as: admin)
+            let wrongDirection = try await world.get(
+                "/api/v1/reports?sort=oldest&cursor=\(ReportListQuery.cursor(after: 3, oldestFirst: false))", as: admin)
             #expect(wrongDirection.fieldErrors == ["cursor:invalid"])
             #expect(try await world.get("/api/v1/reports?institution_id=99999", as: admin).fieldErrors == ["institution_id:unknown"])
         }
@@ -58,10 +62,14 @@ import Vapor
     @Test func searchFindsWordBeginningsThroughTheFullTextIndexAndNeverItsSyntax() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            let lamp = try await world.submit(["title": "Lampunya padam di Banjaran",
-                                               "body": "Penerangan jalan umum mati sejak pekan lalu, rawan kejahatan malam hari."]).trackingID
-            let road = try await world.submit(["title": "Jalan rusak berat di Soreang",
-                                               "body": "Aspal mengelupas dan berlubang dalam sepanjang dua ratus meter."]).trackingID
+            let lamp = try await world.submit([
+                "title": "Lampunya padam di Banjaran",
+                "body": "Penerangan jalan umum mati sejak pekan lalu, rawan kejahatan malam hari.",
+            ]).trackingID
+            let road = try await world.submit([
+                "title": "Jalan rusak berat di Soreang",
+                "body": "Aspal mengelupas dan berlubang dalam sepanjang dua ratus meter.",
+            ]).trackingID
             let admin = world.nationalAdmin
             func search(_ text: String) async throws -> Set<String> {
                 let query = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
@@ -100,7 +108,8 @@ import Vapor
             // More words with one beginning than the vocabulary names: the prefix itself is searched.
             let letters = Array("abcdefghijklmnopqrstuvwxyz")
             let many: [String] = (0..<40).map { (n: Int) -> String in "kar" + String(letters[n / 26]) + String(letters[n % 26]) }
-            let crowded = try await world.submit(["title": "Banyak kata di Soreang", "body": body + " " + many.joined(separator: " ")]).trackingID
+            let crowded = try await world.submit(["title": "Banyak kata di Soreang", "body": body + " " + many.joined(separator: " ")])
+                .trackingID
             func search(_ text: String) async throws -> Set<String> {
                 let query = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
                 return Set(ids(try await world.get("/api/v1/reports?q=\(query)", as: world.nationalAdmin)))
@@ -140,9 +149,13 @@ import Vapor
             let world = try await World.build(app)
             for n in 0..<9 {
                 let changes: [String: Any] = n % 3 == 0 ? ["target_institution_id": world.pemkab.id] : [:]
-                _ = try await world.submit(changes.merging(["title": "Lampu jalan padam nomor \(n)", "body": n % 2 == 0
-                    ? "Sudah seminggu lampu di gang ini mati dan warga takut lewat malam hari."
-                    : "Trotoar rusak dan berlubang di depan sekolah, membahayakan anak-anak."]) { $1 })
+                _ = try await world.submit(
+                    changes.merging([
+                        "title": "Lampu jalan padam nomor \(n)",
+                        "body": n % 2 == 0
+                            ? "Sudah seminggu lampu di gang ini mati dan warga takut lewat malam hari."
+                            : "Trotoar rusak dan berlubang di depan sekolah, membahayakan anak-anak.",
+                    ]) { $1 })
             }
             let everything = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
             var atPemkab = ReportFilter()
@@ -154,10 +167,13 @@ import Vapor
             for (filter, expected) in [(atPemkab, 3), (everywhere, 4)] {
                 let words = SearchTerms.words(in: filter.text!)
                 // PostgreSQL's planner weighs its index itself: one plan there.
-                let plans: [ReportQueries.SearchPlan] = app.db.isPostgres
+                let plans: [ReportQueries.SearchPlan] =
+                    app.db.isPostgres
                     ? [.none]
-                    : [.indexLeads(words), .indexLeads(words, newestFirst: true), .matchesFirst(words), .passingFirst(words),
-                       .passingFirst(words, newestFirst: true)]
+                    : [
+                        .indexLeads(words), .indexLeads(words, newestFirst: true), .matchesFirst(words), .passingFirst(words),
+                        .passingFirst(words, newestFirst: true),
+                    ]
                 for oldestFirst in [false, true] {
                     func pages(_ plan: ReportQueries.SearchPlan) async throws -> [[Int64]] {
                         var page = PageRequest()
@@ -263,9 +279,14 @@ import Vapor
             let now = Date()
             let memory = SearchPlanMemory()
             let chosen = Counter()
-            func kept(_ filter: ReportFilter, need: Int? = 1_000, newestFirst: Bool? = nil, at time: Date = now) async throws -> ReportQueries.SearchPlan {
+            func kept(
+                _ filter: ReportFilter, need: Int? = 1_000, newestFirst: Bool? = nil, at time: Date = now
+            ) async throws -> ReportQueries.SearchPlan {
                 let question = SearchPlanMemory.Question(filter: filter, scope: everything, need: need, newestFirst: newestFirst)
-                return try await memory.plan(for: question, now: time) { chosen.add(); return .matchesFirst(SearchTerms.words(in: filter.text!)) }
+                return try await memory.plan(for: question, now: time) {
+                    chosen.add()
+                    return .matchesFirst(SearchTerms.words(in: filter.text!))
+                }
             }
             func count(_ filter: ReportFilter) async throws -> Int {
                 try await ReportQueries.count(filter, scope: everything, now: now, upTo: 1_000, remembering: memory, on: app.db)
@@ -303,7 +324,10 @@ import Vapor
             let small = SearchPlanMemory(mostEntries: 2)
             for need in [1, 2, 1, 3, 1] {
                 let question = SearchPlanMemory.Question(filter: lampu, scope: everything, need: need, newestFirst: nil)
-                _ = try await small.plan(for: question, now: now) { chosen.add(); return .none }
+                _ = try await small.plan(for: question, now: now) {
+                    chosen.add()
+                    return .none
+                }
             }
             #expect(chosen.count == 8, "the third question made room by forgetting the first two")
         }
@@ -328,7 +352,8 @@ import Vapor
         // Other holders, another bound, a minute later: counted again.
         let atRegency = SearchPlanMemory.Matches(index: .open, words: ["jalan"], holders: [[829]], upTo: 200_000)
         _ = try await memory.count(atRegency, now: now, count: slowCount)
-        _ = try await memory.count(SearchPlanMemory.Matches(index: .open, words: ["jalan"], holders: [], upTo: 1_000), now: now, count: slowCount)
+        _ = try await memory.count(
+            SearchPlanMemory.Matches(index: .open, words: ["jalan"], holders: [], upTo: 1_000), now: now, count: slowCount)
         _ = try await memory.count(jalan, now: now.addingTimeInterval(61), count: slowCount)
         #expect(counted.count == 4)
         // A count that failed is not kept: the next one asking counts.
@@ -379,10 +404,15 @@ import Vapor
             let secret = try await world.submit(["is_confidential": true])
             try await world.must("verify", on: secret.trackingID, by: world.nationalAdmin)
             let atDinas = try await world.dispatchedToDinas(["is_confidential": true])
-            #expect(ids(try await world.get("/api/v1/reports")) == [atDinas.trackingID, published.trackingID].filter { $0 == published.trackingID })
+            #expect(
+                ids(try await world.get("/api/v1/reports"))
+                    == [atDinas.trackingID, published.trackingID].filter { $0 == published.trackingID })
             #expect(Set(ids(try await world.get("/api/v1/reports", as: world.liaison))) == [atDinas.trackingID, published.trackingID])
             #expect(Set(ids(try await world.get("/api/v1/reports", as: world.kemenkesLiaison))) == [published.trackingID])
-            #expect(Set(ids(try await world.get("/api/v1/reports", as: world.oversight))) == [unverified.trackingID, published.trackingID, secret.trackingID, atDinas.trackingID])
+            #expect(
+                Set(ids(try await world.get("/api/v1/reports", as: world.oversight))) == [
+                    unverified.trackingID, published.trackingID, secret.trackingID, atDinas.trackingID,
+                ])
         }
     }
 }
@@ -392,11 +422,17 @@ import Vapor
         try await withTestApp { app in
             let world = try await World.build(app)
             let top = try await world.get("/api/v1/institutions?parent_id=\(world.national.id)")
-            #expect(Set((top.json["items"] as! [[String: Any]]).map { $0["name"] as! String }) == ["Pemerintah Kabupaten Bandung", "Kementerian Kesehatan", "Ombudsman Republik Indonesia"])
+            #expect(
+                Set((top.json["items"] as! [[String: Any]]).map { $0["name"] as! String }) == [
+                    "Pemerintah Kabupaten Bandung", "Kementerian Kesehatan", "Ombudsman Republik Indonesia",
+                ])
             let search = try await world.get("/api/v1/institutions?q=dinas%20pekerjaan")
             #expect((search.json["items"] as! [[String: Any]]).map { $0["id"] as! Int64 } == [world.dinas.id])
             let detail = try await world.get("/api/v1/institutions/\(world.upt.id)")
-            #expect((detail.json["ancestors"] as! [[String: Any]]).map { $0["id"] as! Int64 } == [world.national.id, world.pemkab.id, world.dinas.id])
+            #expect(
+                (detail.json["ancestors"] as! [[String: Any]]).map { $0["id"] as! Int64 } == [
+                    world.national.id, world.pemkab.id, world.dinas.id,
+                ])
             #expect(try await world.get("/api/v1/institutions/424242").status == .notFound)
             #expect(try await world.get("/api/v1/institutions?parent_id=abc").fieldErrors == ["parent_id:invalid"])
             let paged = try await world.get("/api/v1/institutions?limit=4")
@@ -424,7 +460,9 @@ import Vapor
             #expect(try await RegionModel.query(on: app.db).filter(\.$parentID != nil).count() == 514)
             // The file gives DKI Jakarta the code of Jawa Barat; the import keeps both provinces and says so.
             #expect(regions.warnings.count == 1 && regions.warnings[0].contains("ID-JB"))
-            let quoted = try await CategoryModel.query(on: app.db).filter(\.$name == "KETENTERAMAN, KETERTIBAN UMUM, DAN PELINDUNGAN MASYARAKAT").count()
+            let quoted = try await CategoryModel.query(on: app.db).filter(
+                \.$name == "KETENTERAMAN, KETERTIBAN UMUM, DAN PELINDUNGAN MASYARAKAT"
+            ).count()
             #expect(quoted == 1, "a quoted field with commas is one name")
         }
     }
@@ -433,23 +471,33 @@ import Vapor
 @Suite struct DemoTests {
     @Test func theDemoHasEveryRoleAndReportsInEveryState() async throws {
         try await withTestApp { app in
-            let summary = try await DemoSeeder.seed(context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory,
-                                                    password: "demo-tanggap-1", reports: 80, on: app.db)
+            let summary = try await DemoSeeder.seed(
+                context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory,
+                password: "demo-tanggap-1", reports: 80, on: app.db)
             #expect(summary.reports == 80)
-            let roles = Set(summary.accounts.flatMap { $0.roles.split(separator: ",").map { String($0.split(separator: " ")[0]).trimmingCharacters(in: .whitespaces) } })
+            let roles = Set(
+                summary.accounts.flatMap {
+                    $0.roles.split(separator: ",").map { String($0.split(separator: " ")[0]).trimmingCharacters(in: .whitespaces) }
+                })
             #expect(roles.isSuperset(of: Set(Role.allCases.map(\.rawValue)).union(["citizen"])))
-            struct Row: Decodable { let state: String; let n: Int }
+            struct Row: Decodable {
+                let state: String
+                let n: Int
+            }
             let states = try await app.db.sql.raw("SELECT state, COUNT(*) AS n FROM reports GROUP BY state").all(decoding: Row.self)
             #expect(Set(states.map(\.state)) == Set(ReportState.allCases.map(\.rawValue)))
             // Every report's history is whole: as many events as it counts, numbered without gaps.
             struct Gap: Decodable { let n: Int }
-            let broken = try await app.db.sql.raw("""
+            let broken = try await app.db.sql.raw(
+                """
                 SELECT COUNT(*) AS n FROM reports r
                 WHERE r.event_count <> (SELECT COUNT(*) FROM report_events e WHERE e.report_id = r.id)
                    OR r.event_count <> (SELECT MAX(seq) FROM report_events e WHERE e.report_id = r.id)
-                """).first(decoding: Gap.self)!.n
+                """
+            ).first(decoding: Gap.self)!.n
             #expect(broken == 0)
-            let login = try await app.request(.POST, "/api/v1/auth/tokens", json: ["email": "admin@tanggap.test", "password": "demo-tanggap-1"])
+            let login = try await app.request(
+                .POST, "/api/v1/auth/tokens", json: ["email": "admin@tanggap.test", "password": "demo-tanggap-1"])
             #expect(login.status == .created)
             await #expect(throws: DemoError.self) {
                 try await DemoSeeder.seed(context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory, on: app.db)

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// The plain inserts of a new report and event write what Fluent's models hold: every column, read back the same.
 @Suite struct NewRowsTests {
@@ -52,7 +53,8 @@ import Vapor
             report.isPublic = true
             report.channel = .sms
             report.reporterUserID = world.citizen.id
-            report.record(reporter: ReporterIdentity(name: "Warga", email: "warga@contoh.id", phone: "081234567890", userID: report.reporterUserID))
+            report.record(
+                reporter: ReporterIdentity(name: "Warga", email: "warga@contoh.id", phone: "081234567890", userID: report.reporterUserID))
             report.createdAt = now
             report.updatedAt = now.addingTimeInterval(1)
             report.verifiedAt = now.addingTimeInterval(2)

@@ -1,9 +1,10 @@
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// A search in the inbox can only find open work. On SQLite it reads a full-text index of the open reports alone
 /// (M0022), and the inbox runs a search once for all its tabs.
@@ -15,10 +16,14 @@ import Vapor
     @Test func theOpenReportsIndexFollowsEachReportInAndOutOfOpenWork() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            let staying = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu jalan padam di Banjaran"]).trackingID
-            let archived = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu taman mati di Soreang"]).trackingID
-            let corrected = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu pasar rusak di Baleendah"]).trackingID
-            let reopened = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Trotoar ambles di Cileunyi"]).trackingID
+            let staying = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu jalan padam di Banjaran"])
+                .trackingID
+            let archived = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu taman mati di Soreang"])
+                .trackingID
+            let corrected = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu pasar rusak di Baleendah"])
+                .trackingID
+            let reopened = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Trotoar ambles di Cileunyi"])
+                .trackingID
             try await world.must("archive", on: archived, by: world.pemkabAdmin, ["archive_reason": "spam"])
             try await world.must("correct", on: corrected, by: world.pemkabAdmin, ["title": "Kios pasar rusak di Baleendah"])
             try await world.must("archive", on: reopened, by: world.pemkabAdmin, ["archive_reason": "spam"])
@@ -49,10 +54,14 @@ import Vapor
             if !app.db.isPostgres {
                 // The index itself, not only what a list lets through: exactly one entry per open report.
                 struct Row: Decodable { let rowid: Int64 }
-                let indexed = try await app.db.sql.raw("SELECT rowid FROM open_reports_fts ORDER BY rowid").all(decoding: Row.self).map(\.rowid)
-                let openIDs = try await app.db.sql.raw(SQLQueryString(
-                    "SELECT id AS rowid FROM reports WHERE state IN (\(M0022_IndexOpenReportText.openStates.map { "'\($0)'" }.joined(separator: ", "))) ORDER BY id"))
-                    .all(decoding: Row.self).map(\.rowid)
+                let indexed = try await app.db.sql.raw("SELECT rowid FROM open_reports_fts ORDER BY rowid").all(decoding: Row.self).map(
+                    \.rowid)
+                let openIDs = try await app.db.sql.raw(
+                    SQLQueryString(
+                        "SELECT id AS rowid FROM reports WHERE state IN (\(M0022_IndexOpenReportText.openStates.map { "'\($0)'" }.joined(separator: ", "))) ORDER BY id"
+                    )
+                )
+                .all(decoding: Row.self).map(\.rowid)
                 #expect(indexed == openIDs && indexed.count == 3)
             }
         }
@@ -64,7 +73,8 @@ import Vapor
     @Test func theOpenReportsIndexKnowsWhereEachReportIsHeldNow() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            let moving = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu jalan padam di Banjaran"]).trackingID
+            let moving = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu jalan padam di Banjaran"])
+                .trackingID
             let staying = try await world.submit(["target_institution_id": world.kemenkes.id, "title": "Lampu puskesmas mati"]).trackingID
             func id(_ trackingID: String) async throws -> Int64 {
                 try #require(try await ReportQueries.find(trackingID: TrackingID(parsing: trackingID)!, on: app.db)?.id)
@@ -77,12 +87,16 @@ import Vapor
                 filter.heldWithin = heldWithin.map(\.path)
                 filter.institution = institution?.path
                 let words = SearchTerms.words(in: word)
-                let plans: [ReportQueries.SearchPlan?] = app.db.isPostgres ? [nil] : [nil, .indexLeads(words), .matchesFirst(words), .passingFirst(words)]
+                let plans: [ReportQueries.SearchPlan?] =
+                    app.db.isPostgres ? [nil] : [nil, .indexLeads(words), .matchesFirst(words), .passingFirst(words)]
                 var lists: [[Int64]] = []
                 for plan in plans {
                     var page = PageRequest()
                     page.limit = 100
-                    lists.append(try await ReportQueries.list(filter, scope: scope, page: page, now: Date(), plan: plan, on: app.db).reports.map { $0.id! })
+                    lists.append(
+                        try await ReportQueries.list(filter, scope: scope, page: page, now: Date(), plan: plan, on: app.db).reports.map {
+                            $0.id!
+                        })
                 }
                 #expect(Set(lists.map { $0 }).count == 1, "every plan finds the same: \(lists)")
                 return lists[0]
@@ -109,7 +123,8 @@ import Vapor
             let world = try await World.build(app)
             var lamps: [String] = []
             for n in 0..<4 {
-                lamps.append(try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu jalan padam nomor \(n)"]).trackingID)
+                lamps.append(
+                    try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu jalan padam nomor \(n)"]).trackingID)
             }
             _ = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Jalan berlubang di Soreang"])
             try await world.must("verify", on: lamps[1], by: world.pemkabAdmin)
@@ -131,8 +146,9 @@ import Vapor
                 var once = tab.filter(for: person)
                 once.ids = ids
                 for filter in [alone, once] {
-                    #expect(try await ReportQueries.count(filter, scope: scope, now: now, upTo: 1_000, on: app.db)
-                        == (try await ReportQueries.count(alone, scope: scope, now: now, upTo: 1_000, on: app.db)), "\(tab)")
+                    #expect(
+                        try await ReportQueries.count(filter, scope: scope, now: now, upTo: 1_000, on: app.db)
+                            == (try await ReportQueries.count(alone, scope: scope, now: now, upTo: 1_000, on: app.db)), "\(tab)")
                 }
                 var page = PageRequest()
                 page.limit = 100

@@ -1,8 +1,9 @@
 import Foundation
 import SQLKit
 import Testing
-@testable import TanggapServer
 import Vapor
+
+@testable import TanggapServer
 
 /// The web pages' sign-in: session cookies, form tokens, and pages that escape what people typed.
 @Suite struct PageTests {
@@ -16,8 +17,11 @@ import Vapor
             for value in reply.headers[.setCookie] {
                 let pair = value.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 guard pair.count == 2 else { continue }
-                if value.contains("Expires=Thu, 01 Jan 1970") || pair[1].isEmpty { cookies[String(pair[0])] = nil }
-                else { cookies[String(pair[0])] = String(pair[1]) }
+                if value.contains("Expires=Thu, 01 Jan 1970") || pair[1].isEmpty {
+                    cookies[String(pair[0])] = nil
+                } else {
+                    cookies[String(pair[0])] = String(pair[1])
+                }
             }
         }
 
@@ -37,8 +41,11 @@ import Vapor
         var browser = Browser()
         let page = try await app.request(.GET, "/masuk")
         browser.keep(page)
-        let reply = try await app.request(.POST, "/masuk", headers: [browser.header], rawBody: form([
-            "_csrf": browser.csrf(in: page), "email": email, "password": World.password, "next": "/kelola"]),
+        let reply = try await app.request(
+            .POST, "/masuk", headers: [browser.header],
+            rawBody: form([
+                "_csrf": browser.csrf(in: page), "email": email, "password": World.password, "next": "/kelola",
+            ]),
             contentType: "application/x-www-form-urlencoded")
         #expect(reply.status == .seeOther)
         browser.keep(reply)
@@ -54,7 +61,8 @@ import Vapor
             func row(_ label: String, _ count: Int) -> String { "<td>\(label)</td><td class=\"number\">\(count)</td>" }
 
             let regency = try await app.request(.GET, "/kelola", headers: [signedIn(app, "admin.bandung@tanggap.test").header]).text
-            #expect(regency.contains(row("Diterima", 2)) && regency.contains(row("Didisposisikan", 1)), "the ministry's report is elsewhere")
+            #expect(
+                regency.contains(row("Diterima", 2)) && regency.contains(row("Didisposisikan", 1)), "the ministry's report is elsewhere")
             #expect(regency.contains("(3)"))
             let unit = try await app.request(.GET, "/kelola", headers: [signedIn(app, "penghubung@tanggap.test").header]).text
             #expect(unit.contains(row("Diterima", 0)) && unit.contains(row("Didisposisikan", 1)), "the unit holds only what was sent down")
@@ -101,24 +109,32 @@ import Vapor
 
             // A stale session cookie planted beforehand is not the one that gets signed in.
             browser.cookies[WebSessions.cookieName] = String(repeating: "a", count: 64)
-            let signedIn = try await app.request(.POST, "/masuk", headers: [browser.header], rawBody: form([
-                "_csrf": csrf, "email": "penghubung@tanggap.test", "password": World.password, "next": "/kelola"]),
+            let signedIn = try await app.request(
+                .POST, "/masuk", headers: [browser.header],
+                rawBody: form([
+                    "_csrf": csrf, "email": "penghubung@tanggap.test", "password": World.password, "next": "/kelola",
+                ]),
                 contentType: "application/x-www-form-urlencoded")
             #expect(signedIn.status == .seeOther && signedIn.headers.first(name: .location) == "/kelola")
             browser.keep(signedIn)
             let session = try #require(browser.cookies[WebSessions.cookieName])
             #expect(session != String(repeating: "a", count: 64))
-            #expect(signedIn.headers[.setCookie].contains { $0.hasPrefix(WebSessions.cookieName) && $0.contains("HttpOnly") && $0.contains("SameSite=Lax") })
+            #expect(
+                signedIn.headers[.setCookie].contains {
+                    $0.hasPrefix(WebSessions.cookieName) && $0.contains("HttpOnly") && $0.contains("SameSite=Lax")
+                })
 
             let office = try await app.request(.GET, "/kelola", headers: [browser.header])
             #expect(office.status == .ok && office.text.contains(world.liaison.user.name) && office.text.contains(world.dinas.name))
             // The API does not accept the page session: no riding a browser's cookie into it.
             #expect(try await app.request(.GET, "/api/v1/me", headers: [browser.header]).status == .unauthorized)
 
-            let out = try await app.request(.POST, "/keluar", headers: [browser.header], rawBody: form(["_csrf": browser.cookies[CSRF.cookieName]!]),
-                                             contentType: "application/x-www-form-urlencoded")
+            let out = try await app.request(
+                .POST, "/keluar", headers: [browser.header], rawBody: form(["_csrf": browser.cookies[CSRF.cookieName]!]),
+                contentType: "application/x-www-form-urlencoded")
             #expect(out.status == .seeOther)
-            #expect(try await app.request(.GET, "/kelola", headers: [("Cookie", "\(WebSessions.cookieName)=\(session)")]).status == .seeOther)
+            #expect(
+                try await app.request(.GET, "/kelola", headers: [("Cookie", "\(WebSessions.cookieName)=\(session)")]).status == .seeOther)
             struct Row: Decodable { let n: Int }
             #expect(try await app.db.sql.raw("SELECT COUNT(*) AS n FROM web_sessions").first(decoding: Row.self)?.n == 0)
         }
@@ -127,24 +143,29 @@ import Vapor
     @Test func formsWithoutTheirTokenAreRefused() async throws {
         try await withTestApp { app in
             _ = try await World.build(app)
-            let forged = try await app.request(.POST, "/masuk", rawBody: form(["email": "penghubung@tanggap.test", "password": World.password]),
-                                                contentType: "application/x-www-form-urlencoded")
+            let forged = try await app.request(
+                .POST, "/masuk", rawBody: form(["email": "penghubung@tanggap.test", "password": World.password]),
+                contentType: "application/x-www-form-urlencoded")
             #expect(forged.status == .forbidden && forged.headers.contentType?.subType == "html")
             #expect(forged.headers[.setCookie].allSatisfy { !$0.hasPrefix(WebSessions.cookieName) })
-            let mismatched = try await app.request(.POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(String(repeating: "b", count: 64))")],
-                                                    rawBody: form(["_csrf": String(repeating: "c", count: 64), "email": "x", "password": "y"]),
-                                                    contentType: "application/x-www-form-urlencoded")
+            let mismatched = try await app.request(
+                .POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(String(repeating: "b", count: 64))")],
+                rawBody: form(["_csrf": String(repeating: "c", count: 64), "email": "x", "password": "y"]),
+                contentType: "application/x-www-form-urlencoded")
             #expect(mismatched.status == .forbidden)
             // The token is read from the body by its exact name; a near name or an empty one is no token.
             let token = String(repeating: "b", count: 64)
-            for body in ["x_csrf=\(token)&email=x&password=y", "_csrfx=\(token)&email=x", "_csrf=&_csrf=\(token)&email=x", "email=x&_csrf"] {
-                let response = try await app.request(.POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(token)")], rawBody: body,
-                                                     contentType: "application/x-www-form-urlencoded")
+            for body in ["x_csrf=\(token)&email=x&password=y", "_csrfx=\(token)&email=x", "_csrf=&_csrf=\(token)&email=x", "email=x&_csrf"]
+            {
+                let response = try await app.request(
+                    .POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(token)")], rawBody: body,
+                    contentType: "application/x-www-form-urlencoded")
                 #expect(response.status == .forbidden, "\(body)")
             }
-            let encoded = try await app.request(.POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(token)")],
-                                                rawBody: "_csrf=" + String(repeating: "%62", count: 64) + "&email=x&password=y",
-                                                contentType: "application/x-www-form-urlencoded")
+            let encoded = try await app.request(
+                .POST, "/masuk", headers: [("Cookie", "\(CSRF.cookieName)=\(token)")],
+                rawBody: "_csrf=" + String(repeating: "%62", count: 64) + "&email=x&password=y",
+                contentType: "application/x-www-form-urlencoded")
             #expect(encoded.status != .forbidden, "a percent-encoded token is the same token")
         }
     }
@@ -157,8 +178,11 @@ import Vapor
             browser.keep(page)
             #expect(page.text.contains("value=\"/kelola\""), "a foreign next is replaced by the office")
             let hostile = "\"><script>alert(1)</script>@x.test"
-            let reply = try await app.request(.POST, "/masuk", headers: [browser.header], rawBody: form([
-                "_csrf": browser.csrf(in: page), "email": hostile, "password": "salah-salah-1"]),
+            let reply = try await app.request(
+                .POST, "/masuk", headers: [browser.header],
+                rawBody: form([
+                    "_csrf": browser.csrf(in: page), "email": hostile, "password": "salah-salah-1",
+                ]),
                 contentType: "application/x-www-form-urlencoded")
             #expect(reply.status == .unauthorized)
             #expect(reply.text.contains("Email atau kata sandi salah."))

@@ -2,9 +2,10 @@ import Fluent
 import Foundation
 import SQLKit
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// What the portal adds on the server: whether a first answer came in time (exactly at the deadline), the
 /// public figures against a recount, and support and comments that can neither drift nor be stuffed.
@@ -59,7 +60,8 @@ import Vapor
                 under: world.national, periods: StatisticsPeriod.thisMonth.tallyPeriods(now: received, zone: zone), on: app.db)
             #expect(thatMonth.overall == result.overall)
             let later = try await PublicStatistics.compute(
-                under: world.national, periods: StatisticsPeriod.thisMonth.tallyPeriods(now: received + 40 * Self.day, zone: zone), on: app.db)
+                under: world.national, periods: StatisticsPeriod.thisMonth.tallyPeriods(now: received + 40 * Self.day, zone: zone),
+                on: app.db)
             #expect(later.overall.received == 0)
         }
     }

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 @Suite struct SubmissionTests {
     @Test func aVisitorGetsATrackingIDAndASecretAndTheReportIsStored() async throws {
@@ -64,12 +65,16 @@ import Vapor
             let world = try await World.build(app)
             let submitted = try await world.submit(["channel": "walk_in", "reporter_name": "Ibu Euis"], by: world.channelOperator)
             #expect(submitted.secret != nil, "the walk-in reporter gets the secret through the operator")
-            let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == TrackingID(parsing: submitted.trackingID)!).first())
-            #expect(stored.reporterUserID == nil && stored.channel == .walkIn && stored.reporter(for: ReportAccess(level: .staff, seesReporterIdentity: true))?.name == "Ibu Euis")
+            let stored = try #require(
+                try await ReportModel.query(on: app.db).filter(\.$trackingID == TrackingID(parsing: submitted.trackingID)!).first())
+            #expect(
+                stored.reporterUserID == nil && stored.channel == .walkIn
+                    && stored.reporter(for: ReportAccess(level: .staff, seesReporterIdentity: true))?.name == "Ibu Euis")
             let event = try await ReportHistory.events(of: stored.id!, on: app.db)[0]
             #expect(event.actorUserID == world.channelOperator.id && event.channel == "walk_in")
             // A citizen may not claim an offline channel.
-            let refused = try await app.request(.POST, "/api/v1/reports", token: world.citizen.token, json: world.reportFields(["channel": "radio"]))
+            let refused = try await app.request(
+                .POST, "/api/v1/reports", token: world.citizen.token, json: world.reportFields(["channel": "radio"]))
             #expect(refused.status == .unprocessableEntity && refused.fieldErrors == ["channel:not_allowed"])
         }
     }

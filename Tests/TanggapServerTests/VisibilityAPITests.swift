@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// Every viewer × (anonim, rahasia), across the list, the detail, the history and the files of a report.
 @Suite struct VisibilityAPITests {
@@ -48,7 +49,10 @@ import Vapor
     func fileReport(_ world: World, anonim: Bool, rahasia: Bool, byAccount: Bool) async throws -> (id: String, secret: String?) {
         var form = Multipart()
         var fields = world.reportFields(["is_anonymous": anonim, "is_confidential": rahasia])
-        if byAccount { fields["reporter_name"] = nil; fields["reporter_phone"] = nil }
+        if byAccount {
+            fields["reporter_name"] = nil
+            fields["reporter_phone"] = nil
+        }
         for (key, value) in fields { form.field(key, "\(value)") }
         form.file("attachments[]", filename: "bukti.png", contentType: "image/png", data: SampleFiles.png)
         let reply = try await world.app.request(.POST, "/api/v1/reports", token: byAccount ? world.citizen.token : nil, multipart: form)
@@ -84,7 +88,9 @@ import Vapor
                         let list = try await world.get("/api/v1/reports?limit=100", as: who)
                         // The list is by account: a reporter who only holds the secret appears there as the public.
                         let listsAsViewer = viewer != .reporter || byAccount
-                        let listed = listsAsViewer ? (list.json["items"] as? [[String: Any]] ?? []).first { $0["tracking_id"] as? String == report.id } : nil
+                        let listed =
+                            listsAsViewer
+                            ? (list.json["items"] as? [[String: Any]] ?? []).first { $0["tracking_id"] as? String == report.id } : nil
                         let events = try await world.get("/api/v1/reports/\(report.id)/events", as: who, secret: secret)
                         let file = (detail.json["attachments"] as? [[String: Any]])?.first?["url"] as? String
                         if listsAsViewer { #expect((listed != nil) == expect.sees, "list: \(label)") }
@@ -97,7 +103,8 @@ import Vapor
                         // Identity: the reporter block and their name in the history, only where allowed.
                         #expect((detail.json["reporter"] != nil) == expect.identity, "detail identity: \(label)")
                         if let listed { #expect((listed["reporter"] != nil) == expect.identity, "list identity: \(label)") }
-                        let listedText = listed.map { String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) } ?? ""
+                        let listedText =
+                            listed.map { String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) } ?? ""
                         for body in [detail.text, events.text, listedText] where !expect.identity {
                             for marker in identityMarkers { #expect(!body.contains(marker), "\(marker) leaked: \(label)") }
                         }
@@ -125,14 +132,20 @@ import Vapor
             var form = Multipart()
             form.field("text", "Foto survei internal")
             form.file("attachments[]", filename: "survei.jpg", contentType: "image/jpeg", data: SampleFiles.jpeg)
-            let noted = try await app.request(.POST, "/api/v1/reports/\(report.trackingID)/note", token: world.technician.token, multipart: form)
+            let noted = try await app.request(
+                .POST, "/api/v1/reports/\(report.trackingID)/note", token: world.technician.token, multipart: form)
             let url = try #require(((noted.json["event"] as? [String: Any])?["attachments"] as? [[String: Any]])?.first?["url"] as? String)
             #expect(try await world.get(url, as: world.liaison).status == .ok)
             #expect(try await world.get(url, secret: report.secret).status == .notFound)
             // Files may only come with actions that carry them.
-            let refused = try await app.request(.POST, "/api/v1/reports/\(report.trackingID)/hold", token: world.liaison.token, multipart: {
-                var f = Multipart(); f.field("question", "?"); f.file("attachments[]", filename: "a.png", data: SampleFiles.png); return f
-            }())
+            let refused = try await app.request(
+                .POST, "/api/v1/reports/\(report.trackingID)/hold", token: world.liaison.token,
+                multipart: {
+                    var f = Multipart()
+                    f.field("question", "?")
+                    f.file("attachments[]", filename: "a.png", data: SampleFiles.png)
+                    return f
+                }())
             #expect(refused.fieldErrors == ["attachments:not_allowed"])
         }
     }

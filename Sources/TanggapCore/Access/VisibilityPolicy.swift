@@ -107,7 +107,8 @@ public enum VisibilityPolicy {
             let covering = user.grants.filter { grant in grant.role.readsReports && report.route.contains { grant.covers($0) } }
             let isReporter = report.reporterUserID != nil && report.reporterUserID == user.id
             if !covering.isEmpty {
-                let identity = isReporter || !report.isAnonymous
+                let identity =
+                    isReporter || !report.isAnonymous
                     || covering.contains { $0.role.seesAnonymousIdentity }
                 return ReportAccess(level: .staff, seesReporterIdentity: identity)
             }

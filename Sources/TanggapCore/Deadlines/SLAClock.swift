@@ -17,8 +17,10 @@ public struct SLAStatus: Hashable, Sendable {
     /// The next moment something can change; the sweeper looks at nothing before it.
     public var nextCheckAt: Date?
 
-    public init(stage: SLAStage? = nil, stageStartedAt: Date? = nil, stageDueAt: Date? = nil, yellowAt: Date? = nil,
-                light: TrafficLight? = nil, caseDueAt: Date? = nil, heldAt: Date? = nil, ladderRung: Int = 0, nextCheckAt: Date? = nil) {
+    public init(
+        stage: SLAStage? = nil, stageStartedAt: Date? = nil, stageDueAt: Date? = nil, yellowAt: Date? = nil,
+        light: TrafficLight? = nil, caseDueAt: Date? = nil, heldAt: Date? = nil, ladderRung: Int = 0, nextCheckAt: Date? = nil
+    ) {
         self.stage = stage
         self.stageStartedAt = stageStartedAt
         self.stageDueAt = stageDueAt
@@ -114,7 +116,8 @@ public enum SLAClock {
             }
             if next.light == .red, let due = status.stageDueAt {
                 while next.ladderRung < context.holderDepth,
-                    now > context.calendar.addingWorkingDays((next.ladderRung + 1) * context.policy.ladderStep, to: due) {
+                    now > context.calendar.addingWorkingDays((next.ladderRung + 1) * context.policy.ladderStep, to: due)
+                {
                     next.ladderRung += 1
                     changes.append(.ladder(levelsUp: next.ladderRung))
                 }
@@ -218,7 +221,9 @@ public enum SLAClock {
             case .yellow: candidates.append(due.addingTimeInterval(1))
             case .red:
                 if status.ladderRung < context.holderDepth {
-                    candidates.append(context.calendar.addingWorkingDays((status.ladderRung + 1) * context.policy.ladderStep, to: due).addingTimeInterval(1))
+                    candidates.append(
+                        context.calendar.addingWorkingDays((status.ladderRung + 1) * context.policy.ladderStep, to: due).addingTimeInterval(
+                            1))
                 }
             case nil: candidates.append(due.addingTimeInterval(1))
             }

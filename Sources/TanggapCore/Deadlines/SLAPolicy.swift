@@ -72,8 +72,10 @@ public struct SLAPolicy: Hashable, Sendable {
         public var yellowShare: Double?
         public var ladderStep: Int?
 
-        public init(triage: TimeLimit? = nil, answer: TimeLimit? = nil, reply: TimeLimit? = nil, wholeCase: TimeLimit? = nil,
-                    yellowShare: Double? = nil, ladderStep: Int? = nil) {
+        public init(
+            triage: TimeLimit? = nil, answer: TimeLimit? = nil, reply: TimeLimit? = nil, wholeCase: TimeLimit? = nil,
+            yellowShare: Double? = nil, ladderStep: Int? = nil
+        ) {
             self.triage = triage
             self.answer = answer
             self.reply = reply

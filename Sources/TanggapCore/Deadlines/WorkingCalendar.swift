@@ -45,7 +45,9 @@ public struct WorkingCalendar: Sendable {
         self.workingWeekdays = workingWeekdays
         self.holidays = Dictionary(holidays.map { ($0.date, $0) }, uniquingKeysWith: { first, _ in first })
         let recent = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
-        fixedOffset = timeZone.nextDaylightSavingTimeTransition(after: recent) == nil && timeZone.secondsFromGMT(for: recent) == timeZone.secondsFromGMT()
+        fixedOffset =
+            timeZone.nextDaylightSavingTimeTransition(after: recent) == nil
+                && timeZone.secondsFromGMT(for: recent) == timeZone.secondsFromGMT()
             ? timeZone.secondsFromGMT() : nil
     }
 

@@ -10,7 +10,9 @@ public enum Intake {
 
         var classification = Classification.pengaduan
         if let raw = input.classification {
-            if let value = Classification(rawValue: raw) { classification = value } else {
+            if let value = Classification(rawValue: raw) {
+                classification = value
+            } else {
                 check.add("classification", .invalid)
             }
         }
@@ -104,8 +106,14 @@ public enum Intake {
             return nil
         case (let lat?, let lon?):
             var valid = true
-            if !lat.isFinite || !(-90...90).contains(lat) { check.add("latitude", .invalid); valid = false }
-            if !lon.isFinite || !(-180...180).contains(lon) { check.add("longitude", .invalid); valid = false }
+            if !lat.isFinite || !(-90...90).contains(lat) {
+                check.add("latitude", .invalid)
+                valid = false
+            }
+            if !lon.isFinite || !(-180...180).contains(lon) {
+                check.add("longitude", .invalid)
+                valid = false
+            }
             return valid ? Coordinates(latitude: lat, longitude: lon) : nil
         case (nil, _):
             check.add("latitude", .required)

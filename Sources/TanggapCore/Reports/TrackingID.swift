@@ -25,7 +25,7 @@ public struct TrackingID: Hashable, Sendable, CustomStringConvertible {
     /// The `n`th of a fixed, scattered sequence of distinct IDs (n < 31⁹): for synthetic data written in bulk, where
     /// drawing at random would need a lookup per ID to stay unique. Never for real reports: these are guessable.
     public static func synthetic(_ n: UInt64) -> TrackingID {
-        let space: UInt64 = 26_439_622_160_671   // 31⁹
+        let space: UInt64 = 26_439_622_160_671  // 31⁹
         // Multiplying by a number prime to 31 permutes 0..<31⁹, so neighbours look unrelated.
         var value = UInt64((UInt128(n % space) * 7_919_000_021) % UInt128(space))
         var digits: [Int] = []

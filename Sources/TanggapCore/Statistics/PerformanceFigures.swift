@@ -13,7 +13,9 @@ public struct ReportFacts: Sendable {
     /// Sent back up as not-our-authority at least once.
     public var bounced: Bool
 
-    public init(state: ReportState, light: TrafficLight?, firstAnswerLate: Bool?, workingDaysToFirstAnswer: Int?, rating: Rating?, bounced: Bool) {
+    public init(
+        state: ReportState, light: TrafficLight?, firstAnswerLate: Bool?, workingDaysToFirstAnswer: Int?, rating: Rating?, bounced: Bool
+    ) {
         self.state = state
         self.light = light
         self.firstAnswerLate = firstAnswerLate
@@ -108,11 +110,12 @@ public struct PerformanceFigures: Sendable, Equatable {
 
     /// Every counter with its name, in one order: what is stored, summed and subtracted.
     /// (Key paths are immutable; the compiler cannot yet see that they are safe to share.)
-    nonisolated(unsafe) public static let counters: [(name: String, path: WritableKeyPath<PerformanceFigures, Int>)] = [
-        ("received", \.received), ("open", \.open), ("on_hold", \.onHold), ("green", \.green), ("yellow", \.yellow),
-        ("red", \.red), ("answered", \.answered), ("answered_in_time", \.answeredInTime), ("completed", \.completed),
-        ("rated", \.rated), ("satisfied", \.satisfied), ("bounced", \.bounced),
-    ] + (0..<answerDaySlots).map { day in ("answer_days_\(day)", \PerformanceFigures.answerDays[day]) }
+    nonisolated(unsafe) public static let counters: [(name: String, path: WritableKeyPath<PerformanceFigures, Int>)] =
+        [
+            ("received", \.received), ("open", \.open), ("on_hold", \.onHold), ("green", \.green), ("yellow", \.yellow),
+            ("red", \.red), ("answered", \.answered), ("answered_in_time", \.answeredInTime), ("completed", \.completed),
+            ("rated", \.rated), ("satisfied", \.satisfied), ("bounced", \.bounced),
+        ] + (0..<answerDaySlots).map { day in ("answer_days_\(day)", \PerformanceFigures.answerDays[day]) }
 
     public static func + (a: Self, b: Self) -> Self {
         var sum = a
@@ -122,10 +125,18 @@ public struct PerformanceFigures: Sendable, Equatable {
 
     /// Written out field by field: these run for every change to a report, and key paths are slow in a loop.
     public static func += (a: inout Self, b: Self) {
-        a.received += b.received; a.open += b.open; a.onHold += b.onHold
-        a.green += b.green; a.yellow += b.yellow; a.red += b.red
-        a.answered += b.answered; a.answeredInTime += b.answeredInTime; a.completed += b.completed
-        a.rated += b.rated; a.satisfied += b.satisfied; a.bounced += b.bounced
+        a.received += b.received
+        a.open += b.open
+        a.onHold += b.onHold
+        a.green += b.green
+        a.yellow += b.yellow
+        a.red += b.red
+        a.answered += b.answered
+        a.answeredInTime += b.answeredInTime
+        a.completed += b.completed
+        a.rated += b.rated
+        a.satisfied += b.satisfied
+        a.bounced += b.bounced
         for slot in 0..<answerDaySlots { a.answerDays[slot] += b.answerDays[slot] }
     }
 
@@ -136,10 +147,18 @@ public struct PerformanceFigures: Sendable, Equatable {
     }
 
     public static func -= (a: inout Self, b: Self) {
-        a.received -= b.received; a.open -= b.open; a.onHold -= b.onHold
-        a.green -= b.green; a.yellow -= b.yellow; a.red -= b.red
-        a.answered -= b.answered; a.answeredInTime -= b.answeredInTime; a.completed -= b.completed
-        a.rated -= b.rated; a.satisfied -= b.satisfied; a.bounced -= b.bounced
+        a.received -= b.received
+        a.open -= b.open
+        a.onHold -= b.onHold
+        a.green -= b.green
+        a.yellow -= b.yellow
+        a.red -= b.red
+        a.answered -= b.answered
+        a.answeredInTime -= b.answeredInTime
+        a.completed -= b.completed
+        a.rated -= b.rated
+        a.satisfied -= b.satisfied
+        a.bounced -= b.bounced
         for slot in 0..<answerDaySlots { a.answerDays[slot] -= b.answerDays[slot] }
     }
 

@@ -24,11 +24,13 @@ public enum TextNormalizer {
     public static func multiLine(_ text: String) -> String {
         if isPlain(text, newlines: true) { return plainMultiLine(text) }
         // Replacing costs more than the rest of the cleaning; most text has no carriage return or tab to replace.
-        let unified = text.utf8.contains(13) ? text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : text
-        let lines = spaced(stripped(unified, keepNewlines: true).split(separator: "\n", omittingEmptySubsequences: false).map { rawLine in
-            let line = rawLine.utf8.contains(9) ? String(rawLine).replacingOccurrences(of: "\t", with: " ") : String(rawLine)
-            return String(line.reversed().drop(while: { $0.isWhitespace }).reversed())
-        })
+        let unified =
+            text.utf8.contains(13) ? text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : text
+        let lines = spaced(
+            stripped(unified, keepNewlines: true).split(separator: "\n", omittingEmptySubsequences: false).map { rawLine in
+                let line = rawLine.utf8.contains(9) ? String(rawLine).replacingOccurrences(of: "\t", with: " ") : String(rawLine)
+                return String(line.reversed().drop(while: { $0.isWhitespace }).reversed())
+            })
         let joined = lines.joined(separator: "\n")
         return String(joined.drop(while: { $0.isWhitespace })).precomposedStringWithCanonicalMapping
     }
@@ -47,11 +49,12 @@ public enum TextNormalizer {
     }
 
     private static func plainMultiLine(_ text: String) -> String {
-        var lines = spaced(text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { rawLine in
-            var line = rawLine
-            while line.last == 0x20 { line.removeLast() }
-            return line
-        })
+        var lines = spaced(
+            text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { rawLine in
+                var line = rawLine
+                while line.last == 0x20 { line.removeLast() }
+                return line
+            })
         if var first = lines.first {
             while first.first == 0x20 { first.removeFirst() }
             lines[0] = first
@@ -88,8 +91,11 @@ public enum TextNormalizer {
         for scalar in text.unicodeScalars {
             switch scalar.properties.generalCategory {
             case .control:
-                if scalar == "\n" && keepNewlines { scalars.append(scalar) }
-                else if scalar == "\t" || scalar == "\n" { scalars.append(" ") }
+                if scalar == "\n" && keepNewlines {
+                    scalars.append(scalar)
+                } else if scalar == "\t" || scalar == "\n" {
+                    scalars.append(" ")
+                }
             case .format:
                 if scalar == "\u{200C}" || scalar == "\u{200D}" { scalars.append(scalar) }
             case .lineSeparator, .paragraphSeparator:

@@ -41,9 +41,11 @@ enum AccountsController {
     @Sendable static func issueToken(_ req: Request) async throws -> Response {
         try req.enforceRateLimit(.signIn)
         let credentials = try req.decodeBody(Credentials.self)
-        let user = try await AccountService.authenticate(email: credentials.email, password: credentials.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
+        let user = try await AccountService.authenticate(
+            email: credentials.email, password: credentials.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
         let label = credentials.label.map(TextNormalizer.singleLine).map { String($0.prefix(100)) }
-        let issued = try await APITokens.issue(for: user.id, label: label, lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
+        let issued = try await APITokens.issue(
+            for: user.id, label: label, lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
         return try await tokenResponse(issued, user: user, for: req)
     }
 
@@ -59,7 +61,8 @@ enum AccountsController {
         let user = try await AccountService.create(
             .init(name: input.name, email: input.email, password: input.password, phone: input.phone),
             bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
-        let issued = try await APITokens.issue(for: user.id, label: "registration", lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
+        let issued = try await APITokens.issue(
+            for: user.id, label: "registration", lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
         return try await tokenResponse(issued, user: user, for: req)
     }
 
@@ -73,11 +76,14 @@ enum AccountsController {
         return Me(
             id: user.id, name: user.name, email: user.email,
             institution: user.institutionID.map { Named(id: $0, name: names[$0] ?? "") },
-            roles: user.grants.map { Grant(role: $0.role.rawValue, institution: Named(id: $0.scope.institutionID, name: names[$0.scope.institutionID] ?? "")) })
+            roles: user.grants.map {
+                Grant(role: $0.role.rawValue, institution: Named(id: $0.scope.institutionID, name: names[$0.scope.institutionID] ?? ""))
+            })
     }
 
     private static func tokenResponse(_ issued: APITokens.Issued, user: SignedInUser, for req: Request) async throws -> Response {
-        let body = TokenIssued(token: issued.token, tokenType: "Bearer", expiresAt: issued.expiresAt, user: try await describe(user, on: req.db))
+        let body = TokenIssued(
+            token: issued.token, tokenType: "Bearer", expiresAt: issued.expiresAt, user: try await describe(user, on: req.db))
         let response = try await body.encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response

@@ -40,8 +40,9 @@ enum CalendarController {
             .where { $0.where("institution_id", .is, SQLLiteral.null).orWhere("institution_id", .in, institution.path.ids) }
             .where("date", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("date", .lessThanOrEqual, SQLBind("\(year)-12-31"))
             .orderBy("date").all(decoding: HolidayStore.Row.self)
-        return Calendar(institutionID: institution.id, timeZone: calendar.timeZone.identifier,
-                        workingWeekdays: calendar.workingWeekdays.sorted(), year: year, holidays: rows.map(item))
+        return Calendar(
+            institutionID: institution.id, timeZone: calendar.timeZone.identifier,
+            workingWeekdays: calendar.workingWeekdays.sorted(), year: year, holidays: rows.map(item))
     }
 
     struct WeekBody: Content {
@@ -55,16 +56,18 @@ enum CalendarController {
         let institution = try await institution(req)
         try req.requireMayConfigure(institution.path)
         let body = try req.decodeBody(WeekBody.self)
-        try await DeadlineRules.setWeek(of: institution.id, timeZone: body.timeZone, weekdays: body.workingWeekdays,
-                                        by: req.signedInUser?.id, context: req.tanggap, on: req.db)
+        try await DeadlineRules.setWeek(
+            of: institution.id, timeZone: body.timeZone, weekdays: body.workingWeekdays,
+            by: req.signedInUser?.id, context: req.tanggap, on: req.db)
         return try await effective(req)
     }
 
     @Sendable static func list(_ req: Request) async throws -> Items<HolidayItem> {
         let institutionID = try req.institutionQueryParameter()
         let year = try yearParameter(req) ?? LocalDate(req.now, in: req.tanggap.settings.timeZone).year
-        let rows = try await HolidayStore.list(institutionID: institutionID, from: LocalDate(year: year, month: 1, day: 1)!,
-                                               to: LocalDate(year: year, month: 12, day: 31)!, on: req.db)
+        let rows = try await HolidayStore.list(
+            institutionID: institutionID, from: LocalDate(year: year, month: 1, day: 1)!,
+            to: LocalDate(year: year, month: 12, day: 31)!, on: req.db)
         return Items(items: rows.map(item))
     }
 
@@ -87,7 +90,8 @@ enum CalendarController {
         let kind = body.kind.map { HolidayKind(rawValue: $0) } ?? (path == nil ? .national : .local)
         if kind == nil { check.add("kind", .invalid) }
         try check.finish()
-        let id = try await HolidayStore.upsert(Holiday(date: date!, name: name!, kind: kind!), institutionID: body.institutionID, now: req.now, on: req.db)
+        let id = try await HolidayStore.upsert(
+            Holiday(date: date!, name: name!, kind: kind!), institutionID: body.institutionID, now: req.now, on: req.db)
         try await req.audit("holiday_added", ["date": date!.iso, "name": name!], institutionID: body.institutionID)
         req.tanggap.calendars.clear()
         let row = HolidayItem(id: id, institutionID: body.institutionID, date: date!.iso, name: name!, kind: kind!.rawValue)

@@ -72,7 +72,8 @@ enum DirectoryController {
         else { throw APIError.notFound }
         let path = model.institutionPath
         let names = try await InstitutionDirectory.names(Set(path.ids), on: req.db)
-        let children = try await InstitutionModel.query(on: req.db).filter(\.$parentID == id).filter(\.$isActive == true).sort(\.$name).all()
+        let children = try await InstitutionModel.query(on: req.db).filter(\.$parentID == id).filter(\.$isActive == true).sort(\.$name)
+            .all()
         return InstitutionDetail(
             institution: item(model), ancestors: path.ids.dropLast().map { Named(id: $0, name: names[$0] ?? "") },
             children: children.map { Named(id: $0.id!, name: $0.name) })
@@ -94,8 +95,9 @@ enum DirectoryController {
         let all = try await CategoryModel.query(on: req.db).filter(\.$isActive == true).sort(\.$name).all()
         let children = Dictionary(grouping: all.filter { $0.parentID != nil }, by: { $0.parentID! })
         let items = all.filter { $0.parentID == nil }.map { category in
-            CategoryItem(id: category.id!, name: category.name,
-                         subcategories: (children[category.id!] ?? []).map { Named(id: $0.id!, name: $0.name) })
+            CategoryItem(
+                id: category.id!, name: category.name,
+                subcategories: (children[category.id!] ?? []).map { Named(id: $0.id!, name: $0.name) })
         }
         let response = try await Items(items: items).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
@@ -119,7 +121,9 @@ enum DirectoryController {
         } else {
             builder = builder.filter(\.$parentID == nil)
         }
-        let items = try await builder.all().map { RegionItem(id: $0.id!, parentID: $0.parentID, name: $0.name, kind: $0.kind, code: $0.code) }
+        let items = try await builder.all().map {
+            RegionItem(id: $0.id!, parentID: $0.parentID, name: $0.name, kind: $0.kind, code: $0.code)
+        }
         let response = try await Items(items: items).encodeResponse(for: req)
         response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
         return response

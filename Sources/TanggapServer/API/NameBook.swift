@@ -12,7 +12,9 @@ struct NameBook: Sendable {
     var trackingIDs: [Int64: String] = [:]
 
     /// `known` holds names the caller has already read: only the others are looked up.
-    static func load(reports: [ReportModel], events: [ReportEventModel] = [], known: NameBook = NameBook(), on db: any Database) async throws -> NameBook {
+    static func load(
+        reports: [ReportModel], events: [ReportEventModel] = [], known: NameBook = NameBook(), on db: any Database
+    ) async throws -> NameBook {
         var institutionIDs = Set<Int64>(), categoryIDs = Set<Int64>(), regionIDs = Set<Int64>()
         var userIDs = Set<Int64>(), reportIDs = Set<Int64>()
         for report in reports {
@@ -37,8 +39,9 @@ struct NameBook: Sendable {
         add(try await Self.names(in: "categories", categoryIDs.subtracting(known.categories.keys), on: db), to: &book.categories)
         add(try await Self.names(in: "regions", regionIDs.subtracting(known.regions.keys), on: db), to: &book.regions)
         add(try await Self.names(in: "users", userIDs.subtracting(known.users.keys), on: db), to: &book.users)
-        add(try await Self.names(in: "reports", column: "tracking_id", reportIDs.subtracting(known.trackingIDs.keys), on: db)
-            .compactMapValues { TrackingID(parsing: $0)?.display }, to: &book.trackingIDs)
+        add(
+            try await Self.names(in: "reports", column: "tracking_id", reportIDs.subtracting(known.trackingIDs.keys), on: db)
+                .compactMapValues { TrackingID(parsing: $0)?.display }, to: &book.trackingIDs)
         return book
     }
 

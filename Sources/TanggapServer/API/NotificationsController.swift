@@ -38,16 +38,22 @@ enum NotificationsController {
     @Sendable static func list(_ req: Request) async throws -> Items<Item> {
         let user = try req.requireSignedInUser()
         let unreadOnly = (try? req.query.get(Bool.self, at: "unread")) ?? false
-        let rows = try await req.db.sql.raw("""
+        let rows = try await req.db.sql.raw(
+            """
             SELECT n.id, n.kind, r.tracking_id, r.title, n.institution_id, i.name AS institution_name, n.created_at, n.read_at
             FROM notifications n JOIN reports r ON r.id = n.report_id LEFT JOIN institutions i ON i.id = n.institution_id
             WHERE n.user_id = \(bind: user.id)\(unsafeRaw: unreadOnly ? " AND n.read_at IS NULL" : "")
             ORDER BY n.id DESC LIMIT 200
-            """).all(decoding: Row.self)
-        return Items(items: rows.map { row in
-            Item(id: row.id, kind: row.kind, trackingID: TrackingID(parsing: row.tracking_id)?.display ?? row.tracking_id, title: row.title,
-                 institution: row.institution_id.map { Named(id: $0, name: row.institution_name ?? "") }, createdAt: row.created_at, readAt: row.read_at)
-        })
+            """
+        ).all(decoding: Row.self)
+        return Items(
+            items: rows.map { row in
+                Item(
+                    id: row.id, kind: row.kind, trackingID: TrackingID(parsing: row.tracking_id)?.display ?? row.tracking_id,
+                    title: row.title,
+                    institution: row.institution_id.map { Named(id: $0, name: row.institution_name ?? "") }, createdAt: row.created_at,
+                    readAt: row.read_at)
+            })
     }
 
     struct ReadBody: Content {
@@ -96,8 +102,12 @@ enum NotificationsController {
         guard ["queued", "running", "done", "dead"].contains(state) else { throw APIError.field("state", .invalid) }
         let rows = try await req.db.sql.select().columns("id", "kind", "state", "attempts", "run_at", "last_error", "created_at")
             .from("jobs").where("state", .equal, SQLBind(state)).orderBy("id", .descending).limit(200).all(decoding: JobRow.self)
-        return Items(items: rows.map { Job(id: $0.id, kind: $0.kind, state: $0.state, attempts: $0.attempts, runAt: $0.run_at,
-                                           lastError: $0.last_error, createdAt: $0.created_at) })
+        return Items(
+            items: rows.map {
+                Job(
+                    id: $0.id, kind: $0.kind, state: $0.state, attempts: $0.attempts, runAt: $0.run_at,
+                    lastError: $0.last_error, createdAt: $0.created_at)
+            })
     }
 
     @Sendable static func retry(_ req: Request) async throws -> HTTPStatus {

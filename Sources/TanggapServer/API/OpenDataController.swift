@@ -50,9 +50,11 @@ enum OpenDataController {
         let support_count: Int
         let is_public: Bool
 
-        static let columns = ["id", "tracking_id", "title", "classification", "category_id", "region_id", "holder_id", "state", "channel",
-                              "created_at", "verified_at", "first_answered_at", "first_answer_late", "completed_at", "rating",
-                              "support_count", "is_public"]
+        static let columns = [
+            "id", "tracking_id", "title", "classification", "category_id", "region_id", "holder_id", "state", "channel",
+            "created_at", "verified_at", "first_answered_at", "first_answer_late", "completed_at", "rating",
+            "support_count", "is_public",
+        ]
     }
 
     /// All published reports, oldest first, a page at a time.
@@ -67,13 +69,15 @@ enum OpenDataController {
             let categories = try await NameBook.names(in: "categories", Set(rows.compactMap(\.category_id)), on: req.db)
             let regions = try await NameBook.names(in: "regions", Set(rows.compactMap(\.region_id)), on: req.db)
             let holders = try await NameBook.names(in: "institutions", Set(rows.map(\.holder_id)), on: req.db)
-            try await each(rows.filter(\.is_public).map { r in
-                Record(trackingId: TrackingID(stored: r.tracking_id).display, title: r.title, classification: r.classification,
-                       category: r.category_id.flatMap { categories[$0] }, region: r.region_id.flatMap { regions[$0] },
-                       holder: holders[r.holder_id] ?? "", state: r.state, channel: r.channel, createdAt: r.created_at,
-                       verifiedAt: r.verified_at, firstAnsweredAt: r.first_answered_at, firstAnswerInTime: r.first_answer_late.map { !$0 },
-                       completedAt: r.completed_at, rating: r.rating, supportCount: r.support_count)
-            })
+            try await each(
+                rows.filter(\.is_public).map { r in
+                    Record(
+                        trackingId: TrackingID(stored: r.tracking_id).display, title: r.title, classification: r.classification,
+                        category: r.category_id.flatMap { categories[$0] }, region: r.region_id.flatMap { regions[$0] },
+                        holder: holders[r.holder_id] ?? "", state: r.state, channel: r.channel, createdAt: r.created_at,
+                        verifiedAt: r.verified_at, firstAnsweredAt: r.first_answered_at, firstAnswerInTime: r.first_answer_late.map { !$0 },
+                        completedAt: r.completed_at, rating: r.rating, supportCount: r.support_count)
+                })
             guard more, let last = rows.last?.id else { break }
             page.after = last
         }
@@ -114,11 +118,15 @@ enum OpenDataController {
             "first_answered_at", "first_answer_in_time", "completed_at", "rating", "support_count",
         ])
         @Sendable func iso(_ date: Date?) -> String { date.map { $0.formatted(.iso8601) } ?? "" }
-        let response = streamed(req, HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]), opening: header, closing: "") { records, _ in
+        let response = streamed(
+            req, HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"]), opening: header, closing: ""
+        ) { records, _ in
             records.map { r in
-                CSVWriter.line([r.trackingId, r.title, r.classification, r.category ?? "", r.region ?? "", r.holder, r.state, r.channel,
-                                iso(r.createdAt), iso(r.verifiedAt), iso(r.firstAnsweredAt), r.firstAnswerInTime.map { $0 ? "true" : "false" } ?? "",
-                                iso(r.completedAt), r.rating ?? "", String(r.supportCount)])
+                CSVWriter.line([
+                    r.trackingId, r.title, r.classification, r.category ?? "", r.region ?? "", r.holder, r.state, r.channel,
+                    iso(r.createdAt), iso(r.verifiedAt), iso(r.firstAnsweredAt), r.firstAnswerInTime.map { $0 ? "true" : "false" } ?? "",
+                    iso(r.completedAt), r.rating ?? "", String(r.supportCount),
+                ])
             }.joined()
         }
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tanggap-laporan-publik.csv\"")

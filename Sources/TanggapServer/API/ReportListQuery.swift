@@ -21,7 +21,11 @@ struct ReportListQuery {
 
         if let raw = values["state"], !raw.isEmpty {
             let states = raw.split(separator: ",").map { ReportState(rawValue: String($0)) }
-            if states.contains(where: { $0 == nil }) { check.add("state", .invalid) } else { result.filter.states = states.compactMap { $0 } }
+            if states.contains(where: { $0 == nil }) {
+                check.add("state", .invalid)
+            } else {
+                result.filter.states = states.compactMap { $0 }
+            }
         }
         result.institutionID = integer(values["institution_id"], field: "institution_id", into: &check)
         result.filter.categoryID = integer(values["category_id"], field: "category_id", into: &check)
@@ -36,11 +40,18 @@ struct ReportListQuery {
         }
         let zone = req.tanggap.settings.timeZone
         if let raw = values["created_from"], !raw.isEmpty {
-            if let date = LocalDate(iso: raw) { result.filter.createdFrom = date.start(in: zone) } else { check.add("created_from", .invalid) }
+            if let date = LocalDate(iso: raw) {
+                result.filter.createdFrom = date.start(in: zone)
+            } else {
+                check.add("created_from", .invalid)
+            }
         }
         if let raw = values["created_to"], !raw.isEmpty {
-            if let date = LocalDate(iso: raw) { result.filter.createdBefore = date.start(in: zone).addingTimeInterval(86_400) }
-            else { check.add("created_to", .invalid) }
+            if let date = LocalDate(iso: raw) {
+                result.filter.createdBefore = date.start(in: zone).addingTimeInterval(86_400)
+            } else {
+                check.add("created_to", .invalid)
+            }
         }
         if let raw = values["q"], !raw.isEmpty {
             let text = TextNormalizer.singleLine(raw)
@@ -61,8 +72,11 @@ struct ReportListQuery {
             if (1...100).contains(limit) { result.page.limit = Int(limit) } else { check.add("limit", .invalid) }
         }
         if let raw = values["cursor"], !raw.isEmpty {
-            if let after = cursorValue(raw, oldestFirst: result.page.oldestFirst) { result.page.after = after }
-            else { check.add("cursor", .invalid) }
+            if let after = cursorValue(raw, oldestFirst: result.page.oldestFirst) {
+                result.page.after = after
+            } else {
+                check.add("cursor", .invalid)
+            }
         }
         try check.finish()
         return result
@@ -71,7 +85,9 @@ struct ReportListQuery {
     /// Resolves `institution_id` into the subtree filter.
     mutating func resolveInstitution(on req: Request) async throws {
         guard let id = institutionID else { return }
-        guard let institution = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.field("institution_id", .unknown) }
+        guard let institution = try await InstitutionDirectory.find(id, on: req.db) else {
+            throw APIError.field("institution_id", .unknown)
+        }
         filter.institution = institution.path
     }
 

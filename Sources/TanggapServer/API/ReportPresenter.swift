@@ -12,8 +12,9 @@ enum ReportPresenter {
         let offered = actor.map { actor in EventKind.actions.filter { Lifecycle.isOffered($0, on: snapshot, to: actor) } } ?? []
         return ReportRepresentation(
             trackingID: trackingID.display, state: m.state, classification: m.classification, title: m.title, body: m.body,
-            original: .init(title: m.originalTitle, classification: m.originalClassification,
-                            categoryID: m.originalCategoryID, subcategoryID: m.originalSubcategoryID),
+            original: .init(
+                title: m.originalTitle, classification: m.originalClassification,
+                categoryID: m.originalCategoryID, subcategoryID: m.originalSubcategoryID),
             tags: m.tags.value, eventDate: m.eventDate,
             location: .init(text: m.locationText, region: names.region(m.regionID), latitude: m.latitude, longitude: m.longitude),
             category: names.category(m.categoryID), subcategory: names.category(m.subcategoryID),
@@ -34,8 +35,9 @@ enum ReportPresenter {
     /// The light is worked out for this moment, so it is right even between two sweeps.
     static func deadlines(_ sla: SLAStatus, now: Date) -> ReportRepresentation.Deadlines? {
         guard let stage = sla.stage, let due = sla.stageDueAt, let light = SLAClock.light(of: sla, at: now) else { return nil }
-        return .init(stage: stage, light: light, dueAt: due, caseDueAt: sla.caseDueAt, onHoldSince: sla.heldAt,
-                     isLate: light == .red)
+        return .init(
+            stage: stage, light: light, dueAt: due, caseDueAt: sla.caseDueAt, onHoldSince: sla.heldAt,
+            isLate: light == .red)
     }
 
     static func events(
@@ -51,11 +53,12 @@ enum ReportPresenter {
                 note: event.note, channel: event.channel, audience: event.audience,
                 actor: actor(of: event, report: report, access: access, names: names),
                 details: details.map { d in
-                    .init(archiveReason: d.archiveReason, duplicateOf: d.duplicateOf.flatMap(TrackingID.init(parsing:))?.display,
-                          assignee: access.level == .staff ? names.user(d.assigneeID) : nil, rating: d.rating,
-                          title: d.title, classification: d.classification, categoryID: d.categoryID,
-                          subcategoryID: d.subcategoryID, tags: d.tags, dueAt: d.dueAt, pausedWorkingDays: d.pausedWorkingDays,
-                          light: d.light, notifiedInstitution: names.institution(d.notifiedInstitutionID))
+                    .init(
+                        archiveReason: d.archiveReason, duplicateOf: d.duplicateOf.flatMap(TrackingID.init(parsing:))?.display,
+                        assignee: access.level == .staff ? names.user(d.assigneeID) : nil, rating: d.rating,
+                        title: d.title, classification: d.classification, categoryID: d.categoryID,
+                        subcategoryID: d.subcategoryID, tags: d.tags, dueAt: d.dueAt, pausedWorkingDays: d.pausedWorkingDays,
+                        light: d.light, notifiedInstitution: names.institution(d.notifiedInstitutionID))
                 },
                 attachments: (filesByEvent[event.id!] ?? []).filter { readable($0, by: access) }.map { attachment($0, of: trackingID) })
         }
@@ -63,7 +66,9 @@ enum ReportPresenter {
 
     /// The reporter appears as "the reporter", by name only to those who may know it; staff appear by name to
     /// colleagues and by institution to everyone else.
-    private static func actor(of event: ReportEventModel, report: ReportModel, access: ReportAccess, names: NameBook) -> EventRepresentation.Actor {
+    private static func actor(
+        of event: ReportEventModel, report: ReportModel, access: ReportAccess, names: NameBook
+    ) -> EventRepresentation.Actor {
         if event.actorKind == "system" { return .init(kind: "system", name: nil, institution: nil) }
         let byReporter = event.actorKind == "reporter" || (event.actorUserID != nil && event.actorUserID == report.reporterUserID)
         if byReporter {

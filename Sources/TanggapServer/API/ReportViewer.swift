@@ -35,7 +35,8 @@ enum ReportViewer {
         }
         if provedReporter { return ViewedReport(report: report, access: access, actor: .reporter, eventActor: .reporter) }
         if let user {
-            return ViewedReport(report: report, access: access, actor: .user(user.actor), eventActor: .user(id: user.id, institutionID: user.institutionID))
+            return ViewedReport(
+                report: report, access: access, actor: .user(user.actor), eventActor: .user(id: user.id, institutionID: user.institutionID))
         }
         return ViewedReport(report: report, access: access, actor: nil, eventActor: nil)
     }

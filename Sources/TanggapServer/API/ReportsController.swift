@@ -35,7 +35,8 @@ enum ReportsController {
         let viewer: Actor = req.signedInUser.map { .user($0.actor) } ?? .reporter
         // The report as just written; only its files, when it has any, are read back.
         let representation = try await ReportResponses.representation(
-            submitted.report, access: access, actor: viewer, attachments: uploads.isEmpty ? [] : nil, names: submitted.names, now: req.now, on: req.db)
+            submitted.report, access: access, actor: viewer, attachments: uploads.isEmpty ? [] : nil, names: submitted.names, now: req.now,
+            on: req.db)
         let response = try await Receipt(trackingID: receipt.trackingID.display, secret: receipt.secret, report: representation)
             .encodeResponse(status: .created, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/reports/\(receipt.trackingID.value)")
@@ -69,7 +70,8 @@ enum ReportsController {
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
-        let representation = try await ReportResponses.representation(viewed.report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
+        let representation = try await ReportResponses.representation(
+            viewed.report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
         return try await ReportResponses.personal(representation, for: req)
     }
 
@@ -86,7 +88,8 @@ enum ReportsController {
     @Sendable static func deliveries(_ req: Request) async throws -> Response {
         let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
         guard viewed.access.level == .staff else { throw APIError.forbidden }
-        return try await ReportResponses.personal(Items(items: try await Deliveries.log(of: viewed.report.id!, access: viewed.access, on: req.db)), for: req)
+        return try await ReportResponses.personal(
+            Items(items: try await Deliveries.log(of: viewed.report.id!, access: viewed.access, on: req.db)), for: req)
     }
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {
@@ -100,7 +103,9 @@ enum ReportsController {
     }
 
     @Sendable static func act(_ req: Request) async throws -> Response {
-        guard let kind = EventKind(pathComponent: try req.routeParameter("action")), EventKind.actions.contains(kind) else { throw APIError.notFound }
+        guard let kind = EventKind(pathComponent: try req.routeParameter("action")), EventKind.actions.contains(kind) else {
+            throw APIError.notFound
+        }
         let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
         guard let actor = viewed.actor, let eventActor = viewed.eventActor else { throw APIError.authenticationRequired }
         if case .reporter = actor {
@@ -110,7 +115,8 @@ enum ReportsController {
         let outcome = try await ReportActions.perform(
             kind, body.fields, uploads: body.uploads, on: viewed.report.id!, by: actor,
             attributedTo: eventActor, channel: .api, context: req.tanggap, on: req.db)
-        req.logger.info("report action", metadata: ["tracking_id": .string(outcome.report.trackingID.value), "action": .string(kind.rawValue)])
+        req.logger.info(
+            "report action", metadata: ["tracking_id": .string(outcome.report.trackingID.value), "action": .string(kind.rawValue)])
 
         // What the viewer sees after the action: they may, for instance, have sent it out of their subtree.
         let provedReporter = if case .reporter = actor { true } else { false }

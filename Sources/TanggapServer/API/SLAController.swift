@@ -37,15 +37,18 @@ enum SLAController {
         var policy = SLAPolicy.standard
         if let institutionID {
             let path = try await InstitutionDirectory.path(of: institutionID, on: req.db)
-            policy = try await req.tanggap.calendars.context(for: path, classification: classification ?? .pengaduan, isEscalated: false, now: req.now, on: req.db).policy
+            policy = try await req.tanggap.calendars.context(
+                for: path, classification: classification ?? .pengaduan, isEscalated: false, now: req.now, on: req.db
+            ).policy
         } else {
             let rows = try await SLAOverrideRow.deploymentWide(on: req.db)
                 .filter { $0.classification == nil || $0.classification == classification }
             policy = policy.applying(rows.map(\.override))
         }
-        return Policy(institutionID: institutionID, classification: classification?.rawValue, triage: limit(policy.triage),
-                      answer: limit(policy.answer), reply: limit(policy.reply), wholeCase: limit(policy.wholeCase),
-                      yellowShare: policy.yellowShare, ladderStep: policy.ladderStep)
+        return Policy(
+            institutionID: institutionID, classification: classification?.rawValue, triage: limit(policy.triage),
+            answer: limit(policy.answer), reply: limit(policy.reply), wholeCase: limit(policy.wholeCase),
+            yellowShare: policy.yellowShare, ladderStep: policy.ladderStep)
     }
 
     struct OverrideBody: Content {
@@ -73,8 +76,10 @@ enum SLAController {
         let classification = body.classification.map(Classification.init(rawValue:))
         if classification == .some(nil) { check.add("classification", .invalid) }
         var override = DeadlineRules.Override(yellowShare: body.yellowShare, ladderStep: body.ladderStep)
-        for (field, value, path) in [("triage", body.triage, \DeadlineRules.Override.triage), ("answer", body.answer, \.answer),
-                                     ("reply", body.reply, \.reply), ("whole_case", body.wholeCase, \.wholeCase)] {
+        for (field, value, path) in [
+            ("triage", body.triage, \DeadlineRules.Override.triage), ("answer", body.answer, \.answer),
+            ("reply", body.reply, \.reply), ("whole_case", body.wholeCase, \.wholeCase),
+        ] {
             guard let value else { continue }
             if let unit = TimeUnit(rawValue: value.unit), (1...3650).contains(value.amount) {
                 override[keyPath: path] = TimeLimit(value.amount, unit)
@@ -85,8 +90,9 @@ enum SLAController {
         if let share = body.yellowShare, !(0.0...1.0).contains(share) || !share.isFinite { check.add("yellow_share", .invalid) }
         if let step = body.ladderStep, !(1...60).contains(step) { check.add("ladder_step", .invalid) }
         try check.finish()
-        try await DeadlineRules.setLimits(override, institutionID: body.institutionID, classification: classification ?? nil,
-                                          by: req.signedInUser?.id, context: req.tanggap, on: req.db)
+        try await DeadlineRules.setLimits(
+            override, institutionID: body.institutionID, classification: classification ?? nil,
+            by: req.signedInUser?.id, context: req.tanggap, on: req.db)
         return try await effective(institutionID: body.institutionID, classification: classification ?? nil, req)
     }
 
@@ -94,8 +100,9 @@ enum SLAController {
         let institutionID = try req.institutionQueryParameter()
         let path = try await InstitutionDirectory.path(of: institutionID, on: req.db)
         try req.requireMayConfigure(path)
-        try await DeadlineRules.removeLimits(institutionID: institutionID, classification: try classificationParameter(req),
-                                             by: req.signedInUser?.id, context: req.tanggap, on: req.db)
+        try await DeadlineRules.removeLimits(
+            institutionID: institutionID, classification: try classificationParameter(req),
+            by: req.signedInUser?.id, context: req.tanggap, on: req.db)
         return .noContent
     }
 

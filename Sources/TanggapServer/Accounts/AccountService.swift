@@ -21,8 +21,11 @@ enum AccountService {
         var check = FieldChecker()
         let name = check.requiredText(input.name, field: "name", limits: TextLimits.name)
         let email = input.email.flatMap(ContactRules.email)
-        if input.email == nil || input.email!.isEmpty { check.add("email", .required) }
-        else if email == nil { check.add("email", .invalid) }
+        if input.email == nil || input.email!.isEmpty {
+            check.add("email", .required)
+        } else if email == nil {
+            check.add("email", .invalid)
+        }
         var phone: String?
         if let raw = input.phone, !raw.isEmpty {
             phone = ContactRules.phone(raw)
@@ -116,11 +119,16 @@ enum AccountService {
     }
 
     static func grants(of userID: Int64, on db: any Database) async throws -> [RoleGrant] {
-        struct Row: Decodable { let role: String; let path: String }
-        let rows = try await db.sql.raw("""
+        struct Row: Decodable {
+            let role: String
+            let path: String
+        }
+        let rows = try await db.sql.raw(
+            """
             SELECT g.role, i.path FROM role_grants g JOIN institutions i ON i.id = g.institution_id
             WHERE g.user_id = \(bind: userID) ORDER BY g.id
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return rows.compactMap { row in
             guard let role = Role(rawValue: row.role), let path = InstitutionPath(encoded: row.path) else { return nil }
             return RoleGrant(role, on: path)

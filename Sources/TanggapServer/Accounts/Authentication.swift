@@ -9,7 +9,8 @@ struct BearerAuthenticationMiddleware: AsyncMiddleware {
         if let header = request.headers.first(name: .authorization) {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIError.invalidToken }
-            let (user, tokenID) = try await APITokens.resolve(String(parts[1]).trimmingCharacters(in: .whitespaces), now: request.now, on: request.db)
+            let (user, tokenID) = try await APITokens.resolve(
+                String(parts[1]).trimmingCharacters(in: .whitespaces), now: request.now, on: request.db)
             request.auth.login(user)
             request.storage[TokenID.self] = tokenID
         }

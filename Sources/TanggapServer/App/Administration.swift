@@ -39,7 +39,10 @@ public func createNationalAdmin(
             bcryptCost: app.tanggap.settings.bcryptCost, now: now, on: db)
         return CreatedUser(id: user.id, email: user.email)
     } catch let failure as ValidationFailure {
-        throw AdministrationError.invalid(failure.errors.map { "\($0.field): \(app.tanggap.localizer.text("field.\($0.code.rawValue)", .en, ["limit": $0.limit.map(String.init) ?? ""]))" })
+        throw AdministrationError.invalid(
+            failure.errors.map {
+                "\($0.field): \(app.tanggap.localizer.text("field.\($0.code.rawValue)", .en, ["limit": $0.limit.map(String.init) ?? ""]))"
+            })
     } catch let error as APIError where error.code == "email_taken" {
         throw AdministrationError.invalid(["email: already registered"])
     }
@@ -69,7 +72,8 @@ public func generateSyntheticData(
 ) async throws -> String {
     try await Generator.generate(
         reports: reports, years: years, officesPerGovernment: offices, seed: seed, staffPassword: password, context: app.tanggap,
-        resourcesDirectory: app.directory.resourcesDirectory, on: app.db).description
+        resourcesDirectory: app.directory.resourcesDirectory, on: app.db
+    ).description
 }
 
 /// Counts every report's figures again (after reports were written straight into the database, or to repair).
@@ -78,7 +82,9 @@ public func recountFigures(_ app: Application) async throws -> String {
     return "\(summary.reports) reports counted into \(summary.rows) rows in \(String(format: "%.1f", summary.seconds)) s"
 }
 
-public func importHolidays(from path: String, kind: String, institutionID: Int64?, app: Application) async throws -> ReferenceDataImporter.Counts {
+public func importHolidays(
+    from path: String, kind: String, institutionID: Int64?, app: Application
+) async throws -> ReferenceDataImporter.Counts {
     guard let kind = HolidayKind(rawValue: kind) else { throw AdministrationError.invalid(["kind: national, cuti_bersama or local"]) }
     if let institutionID, try await InstitutionDirectory.find(institutionID, on: app.db) == nil {
         throw AdministrationError.invalid(["institution: no institution \(institutionID)"])
@@ -94,7 +100,9 @@ public func enqueueProbes(count: Int, app: Application) async throws -> String {
     while queued < count {
         let size = min(1_000, count - queued)
         try await app.db.transaction { db in
-            for _ in 0..<size { try await JobQueue.enqueue(JobKinds.probe, payload: Probe.Payload(batch: String(batch)), runAt: now, on: db) }
+            for _ in 0..<size {
+                try await JobQueue.enqueue(JobKinds.probe, payload: Probe.Payload(batch: String(batch)), runAt: now, on: db)
+            }
         }
         queued += size
     }
@@ -123,29 +131,42 @@ public struct ProbeReport: Sendable, CustomStringConvertible {
 
 /// Waits until the probe batch has run, then counts who ran what.
 public func awaitProbes(batch: String, count: Int, timeout: TimeInterval, app: Application) async throws -> ProbeReport {
-    struct Counts: Decodable { let total: Int; let finished: Int; let dead: Int; let retried: Int }
+    struct Counts: Decodable {
+        let total: Int
+        let finished: Int
+        let dead: Int
+        let retried: Int
+    }
     let started = Date()
     let pattern = "%\"\(batch)\"%"
     var counts = Counts(total: 0, finished: 0, dead: 0, retried: 0)
     while Date().timeIntervalSince(started) < timeout {
-        counts = try await app.db.sql.raw("""
+        counts = try await app.db.sql.raw(
+            """
             SELECT COUNT(*) AS total,
                    SUM(CASE WHEN state IN ('done', 'dead') THEN 1 ELSE 0 END) AS finished,
                    SUM(CASE WHEN state = 'dead' THEN 1 ELSE 0 END) AS dead,
                    SUM(CASE WHEN attempts > 1 THEN 1 ELSE 0 END) AS retried
             FROM jobs WHERE kind = \(bind: JobKinds.probe) AND payload LIKE \(bind: pattern)
-            """).first(decoding: Counts.self)!
+            """
+        ).first(decoding: Counts.self)!
         if counts.finished >= count { break }
         try await Task.sleep(for: .milliseconds(500))
     }
-    struct Share: Decodable { let worker: String; let n: Int }
-    let shares = try await app.db.sql.raw("""
+    struct Share: Decodable {
+        let worker: String
+        let n: Int
+    }
+    let shares = try await app.db.sql.raw(
+        """
         SELECT p.worker, COUNT(*) AS n FROM job_probes p JOIN jobs j ON j.id = p.job_id
         WHERE j.payload LIKE \(bind: pattern) GROUP BY p.worker
-        """).all(decoding: Share.self)
+        """
+    ).all(decoding: Share.self)
     let ran = shares.reduce(0) { $0 + $1.n }
-    return ProbeReport(queued: counts.total, ran: ran, workers: Dictionary(uniqueKeysWithValues: shares.map { ($0.worker, $0.n) }),
-                       runMoreThanOnce: counts.retried, dead: counts.dead, seconds: Date().timeIntervalSince(started))
+    return ProbeReport(
+        queued: counts.total, ran: ran, workers: Dictionary(uniqueKeysWithValues: shares.map { ($0.worker, $0.n) }),
+        runMoreThanOnce: counts.retried, dead: counts.dead, seconds: Date().timeIntervalSince(started))
 }
 
 /// A new random password, as the demo and the generator print for their accounts.

@@ -116,7 +116,8 @@ public struct Settings: Sendable {
             database = .sqlite(path: (dataDirectory as NSString).appendingPathComponent("tanggap.sqlite"))
         }
         var settings = Settings(database: database, dataDirectory: dataDirectory)
-        settings.attachmentLimitBytes = try reader.int("TANGGAP_ATTACHMENT_LIMIT_BYTES", in: 1024...100_000_000) ?? settings.attachmentLimitBytes
+        settings.attachmentLimitBytes =
+            try reader.int("TANGGAP_ATTACHMENT_LIMIT_BYTES", in: 1024...100_000_000) ?? settings.attachmentLimitBytes
         settings.bcryptCost = try reader.int("TANGGAP_BCRYPT_COST", in: 4...31) ?? settings.bcryptCost
         settings.secureCookies = try reader.bool("TANGGAP_SECURE_COOKIES") ?? settings.secureCookies
         settings.strictTransportSubdomains = try reader.bool("TANGGAP_HSTS_SUBDOMAINS") ?? false
@@ -125,11 +126,16 @@ public struct Settings: Sendable {
             settings.timeZone = timeZone
         }
         if let days = try reader.int("TANGGAP_API_TOKEN_DAYS", in: 1...3650) { settings.apiTokenLifetime = TimeInterval(days) * 86_400 }
-        settings.rateLimits.submissionsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_SUBMISSIONS", in: 1...1_000_000) ?? settings.rateLimits.submissionsPerMinute
-        settings.rateLimits.loginsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_LOGINS", in: 1...1_000_000) ?? settings.rateLimits.loginsPerMinute
-        settings.rateLimits.reporterActionsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_REPORTER_ACTIONS", in: 1...1_000_000) ?? settings.rateLimits.reporterActionsPerMinute
-        settings.rateLimits.secretChecksPerMinute = try reader.int("TANGGAP_RATE_LIMIT_SECRET_CHECKS", in: 1...1_000_000) ?? settings.rateLimits.secretChecksPerMinute
-        settings.rateLimits.flagsPerMinute = try reader.int("TANGGAP_RATE_LIMIT_FLAGS", in: 1...1_000_000) ?? settings.rateLimits.flagsPerMinute
+        settings.rateLimits.submissionsPerMinute =
+            try reader.int("TANGGAP_RATE_LIMIT_SUBMISSIONS", in: 1...1_000_000) ?? settings.rateLimits.submissionsPerMinute
+        settings.rateLimits.loginsPerMinute =
+            try reader.int("TANGGAP_RATE_LIMIT_LOGINS", in: 1...1_000_000) ?? settings.rateLimits.loginsPerMinute
+        settings.rateLimits.reporterActionsPerMinute =
+            try reader.int("TANGGAP_RATE_LIMIT_REPORTER_ACTIONS", in: 1...1_000_000) ?? settings.rateLimits.reporterActionsPerMinute
+        settings.rateLimits.secretChecksPerMinute =
+            try reader.int("TANGGAP_RATE_LIMIT_SECRET_CHECKS", in: 1...1_000_000) ?? settings.rateLimits.secretChecksPerMinute
+        settings.rateLimits.flagsPerMinute =
+            try reader.int("TANGGAP_RATE_LIMIT_FLAGS", in: 1...1_000_000) ?? settings.rateLimits.flagsPerMinute
         settings.trustForwardedFor = try reader.bool("TANGGAP_TRUST_FORWARDED_FOR") ?? false
         settings.migrateOnStart = try reader.bool("TANGGAP_MIGRATE_ON_START") ?? !database.isPostgres
         if let demo = reader.string("TANGGAP_DEMO") {
@@ -162,7 +168,8 @@ public struct Settings: Sendable {
         }
         settings.channels = try ChannelSettings.read(reader)
         if let backoff = try reader.int("TANGGAP_JOB_BACKOFF_SECONDS", in: 1...3_600) { settings.jobBackoffSeconds = Double(backoff) }
-        settings.rateLimits.channelMessagesPerMinute = try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
+        settings.rateLimits.channelMessagesPerMinute =
+            try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
             ?? settings.rateLimits.channelMessagesPerMinute
         if let seconds = try reader.int("TANGGAP_DATABASE_DEADLINE_SECONDS", in: 1...600) { settings.databaseDeadline = .seconds(seconds) }
         return settings

@@ -64,7 +64,8 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
     app.lifecycle.use(inFlight)
     app.middleware.use(inFlight)
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    app.middleware.use(SecurityHeadersMiddleware(strictTransport: settings.secureCookies, includeSubdomains: settings.strictTransportSubdomains))
+    app.middleware.use(
+        SecurityHeadersMiddleware(strictTransport: settings.secureCookies, includeSubdomains: settings.strictTransportSubdomains))
     app.middleware.use(TanggapErrorMiddleware())
     app.middleware.use(SameOriginCheckMiddleware(publicURL: settings.publicURL))
 

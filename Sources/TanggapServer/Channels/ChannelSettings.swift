@@ -54,8 +54,9 @@ public struct ChannelSettings: Sendable {
             return value
         }
         if let secret = reader.string("TANGGAP_SMS_WEBHOOK_SECRET") {
-            settings.sms = GenericSMS(webhookSecret: secret, sendURL: reader.string("TANGGAP_SMS_SEND_URL"),
-                                      sendToken: reader.string("TANGGAP_SMS_SEND_TOKEN"))
+            settings.sms = GenericSMS(
+                webhookSecret: secret, sendURL: reader.string("TANGGAP_SMS_SEND_URL"),
+                sendToken: reader.string("TANGGAP_SMS_SEND_TOKEN"))
         }
         if let sid = reader.string("TANGGAP_TWILIO_ACCOUNT_SID") {
             settings.twilio = Twilio(

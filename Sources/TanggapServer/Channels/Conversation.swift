@@ -14,7 +14,7 @@ enum Conversation {
         if try await alreadyHandled(message, on: db) { return .duplicate }
         do {
             return try await respond(to: message, context: context, on: db)
-        } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+        } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
             // The same message arrived twice at once; the other delivery recorded it.
             if try await alreadyHandled(message, on: db) { return .duplicate }
             throw error
@@ -54,7 +54,9 @@ enum Conversation {
 
     // MARK: What a message can do
 
-    private static func file(_ text: String, _ message: InboundMessage, context: TanggapContext, on db: any Database) async throws -> Outcome {
+    private static func file(
+        _ text: String, _ message: InboundMessage, context: TanggapContext, on db: any Database
+    ) async throws -> Outcome {
         let submission = ReportSubmission(
             classification: Classification.pengaduan.rawValue, title: title(for: text, message, context: context), body: text,
             channel: message.channel.rawValue, reporterName: message.senderName,
@@ -65,20 +67,29 @@ enum Conversation {
                 submission, uploads: message.media, from: .channelGateway, defaultChannel: message.channel, replyAddress: message.sender,
                 also: { db, receipt in
                     try await record(message, outcome: .report, reportID: receipt.reportID, context: context, on: db)
-                    let words = say(context, "conv.received", ["id": receipt.trackingID.display,
-                                                               "secret": receipt.secret ?? ""])
-                    try await Deliveries.enqueue(outbound(message, words, trackingID: receipt.trackingID.display), reportID: receipt.reportID,
-                                                 now: context.clock.now(), on: db)
+                    let words = say(
+                        context, "conv.received",
+                        [
+                            "id": receipt.trackingID.display,
+                            "secret": receipt.secret ?? "",
+                        ])
+                    try await Deliveries.enqueue(
+                        outbound(message, words, trackingID: receipt.trackingID.display), reportID: receipt.reportID,
+                        now: context.clock.now(), on: db)
                 },
                 context: context, on: db)
             return .report
         } catch let failure as ValidationFailure {
-            let key = failure.errors.contains { $0.field == "attachments" || $0.field.hasPrefix("attachments") } ? "conv.bad_file" : "conv.too_short"
+            let key =
+                failure.errors.contains { $0.field == "attachments" || $0.field.hasPrefix("attachments") }
+                ? "conv.bad_file" : "conv.too_short"
             return try await answer(message, key, outcome: .refused, context: context, on: db)
         }
     }
 
-    private static func check(_ id: TrackingID, _ message: InboundMessage, context: TanggapContext, on db: any Database) async throws -> Outcome {
+    private static func check(
+        _ id: TrackingID, _ message: InboundMessage, context: TanggapContext, on db: any Database
+    ) async throws -> Outcome {
         guard let report = try await owned(id, by: message, on: db) else {
             return try await answer(message, "conv.not_found", ["id": id.display], outcome: .refused, context: context, on: db)
         }
@@ -86,8 +97,10 @@ enum Conversation {
         let holder = try await InstitutionModel.find(report.holderID, on: db)?.name ?? ""
         var values = ["id": id.display, "state": context.localizer.label(report.state, language), "holder": holder, "due": ""]
         if let due = report.stageDueAt, report.slaStage == .triage || report.slaStage == .answer {
-            let date = due.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: Locale(identifier: language == .id ? "id_ID" : "en_GB"),
-                                                      timeZone: context.settings.timeZone))
+            let date = due.formatted(
+                Date.FormatStyle(
+                    date: .long, time: .omitted, locale: Locale(identifier: language == .id ? "id_ID" : "en_GB"),
+                    timeZone: context.settings.timeZone))
             values["due"] = " " + context.localizer.text("conv.due", language, ["date": date])
         }
         return try await answer(message, "conv.status", values, outcome: .check, reportID: report.id, context: context, on: db)
@@ -112,12 +125,14 @@ enum Conversation {
                     try await record(message, outcome: .reply, reportID: updated.id, context: context, on: db)
                     let holder = try await InstitutionModel.find(updated.holderID, on: db)?.name ?? ""
                     let words = say(context, "conv.reply_received", ["id": id.display, "holder": holder])
-                    try await Deliveries.enqueue(outbound(message, words, trackingID: id.display), reportID: updated.id, now: context.clock.now(), on: db)
+                    try await Deliveries.enqueue(
+                        outbound(message, words, trackingID: id.display), reportID: updated.id, now: context.clock.now(), on: db)
                 },
                 context: context, on: db)
             return .reply
         } catch is TransitionError {
-            return try await answer(message, "conv.cannot_reply", ["id": id.display], outcome: .refused, reportID: report.id, context: context, on: db)
+            return try await answer(
+                message, "conv.cannot_reply", ["id": id.display], outcome: .refused, reportID: report.id, context: context, on: db)
         } catch is ValidationFailure {
             return try await answer(message, "conv.help_balas", outcome: .refused, reportID: report.id, context: context, on: db)
         }
@@ -130,8 +145,9 @@ enum Conversation {
     ) async throws -> Outcome {
         try await db.writeTransaction { db in
             try await record(message, outcome: outcome, reportID: reportID, context: context, on: db)
-            try await Deliveries.enqueue(outbound(message, say(context, key, values), trackingID: values["id"]), reportID: reportID,
-                                         now: context.clock.now(), on: db)
+            try await Deliveries.enqueue(
+                outbound(message, say(context, key, values), trackingID: values["id"]), reportID: reportID,
+                now: context.clock.now(), on: db)
         }
         return outcome
     }
@@ -169,8 +185,10 @@ enum Conversation {
     ) async throws {
         try await db.sql.insert(into: "channel_messages")
             .columns("channel", "gateway_message_id", "sender", "received_at", "report_id", "outcome")
-            .values(SQLBind(message.channel.rawValue), SQLBind(message.gatewayID), SQLBind(message.sender), SQLBind(context.clock.now()),
-                    SQLBind(reportID), SQLBind(outcome.rawValue))
+            .values(
+                SQLBind(message.channel.rawValue), SQLBind(message.gatewayID), SQLBind(message.sender), SQLBind(context.clock.now()),
+                SQLBind(reportID), SQLBind(outcome.rawValue)
+            )
             .run()
     }
 
@@ -179,8 +197,9 @@ enum Conversation {
         case .email:
             let subject = (message.subject ?? "Tanggap").replacingOccurrences(of: "\n", with: " ")
             let tagged = trackingID.map { id in subject.contains(id) ? subject : "[Tanggap \(id)] \(subject)" } ?? subject
-            return OutboundMessage(channel: .email, address: message.sender,
-                                   subject: tagged.lowercased().hasPrefix("re:") ? tagged : "Re: " + tagged, body: words)
+            return OutboundMessage(
+                channel: .email, address: message.sender,
+                subject: tagged.lowercased().hasPrefix("re:") ? tagged : "Re: " + tagged, body: words)
         case .sms:
             return OutboundMessage(channel: .sms, address: message.sender, body: String(words.prefix(ChannelText.smsLimit)))
         default:

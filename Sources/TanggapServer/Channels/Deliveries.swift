@@ -42,11 +42,14 @@ enum Deliveries {
         _ message: OutboundMessage, reportID: Int64?, now: Date, on db: any Database
     ) async throws {
         struct Inserted: Decodable { let id: Int64 }
-        guard let inserted = try await db.sql.insert(into: "deliveries")
-            .columns("report_id", "channel", "address", "subject", "body", "status", "attempts", "created_at")
-            .values(SQLBind(reportID), SQLBind(message.channel.rawValue), SQLBind(message.address), SQLBind(message.subject),
-                    SQLBind(message.body), SQLBind("pending"), SQLBind(0), SQLBind(now))
-            .returning("id").first(decoding: Inserted.self)
+        guard
+            let inserted = try await db.sql.insert(into: "deliveries")
+                .columns("report_id", "channel", "address", "subject", "body", "status", "attempts", "created_at")
+                .values(
+                    SQLBind(reportID), SQLBind(message.channel.rawValue), SQLBind(message.address), SQLBind(message.subject),
+                    SQLBind(message.body), SQLBind("pending"), SQLBind(0), SQLBind(now)
+                )
+                .returning("id").first(decoding: Inserted.self)
         else { throw DeliveryError.notStored }
         try await JobQueue.enqueue(jobKind, payload: Payload(delivery: inserted.id), runAt: now, maxAttempts: maxAttempts, on: db)
     }
@@ -54,8 +57,9 @@ enum Deliveries {
     /// The job: sends one message once. A message already sent is not sent again, whatever the queue does.
     static let send: JobHandler = { run in
         let payload = try run.payload(Payload.self)
-        guard let row = try await run.db.sql.select().columns("id", "channel", "address", "subject", "body").from("deliveries")
-            .where("id", .equal, payload.delivery).first(decoding: Row.self)
+        guard
+            let row = try await run.db.sql.select().columns("id", "channel", "address", "subject", "body").from("deliveries")
+                .where("id", .equal, payload.delivery).first(decoding: Row.self)
         else { return }
         guard let channel = TanggapCore.Channel(rawValue: row.channel), try await take(row.id, now: run.now, on: run.db) else { return }
         let message = OutboundMessage(channel: channel, address: row.address, subject: row.subject, body: row.body)
@@ -80,11 +84,13 @@ enum Deliveries {
     /// kept the first one busy) finds it taken and sends nothing.
     private static func take(_ id: Int64, now: Date, on db: any Database) async throws -> Bool {
         struct Taken: Decodable { let id: Int64 }
-        return try await db.sql.raw("""
+        return try await db.sql.raw(
+            """
             UPDATE deliveries SET status = 'sending', claimed_until = \(bind: now.addingTimeInterval(sendingLease))
             WHERE id = \(bind: id) AND (status = 'pending' OR (status = 'sending' AND claimed_until < \(bind: now)))
             RETURNING id
-            """).first(decoding: Taken.self) != nil
+            """
+        ).first(decoding: Taken.self) != nil
     }
 
     /// Longer than any gateway call may take.
@@ -94,8 +100,10 @@ enum Deliveries {
     /// see the reporter's identity.
     static func log(of reportID: Int64, access: ReportAccess, on db: any Database) async throws -> [LogEntry] {
         let entries = try await db.sql.select()
-            .columns("channel", "address", "subject", "body", "status", "attempts", "last_error", "gateway_message_id",
-                     "gateway_status", "created_at", "sent_at")
+            .columns(
+                "channel", "address", "subject", "body", "status", "attempts", "last_error", "gateway_message_id",
+                "gateway_status", "created_at", "sent_at"
+            )
             .from("deliveries").where("report_id", .equal, reportID).orderBy("id").all(decoding: LogEntry.self)
         guard !access.seesReporterIdentity else { return entries }
         return entries.map { entry in

@@ -17,14 +17,16 @@ struct EmailAdapter: ChannelAdapter {
         guard !raw.isEmpty, let mail = try? MIMEMessage(raw: raw) else { throw WebhookRefusal.malformed("message") }
         guard let address = mail.fromAddress.flatMap(ContactRules.email) else { throw WebhookRefusal.malformed("From") }
         // A message without an id (rare) is known by its content, so a redelivery still matches.
-        let id = mail.header("Message-ID").map { String($0.prefix(200)) }
+        let id =
+            mail.header("Message-ID").map { String($0.prefix(200)) }
             ?? "sha256:" + Hex.string(SHA256.hash(data: raw))
         var message = InboundMessage(
             channel: .email, sender: address, senderName: mail.fromName, text: try InboundChecks.text(mail.text),
             subject: mail.header("Subject").map { String($0.prefix(300)) }, gatewayID: try InboundChecks.gatewayID(id))
         message.media = mail.files.map { Upload(name: $0.name, data: $0.data) }
         message.addressedReport = EmailSenderProof.addressedReport(recipients: EmailSenderProof.recipients(of: mail), key: secret)
-        message.senderProven = EmailSenderProof.isAligned(authenticationResults: mail.header("Authentication-Results"), fromAddress: address)
+        message.senderProven = EmailSenderProof.isAligned(
+            authenticationResults: mail.header("Authentication-Results"), fromAddress: address)
         return ([message], [])
     }
 }

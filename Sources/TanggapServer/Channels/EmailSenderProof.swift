@@ -15,7 +15,8 @@ enum EmailSenderProof {
     }
 
     static func token(for trackingID: TrackingID, key: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("tanggap-reply:\(trackingID.value)".utf8), using: SymmetricKey(data: Data(key.utf8)))
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: Data("tanggap-reply:\(trackingID.value)".utf8), using: SymmetricKey(data: Data(key.utf8)))
         return String(Hex.string(Array(mac)).prefix(20))
     }
 

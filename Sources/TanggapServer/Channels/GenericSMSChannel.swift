@@ -10,14 +10,20 @@ struct GenericSMSAdapter: ChannelAdapter {
     let settings: ChannelSettings.GenericSMS
     let tolerance: TimeInterval
 
-    struct Body: Decodable { let id: String?; let sender: String?; let text: String? }
+    struct Body: Decodable {
+        let id: String?
+        let sender: String?
+        let text: String?
+    }
 
     func receive(_ req: Request) async throws -> (messages: [InboundMessage], statuses: [DeliveryStatusUpdate]) {
         try WebhookSignature.verifyTanggap(req, secret: settings.webhookSecret, tolerance: tolerance)
         guard let body = try? req.content.decode(Body.self) else { throw WebhookRefusal.malformed("body") }
         let id = try InboundChecks.gatewayID(body.id)
         let sender = try InboundChecks.phone(body.sender)
-        return ([InboundMessage(channel: .sms, sender: sender, senderName: nil, text: try InboundChecks.text(body.text), gatewayID: id)], [])
+        return (
+            [InboundMessage(channel: .sms, sender: sender, senderName: nil, text: try InboundChecks.text(body.text), gatewayID: id)], []
+        )
     }
 }
 
@@ -34,12 +40,16 @@ struct GenericSMSSender: ChannelSender {
     }
 
     func send(_ message: OutboundMessage) async throws -> String? {
-        struct Request: Encodable { let to: String; let text: String }
+        struct Request: Encodable {
+            let to: String
+            let text: String
+        }
         struct Answer: Decodable { let id: String? }
         var headers = [("Content-Type", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        let data = try await GatewayHTTP.call("sms gateway", .POST, url, headers: headers,
-                                              body: try GatewayHTTP.json(Request(to: message.address, text: message.body)), timeout: timeout)
+        let data = try await GatewayHTTP.call(
+            "sms gateway", .POST, url, headers: headers,
+            body: try GatewayHTTP.json(Request(to: message.address, text: message.body)), timeout: timeout)
         return (try? JSONDecoder().decode(Answer.self, from: data))?.id
     }
 }
@@ -49,7 +59,9 @@ enum InboundChecks {
     static let maxText = 4_000
 
     static func gatewayID(_ id: String?) throws -> String {
-        guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty, id.count <= 200 else { throw WebhookRefusal.malformed("message id") }
+        guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty, id.count <= 200 else {
+            throw WebhookRefusal.malformed("message id")
+        }
         return id
     }
 

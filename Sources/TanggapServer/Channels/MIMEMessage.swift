@@ -8,7 +8,10 @@ struct MIMEMessage {
         var body: Data
     }
 
-    struct File { let name: String; let data: Data }
+    struct File {
+        let name: String
+        let data: Data
+    }
 
     let headers: [String: String]
     let text: String
@@ -49,8 +52,16 @@ struct MIMEMessage {
         var index = 0, headerEnd: Int?, bodyStart = bytes.count
         while index < bytes.count {
             if bytes[index] == 10 {
-                if index + 1 < bytes.count, bytes[index + 1] == 10 { headerEnd = index; bodyStart = index + 2; break }
-                if index + 2 < bytes.count, bytes[index + 1] == 13, bytes[index + 2] == 10 { headerEnd = index; bodyStart = index + 3; break }
+                if index + 1 < bytes.count, bytes[index + 1] == 10 {
+                    headerEnd = index
+                    bodyStart = index + 2
+                    break
+                }
+                if index + 2 < bytes.count, bytes[index + 1] == 13, bytes[index + 2] == 10 {
+                    headerEnd = index
+                    bodyStart = index + 3
+                    break
+                }
             }
             index += 1
         }
@@ -67,8 +78,14 @@ struct MIMEMessage {
                 continue
             }
             if let (name, value) = current { headers[name] = headers[name] ?? decodeWords(value) }
-            guard let colon = line.firstIndex(of: ":") else { current = nil; continue }
-            current = (line[..<colon].trimmingCharacters(in: .whitespaces).lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            guard let colon = line.firstIndex(of: ":") else {
+                current = nil
+                continue
+            }
+            current = (
+                line[..<colon].trimmingCharacters(in: .whitespaces).lowercased(),
+                line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            )
         }
         if let (name, value) = current { headers[name] = headers[name] ?? decodeWords(value) }
         return Part(headers: headers, body: Data(bytes[min(bodyStart, bytes.count)...]))
@@ -107,8 +124,16 @@ struct MIMEMessage {
             if section.hasPrefix("--") { break }
             // Bytes, not characters: "\r\n" is one Character in Swift, and a line break is not to be miscounted.
             var content = ArraySlice(Array(section.unicodeScalars).map { UInt8(truncatingIfNeeded: $0.value) })
-            if content.starts(with: [13, 10]) { content = content.dropFirst(2) } else if content.first == 10 { content = content.dropFirst() }
-            if content.suffix(2).elementsEqual([13, 10]) { content = content.dropLast(2) } else if content.last == 10 { content = content.dropLast() }
+            if content.starts(with: [13, 10]) {
+                content = content.dropFirst(2)
+            } else if content.first == 10 {
+                content = content.dropFirst()
+            }
+            if content.suffix(2).elementsEqual([13, 10]) {
+                content = content.dropLast(2)
+            } else if content.last == 10 {
+                content = content.dropLast()
+            }
             let data = Data(content)
             parts.append(data)
         }
@@ -157,8 +182,14 @@ struct MIMEMessage {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == 61 {  // "="
-                if index + 1 < bytes.count, bytes[index + 1] == 10 { index += 2; continue }
-                if index + 2 < bytes.count, bytes[index + 1] == 13, bytes[index + 2] == 10 { index += 3; continue }
+                if index + 1 < bytes.count, bytes[index + 1] == 10 {
+                    index += 2
+                    continue
+                }
+                if index + 2 < bytes.count, bytes[index + 1] == 13, bytes[index + 2] == 10 {
+                    index += 3
+                    continue
+                }
                 if index + 2 < bytes.count, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
                     out.append(high << 4 | low)
                     index += 3
@@ -211,7 +242,9 @@ struct MIMEMessage {
         for line in reply.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix(">") { continue }
-            if (trimmed.hasPrefix("On ") && trimmed.hasSuffix("wrote:")) || (trimmed.hasPrefix("Pada ") && trimmed.hasSuffix("menulis:")) { break }
+            if (trimmed.hasPrefix("On ") && trimmed.hasSuffix("wrote:")) || (trimmed.hasPrefix("Pada ") && trimmed.hasSuffix("menulis:")) {
+                break
+            }
             if trimmed.hasPrefix("-----Original Message") || trimmed.hasPrefix("-----Pesan Asli") { break }
             kept.append(line)
         }

@@ -17,10 +17,15 @@ enum ReporterNotices {
     ) async throws {
         let trackingID = report.trackingID.display
         if kind == .archive, let mainID = report.duplicateOfID, let main = try await ReportModel.find(mainID, on: db),
-            let (channel, address) = route(of: report, context: context) {
-            let words = context.localizer.text("notice.merged", context.settings.language, [
-                "id": trackingID, "main": main.trackingID.display])
-            let message = channel == .email
+            let (channel, address) = route(of: report, context: context)
+        {
+            let words = context.localizer.text(
+                "notice.merged", context.settings.language,
+                [
+                    "id": trackingID, "main": main.trackingID.display,
+                ])
+            let message =
+                channel == .email
                 ? OutboundMessage(channel: .email, address: address, subject: "[Tanggap \(trackingID)] \(report.title)", body: words)
                 : OutboundMessage(channel: channel, address: address, body: words)
             try await Deliveries.enqueue(message, reportID: report.id, now: now, on: db)

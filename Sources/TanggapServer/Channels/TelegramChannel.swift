@@ -11,8 +11,14 @@ struct TelegramAdapter: ChannelAdapter {
     struct Update: Decodable {
         struct Message: Decodable {
             struct Chat: Decodable { let id: Int64 }
-            struct User: Decodable { let first_name: String?; let last_name: String? }
-            struct Photo: Decodable { let file_id: String; let file_size: Int? }
+            struct User: Decodable {
+                let first_name: String?
+                let last_name: String?
+            }
+            struct Photo: Decodable {
+                let file_id: String
+                let file_size: Int?
+            }
             let message_id: Int64
             let chat: Chat
             let from: User?
@@ -42,7 +48,11 @@ struct TelegramAdapter: ChannelAdapter {
     }
 
     private func download(_ fileID: String) async throws -> Upload {
-        struct Answer: Decodable { struct File: Decodable { let file_path: String? }; let ok: Bool; let result: File? }
+        struct Answer: Decodable {
+            struct File: Decodable { let file_path: String? }
+            let ok: Bool
+            let result: File?
+        }
         struct Request: Encodable { let file_id: String }
         let answer = try await GatewayHTTP.call(
             "telegram getFile", .POST, "\(settings.apiURL)/bot\(settings.botToken)/getFile",
@@ -60,12 +70,20 @@ struct TelegramSender: ChannelSender {
     let timeout: TimeAmount
 
     func send(_ message: OutboundMessage) async throws -> String? {
-        struct Request: Encodable { let chat_id: Int64; let text: String }
-        struct Answer: Decodable { struct Sent: Decodable { let message_id: Int64 }; let ok: Bool; let result: Sent? }
+        struct Request: Encodable {
+            let chat_id: Int64
+            let text: String
+        }
+        struct Answer: Decodable {
+            struct Sent: Decodable { let message_id: Int64 }
+            let ok: Bool
+            let result: Sent?
+        }
         guard let chat = Int64(message.address) else { throw GatewayHTTP.Failure(gateway: "telegram", status: 0, detail: "bad chat id") }
         let data = try await GatewayHTTP.call(
             "telegram sendMessage", .POST, "\(settings.apiURL)/bot\(settings.botToken)/sendMessage",
-            headers: [("Content-Type", "application/json")], body: try GatewayHTTP.json(Request(chat_id: chat, text: message.body)), timeout: timeout)
+            headers: [("Content-Type", "application/json")], body: try GatewayHTTP.json(Request(chat_id: chat, text: message.body)),
+            timeout: timeout)
         return (try? JSONDecoder().decode(Answer.self, from: data))?.result.map { String($0.message_id) }
     }
 }

@@ -20,7 +20,10 @@ struct TwilioAdapter: ChannelAdapter {
             return ([], [DeliveryStatusUpdate(channel: .sms, gatewayID: id, status: status)])
         }
         let sender = try InboundChecks.phone(fields["From"])
-        return ([InboundMessage(channel: .sms, sender: sender, senderName: nil, text: try InboundChecks.text(fields["Body"]), gatewayID: id)], [])
+        return (
+            [InboundMessage(channel: .sms, sender: sender, senderName: nil, text: try InboundChecks.text(fields["Body"]), gatewayID: id)],
+            []
+        )
     }
 
     /// The form fields in the order sent, decoded (`+` is a space).

@@ -45,7 +45,8 @@ enum WebhookController {
                 throw APIError.rateLimited(retryAfter: wait)
             }
             let outcome = try await Conversation.handle(message, context: req.tanggap, on: req.db)
-            req.logger.info("channel message", metadata: ["channel": .string(message.channel.rawValue), "outcome": .string(outcome.rawValue)])
+            req.logger.info(
+                "channel message", metadata: ["channel": .string(message.channel.rawValue), "outcome": .string(outcome.rawValue)])
         }
         let response = Response(status: .ok, body: .init(string: "{\"ok\":true}"))
         response.headers.contentType = .json

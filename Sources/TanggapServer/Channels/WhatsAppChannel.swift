@@ -24,7 +24,11 @@ struct WhatsAppAdapter: ChannelAdapter {
         }
         struct Message: Decodable {
             struct Text: Decodable { let body: String? }
-            struct Media: Decodable { let id: String; let caption: String?; let mime_type: String? }
+            struct Media: Decodable {
+                let id: String
+                let caption: String?
+                let mime_type: String?
+            }
             let from: String
             let id: String
             let type: String?
@@ -32,7 +36,10 @@ struct WhatsAppAdapter: ChannelAdapter {
             let image: Media?
             let document: Media?
         }
-        struct Status: Decodable { let id: String; let status: String }
+        struct Status: Decodable {
+            let id: String
+            let status: String
+        }
         let object: String?
         let entry: [Entry]?
     }
@@ -53,14 +60,16 @@ struct WhatsAppAdapter: ChannelAdapter {
         else { throw WebhookRefusal.malformed("payload") }
         var messages: [InboundMessage] = [], statuses: [DeliveryStatusUpdate] = []
         for value in (payload.entry ?? []).flatMap({ $0.changes ?? [] }).compactMap(\.value) {
-            let names = Dictionary((value.contacts ?? []).compactMap { c in c.wa_id.map { ($0, c.profile?.name) } }, uniquingKeysWith: { a, _ in a })
+            let names = Dictionary(
+                (value.contacts ?? []).compactMap { c in c.wa_id.map { ($0, c.profile?.name) } }, uniquingKeysWith: { a, _ in a })
             for message in value.messages ?? [] {
                 let id = try InboundChecks.gatewayID(message.id)
                 let sender = try InboundChecks.phone(message.from)
                 let media = message.image ?? message.document
                 let text = message.text?.body ?? media?.caption ?? ""
-                var inbound = InboundMessage(channel: .whatsapp, sender: sender, senderName: names[message.from] ?? nil,
-                                             text: try InboundChecks.text(text), gatewayID: id)
+                var inbound = InboundMessage(
+                    channel: .whatsapp, sender: sender, senderName: names[message.from] ?? nil,
+                    text: try InboundChecks.text(text), gatewayID: id)
                 if let media { inbound.media = [try await download(media)] }
                 messages.append(inbound)
             }
@@ -86,7 +95,10 @@ struct WhatsAppSender: ChannelSender {
     let timeout: TimeAmount
 
     func send(_ message: OutboundMessage) async throws -> String? {
-        struct Text: Encodable { let body: String; let preview_url = false }
+        struct Text: Encodable {
+            let body: String
+            let preview_url = false
+        }
         struct Request: Encodable {
             let messaging_product = "whatsapp"
             let recipient_type = "individual"
@@ -94,11 +106,15 @@ struct WhatsAppSender: ChannelSender {
             let type = "text"
             let text: Text
         }
-        struct Answer: Decodable { struct Sent: Decodable { let id: String }; let messages: [Sent]? }
+        struct Answer: Decodable {
+            struct Sent: Decodable { let id: String }
+            let messages: [Sent]?
+        }
         let data = try await GatewayHTTP.call(
             "whatsapp", .POST, "\(settings.apiURL)/\(settings.phoneNumberID)/messages",
             headers: [("Authorization", "Bearer \(settings.accessToken)"), ("Content-Type", "application/json")],
-            body: try GatewayHTTP.json(Request(to: String(message.address.drop { $0 == "+" }), text: Text(body: message.body))), timeout: timeout)
+            body: try GatewayHTTP.json(Request(to: String(message.address.drop { $0 == "+" }), text: Text(body: message.body))),
+            timeout: timeout)
         return (try? JSONDecoder().decode(Answer.self, from: data))?.messages?.first?.id
     }
 }

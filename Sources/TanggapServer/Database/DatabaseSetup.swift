@@ -30,14 +30,16 @@ enum DatabaseSetup {
 
     /// How to connect to `location`. SQLite always gets one connection per event loop (its driver's rule);
     /// PostgreSQL gets `perEventLoop`, and a request waits no longer than `poolDeadline` for one of them.
-    static func connections(to location: DatabaseLocation, perEventLoop: Int, poolDeadline: Duration) throws -> DatabaseConfigurationFactory {
+    static func connections(to location: DatabaseLocation, perEventLoop: Int, poolDeadline: Duration) throws -> DatabaseConfigurationFactory
+    {
         switch location {
         case .sqlite(let path):
             return .sqlite(.file(path), sqlLogLevel: .trace)
         case .postgres(let url, let schema):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema, "public"] }
-            let timeout = TimeAmount.milliseconds(Int64(poolDeadline.components.seconds * 1000 + poolDeadline.components.attoseconds / 1_000_000_000_000_000))
+            let timeout = TimeAmount.milliseconds(
+                Int64(poolDeadline.components.seconds * 1000 + poolDeadline.components.attoseconds / 1_000_000_000_000_000))
             return .postgres(
                 configuration: configuration, maxConnectionsPerEventLoop: perEventLoop, connectionPoolTimeout: timeout, sqlLogLevel: .trace)
         }

@@ -60,11 +60,15 @@ final class DatabaseWatch: LifecycleHandler, Sendable {
         while !Task.isCancelled {
             if let primary = await primary() {
                 for pool in pools.withLockedValue({ $0 }) {
-                    do { try pool.renew(to: primary) } catch { logger.error("could not renew a pool", metadata: ["error": .string("\(error)")]) }
+                    do { try pool.renew(to: primary) } catch {
+                        logger.error("could not renew a pool", metadata: ["error": .string("\(error)")])
+                    }
                 }
-                logger.warning("database back; connections renewed", metadata: [
-                    "server": .string(Self.address(primary)), "after": .string("\(ContinuousClock.now - started)"),
-                ])
+                logger.warning(
+                    "database back; connections renewed",
+                    metadata: [
+                        "server": .string(Self.address(primary)), "after": .string("\(ContinuousClock.now - started)"),
+                    ])
                 break
             }
             try? await Task.sleep(for: .milliseconds(500))
@@ -79,7 +83,8 @@ final class DatabaseWatch: LifecycleHandler, Sendable {
             return try await withDeadline(probeDeadline, "asking \(Self.address(target)) for its role") { [loop, logger] in
                 let connection = try await PostgresConnection.connect(on: loop, configuration: configuration, id: 0, logger: logger)
                 defer { Task { try? await connection.close() } }
-                let rows = try await connection.query("SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'", logger: logger)
+                let rows = try await connection.query(
+                    "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on'", logger: logger)
                 for try await readOnly in rows.decode(Bool.self) { return !readOnly }
                 return false
             }

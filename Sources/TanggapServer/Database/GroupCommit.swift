@@ -1,6 +1,6 @@
 import Fluent
-import NIOCore
 import Foundation
+import NIOCore
 import SQLKit
 
 /// A kind of write that many of can be made together, with fewer statements than one by one.
@@ -146,7 +146,7 @@ actor GroupCommit<Write: GroupWrite> {
             let outcomes = try await Write.writeAll(writes, on: db)
             guard outcomes.count == writes.count else { throw APIError(status: .internalServerError, code: "internal_error") }
             return outcomes
-        } catch where !db.isTransient(error) {
+        } catch  where !db.isTransient(error) {
             throw WriteRefused(error: error)
         }
     }
@@ -160,7 +160,7 @@ actor GroupCommit<Write: GroupWrite> {
             let outcome = try await alone(write, on: db)
             try await db.sql.raw("RELEASE SAVEPOINT \(unsafeRaw: name)").run()
             return .success(outcome)
-        } catch where !db.isTransient(error) {
+        } catch  where !db.isTransient(error) {
             try await db.sql.raw("ROLLBACK TO SAVEPOINT \(unsafeRaw: name)").run()
             try await db.sql.raw("RELEASE SAVEPOINT \(unsafeRaw: name)").run()
             return .failure(error)
@@ -168,7 +168,9 @@ actor GroupCommit<Write: GroupWrite> {
     }
 
     fileprivate static func alone(_ write: Write, on db: any Database) async throws -> Write.Outcome {
-        guard let outcome = try await Write.writeAll([write], on: db).first else { throw APIError(status: .internalServerError, code: "internal_error") }
+        guard let outcome = try await Write.writeAll([write], on: db).first else {
+            throw APIError(status: .internalServerError, code: "internal_error")
+        }
         return outcome
     }
 }

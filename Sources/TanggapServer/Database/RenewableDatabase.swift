@@ -17,7 +17,9 @@ final class RenewableDatabase: Sendable {
 
     /// Registers the first pool, for `url`, as the default of `databases`. `make` turns a server's URL into the
     /// configuration of a pool.
-    init(_ databases: Databases, name: String, url: String, make: @escaping @Sendable (String) throws -> DatabaseConfigurationFactory) throws {
+    init(
+        _ databases: Databases, name: String, url: String, make: @escaping @Sendable (String) throws -> DatabaseConfigurationFactory
+    ) throws {
         self.databases = databases
         self.name = name
         self.make = make
@@ -34,7 +36,10 @@ final class RenewableDatabase: Sendable {
         let fresh = DriverBox()
         let (generation, old) = state.withLockedValue { state in
             state.generation += 1
-            defer { state.url = url; state.driver = fresh }
+            defer {
+                state.url = url
+                state.driver = fresh
+            }
             return (state.generation, state.driver)
         }
         databases.use(CatchingDriver(inner: configuration, box: fresh), as: DatabaseID(string: "\(name)-\(generation)"), isDefault: true)
@@ -79,11 +84,12 @@ enum PostgresTargets {
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         let tail = rest[authorityEnd...]
-        let (userInfo, hostList): (Substring, Substring) = if let at = authority.lastIndex(of: "@") {
-            (authority[...at], authority[authority.index(after: at)...])
-        } else {
-            ("", authority)
-        }
+        let (userInfo, hostList): (Substring, Substring) =
+            if let at = authority.lastIndex(of: "@") {
+                (authority[...at], authority[authority.index(after: at)...])
+            } else {
+                ("", authority)
+            }
         let hosts = hostList.split(separator: ",", omittingEmptySubsequences: true)
         guard hosts.count > 1 else { return [url] }
         return hosts.map { "\(url[..<scheme.upperBound])\(userInfo)\($0)\(tail)" }

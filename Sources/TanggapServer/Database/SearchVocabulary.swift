@@ -19,7 +19,8 @@ enum SearchVocabulary {
         let prefix = "\"\(word)\"*"
         guard word.allSatisfy(\.isASCII) else { return SQLBind(prefix) }
         let upTo = word + "\u{10FFFF}"
-        return SQLQueryString("""
+        return SQLQueryString(
+            """
             (SELECT CASE WHEN COUNT(*) BETWEEN 1 AND \(literal: mostVariants)
                 THEN '(' || group_concat('"' || term || '"', ' OR ') || ')' ELSE \(bind: prefix) END
             FROM (SELECT term FROM search_terms WHERE term >= \(bind: word) AND term < \(bind: upTo)

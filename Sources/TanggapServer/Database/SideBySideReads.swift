@@ -42,7 +42,10 @@ enum SideBySide {
                 group.addTask(executorPreference: EventLoopTaskExecutor(db.eventLoop)) {
                     var done: [(Int, Result)] = []
                     while true {
-                        let index = next.withLockedValue { index in defer { index += 1 }; return index }
+                        let index = next.withLockedValue { index in
+                            defer { index += 1 }
+                            return index
+                        }
                         guard index < items.count else { return done }
                         done.append((index, try await read(items[index], db)))
                     }

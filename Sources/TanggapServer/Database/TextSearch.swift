@@ -16,7 +16,9 @@ enum TextSearch {
 
     /// `alias` is the name the reports table goes by in the query; `filter` the list's conditions, which tell the
     /// index to read and what else it can answer (`match`).
-    static func condition(matching words: [String], serving filter: ReportFilter, column alias: String, on db: any Database) -> any SQLExpression {
+    static func condition(
+        matching words: [String], serving filter: ReportFilter, column alias: String, on db: any Database
+    ) -> any SQLExpression {
         guard !words.isEmpty else { return SQLRaw("1 = 0") }
         if db.isPostgres {
             // Words hold only letters and digits (SearchTerms), so they are safe inside the query text.
@@ -40,7 +42,9 @@ enum TextSearch {
     }
 
     /// The first `count` matches' ids, oldest first or newest first, as a table named `alias`.
-    static func firstMatches(_ words: [String], serving filter: ReportFilter, count: Int, newestFirst: Bool, as alias: String) -> SQLQueryString {
+    static func firstMatches(
+        _ words: [String], serving filter: ReportFilter, count: Int, newestFirst: Bool, as alias: String
+    ) -> SQLQueryString {
         """
         (SELECT rowid FROM \(ident: Index.serving(filter).rawValue) WHERE \(match(words, serving: filter))
         ORDER BY rowid \(unsafeRaw: newestFirst ? "DESC" : "ASC") LIMIT \(literal: count)) \(ident: alias)

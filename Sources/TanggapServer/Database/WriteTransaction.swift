@@ -11,7 +11,7 @@ extension Database {
         while true {
             do {
                 return try await transaction(body)
-            } catch where attempt < 5 && isTransient(error) {
+            } catch  where attempt < 5 && isTransient(error) {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(10 << attempt))))
             }

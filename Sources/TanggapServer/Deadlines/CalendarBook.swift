@@ -30,7 +30,9 @@ final class CalendarBook: Sendable {
     func clear() { cache.withLock { $0.removeAll() } }
 
     /// Everything the SLA clock needs for a report held at `holder`.
-    func context(for holder: InstitutionPath, classification: Classification, isEscalated: Bool, now: Date, on db: any Database) async throws -> SLAClock.Context {
+    func context(
+        for holder: InstitutionPath, classification: Classification, isEscalated: Bool, now: Date, on db: any Database
+    ) async throws -> SLAClock.Context {
         let entry = try await entry(for: holder, now: now, on: db)
         let applicable = entry.overrides.filter { $0.classification == nil || $0.classification == classification }
         return SLAClock.Context(
@@ -43,7 +45,9 @@ final class CalendarBook: Sendable {
     }
 
     private func entry(for holder: InstitutionPath, now: Date, on db: any Database) async throws -> Entry {
-        if let cached = cache.withLock({ $0[holder.institutionID] }), now.timeIntervalSince(cached.loadedAt) < lifetime, now >= cached.loadedAt {
+        if let cached = cache.withLock({ $0[holder.institutionID] }), now.timeIntervalSince(cached.loadedAt) < lifetime,
+            now >= cached.loadedAt
+        {
             return cached
         }
         let entry = try await load(holder, now: now, on: db)
@@ -59,7 +63,8 @@ final class CalendarBook: Sendable {
         let weekdays = nearestFirst.lazy.compactMap { $0.workingWeekdays.flatMap(Self.weekdays) }.first ?? WorkingCalendar.officeWeek
         let holidays = try await HolidayStore.holidays(onPath: holder, on: db)
         let overrides = try await SLAOverrideRow.onPath(holder, on: db)
-        return Entry(calendar: WorkingCalendar(timeZone: zone, workingWeekdays: weekdays, holidays: holidays), overrides: overrides, loadedAt: now)
+        return Entry(
+            calendar: WorkingCalendar(timeZone: zone, workingWeekdays: weekdays, holidays: holidays), overrides: overrides, loadedAt: now)
     }
 
     /// "1,2,3,4,5" as ISO weekdays; nil when it is not a usable set.

@@ -21,8 +21,9 @@ enum DeadlineRules {
             model.timeZone = timeZone
             model.workingWeekdays = weekdays.map { Set($0).sorted().map(String.init).joined(separator: ",") }
             try await model.update(on: db)
-            try await AdminAudit.record("calendar_week_set", ["time_zone": timeZone ?? "", "working_weekdays": model.workingWeekdays ?? ""],
-                                        by: userID, at: institutionID, now: now, on: db)
+            try await AdminAudit.record(
+                "calendar_week_set", ["time_zone": timeZone ?? "", "working_weekdays": model.workingWeekdays ?? ""],
+                by: userID, at: institutionID, now: now, on: db)
         }
         context.calendars.clear()
     }
@@ -40,7 +41,8 @@ enum DeadlineRules {
 
     /// Replaces the override for one scope.
     static func setLimits(
-        _ override: Override, institutionID: Int64?, classification: Classification?, by userID: Int64?, context: TanggapContext, on db: any Database
+        _ override: Override, institutionID: Int64?, classification: Classification?, by userID: Int64?, context: TanggapContext,
+        on db: any Database
     ) async throws {
         let now = context.clock.now()
         let texts = ["triage": override.triage, "answer": override.answer, "reply": override.reply, "whole_case": override.wholeCase]
@@ -48,10 +50,16 @@ enum DeadlineRules {
         try await db.writeTransaction { db in
             try await deleteRow(institutionID: institutionID, classification: classification, on: db)
             try await db.sql.insert(into: "sla_policies")
-                .columns("institution_id", "classification", "triage", "answer", "reply", "whole_case", "yellow_share", "ladder_step", "updated_at")
-                .values(SQLBind(institutionID), SQLBind(classification?.rawValue), SQLBind(texts["triage"] ?? nil), SQLBind(texts["answer"] ?? nil),
-                        SQLBind(texts["reply"] ?? nil), SQLBind(texts["whole_case"] ?? nil), SQLBind(override.yellowShare),
-                        SQLBind(override.ladderStep), SQLBind(now))
+                .columns(
+                    "institution_id", "classification", "triage", "answer", "reply", "whole_case", "yellow_share", "ladder_step",
+                    "updated_at"
+                )
+                .values(
+                    SQLBind(institutionID), SQLBind(classification?.rawValue), SQLBind(texts["triage"] ?? nil),
+                    SQLBind(texts["answer"] ?? nil),
+                    SQLBind(texts["reply"] ?? nil), SQLBind(texts["whole_case"] ?? nil), SQLBind(override.yellowShare),
+                    SQLBind(override.ladderStep), SQLBind(now)
+                )
                 .run()
             try await AdminAudit.record(
                 "sla_set", texts.compactMapValues { $0 }.merging(["classification": classification?.rawValue ?? "all"]) { $1 },
@@ -67,15 +75,20 @@ enum DeadlineRules {
         let now = context.clock.now()
         try await db.writeTransaction { db in
             try await deleteRow(institutionID: institutionID, classification: classification, on: db)
-            try await AdminAudit.record("sla_removed", ["classification": classification?.rawValue ?? "all"], by: userID, at: institutionID, now: now, on: db)
+            try await AdminAudit.record(
+                "sla_removed", ["classification": classification?.rawValue ?? "all"], by: userID, at: institutionID, now: now, on: db)
         }
         context.calendars.clear()
     }
 
     private static func deleteRow(institutionID: Int64?, classification: Classification?, on db: any Database) async throws {
         var delete = db.sql.delete(from: "sla_policies")
-        delete = institutionID.map { delete.where("institution_id", .equal, SQLBind($0)) } ?? delete.where("institution_id", .is, SQLLiteral.null)
-        delete = classification.map { delete.where("classification", .equal, SQLBind($0.rawValue)) } ?? delete.where("classification", .is, SQLLiteral.null)
+        delete =
+            institutionID.map { delete.where("institution_id", .equal, SQLBind($0)) }
+            ?? delete.where("institution_id", .is, SQLLiteral.null)
+        delete =
+            classification.map { delete.where("classification", .equal, SQLBind($0.rawValue)) }
+            ?? delete.where("classification", .is, SQLLiteral.null)
         try await delete.run()
     }
 }

@@ -25,7 +25,8 @@ enum HolidayStore {
     static func list(institutionID: Int64?, from: LocalDate, to: LocalDate, on db: any Database) async throws -> [Row] {
         var query = db.sql.select().columns("id", "institution_id", "date", "name", "kind").from("holidays")
             .where("date", .greaterThanOrEqual, SQLBind(from.iso)).where("date", .lessThanOrEqual, SQLBind(to.iso))
-        query = institutionID.map { query.where("institution_id", .equal, SQLBind($0)) } ?? query.where("institution_id", .is, SQLLiteral.null)
+        query =
+            institutionID.map { query.where("institution_id", .equal, SQLBind($0)) } ?? query.where("institution_id", .is, SQLLiteral.null)
         return try await query.orderBy("date").all(decoding: Row.self)
     }
 
@@ -33,7 +34,9 @@ enum HolidayStore {
     @discardableResult
     static func upsert(_ holiday: Holiday, institutionID: Int64?, now: Date, on db: any Database) async throws -> Int64 {
         var existing = db.sql.select().column("id").from("holidays").where("date", .equal, SQLBind(holiday.date.iso))
-        existing = institutionID.map { existing.where("institution_id", .equal, SQLBind($0)) } ?? existing.where("institution_id", .is, SQLLiteral.null)
+        existing =
+            institutionID.map { existing.where("institution_id", .equal, SQLBind($0)) }
+            ?? existing.where("institution_id", .is, SQLLiteral.null)
         struct ID: Decodable { let id: Int64 }
         if let found = try await existing.first(decoding: ID.self) {
             try await db.sql.update("holidays").set("name", to: SQLBind(holiday.name)).set("kind", to: SQLBind(holiday.kind.rawValue))
@@ -48,13 +51,16 @@ enum HolidayStore {
 
     static func delete(id: Int64, institutionID: Int64?, on db: any Database) async throws -> Bool {
         var query = db.sql.delete(from: "holidays").where("id", .equal, SQLBind(id))
-        query = institutionID.map { query.where("institution_id", .equal, SQLBind($0)) } ?? query.where("institution_id", .is, SQLLiteral.null)
+        query =
+            institutionID.map { query.where("institution_id", .equal, SQLBind($0)) } ?? query.where("institution_id", .is, SQLLiteral.null)
         struct ID: Decodable { let id: Int64 }
         return try await query.returning("id").first(decoding: ID.self) != nil
     }
 
     /// Reads `date,name` rows (the shipped national calendar, or a file of cuti bersama or local days).
-    static func importCSV(_ path: String, kind: HolidayKind, institutionID: Int64?, now: Date, on db: any Database) async throws -> ReferenceDataImporter.Counts {
+    static func importCSV(
+        _ path: String, kind: HolidayKind, institutionID: Int64?, now: Date, on db: any Database
+    ) async throws -> ReferenceDataImporter.Counts {
         let table = try CSVReader.read(path, requiring: ["date", "name"])
         return try await db.transaction { db in
             var counts = ReferenceDataImporter.Counts()
@@ -64,7 +70,8 @@ enum HolidayStore {
                     continue
                 }
                 let before = try await list(institutionID: institutionID, from: date, to: date, on: db).count
-                try await upsert(Holiday(date: date, name: TextNormalizer.singleLine(name), kind: kind), institutionID: institutionID, now: now, on: db)
+                try await upsert(
+                    Holiday(date: date, name: TextNormalizer.singleLine(name), kind: kind), institutionID: institutionID, now: now, on: db)
                 if before == 0 { counts.added += 1 } else { counts.existing += 1 }
             }
             return counts

@@ -1,8 +1,8 @@
 import Fluent
 import Foundation
 import Logging
-import Synchronization
 import SQLKit
+import Synchronization
 import TanggapCore
 
 /// Moves reports from green to yellow to red as time passes, tells the level above about reports that stay
@@ -42,7 +42,9 @@ enum SLASweeper {
                 } catch {
                     // One report that cannot be swept must not hold up the others; it is tried again next time.
                     summary.failed += 1
-                    logger?.error("sla sweep of a report failed", metadata: ["report": .stringConvertible(id), "error": .string(String(describing: error))])
+                    logger?.error(
+                        "sla sweep of a report failed",
+                        metadata: ["report": .stringConvertible(id), "error": .string(String(describing: error))])
                 }
             }
             guard due.count == batchSize, let last = due.last else { break }
@@ -55,19 +57,26 @@ enum SLASweeper {
 
     /// The reports whose next check has come, in order, continuing after the last one of the previous batch.
     private static func dueReports(now: Date, after: (Date, Int64)?, limit: Int, on db: any Database) async throws -> [(Date, Int64)] {
-        struct Row: Decodable { let id: Int64; let sla_next_check_at: Date }
+        struct Row: Decodable {
+            let id: Int64
+            let sla_next_check_at: Date
+        }
         var query = db.sql.select().columns("id", "sla_next_check_at").from("reports")
             .where("sla_next_check_at", .lessThanOrEqual, SQLBind(now))
         if let (at, id) = after {
-            query = query.where(SQLGroupExpression(SQLQueryString(
-                "sla_next_check_at > \(bind: at) OR (sla_next_check_at = \(bind: at) AND id > \(bind: id))")))
+            query = query.where(
+                SQLGroupExpression(
+                    SQLQueryString(
+                        "sla_next_check_at > \(bind: at) OR (sla_next_check_at = \(bind: at) AND id > \(bind: id))")))
         }
         return try await query.orderBy("sla_next_check_at").orderBy("id").limit(limit).all(decoding: Row.self)
             .map { ($0.sla_next_check_at, $0.id) }
     }
 
     /// Sweeps one report; returns how many events it added.
-    private static func sweepOne(_ id: Int64, now: Date, context: TanggapContext, recipients: RecipientCache, on db: any Database) async throws -> Int {
+    private static func sweepOne(
+        _ id: Int64, now: Date, context: TanggapContext, recipients: RecipientCache, on db: any Database
+    ) async throws -> Int {
         try await db.writeTransaction { db in
             try await db.sql.update("reports").set(SQLIdentifier("version"), to: SQLRaw("version + 1")).where("id", .equal, id).run()
             guard let report = try await ReportModel.find(id, on: db), let next = report.slaNextCheckAt, next <= now else { return 0 }
@@ -86,7 +95,8 @@ enum SLASweeper {
                     events.append((EventDetails(dueAt: status.stageDueAt, light: light), nil))
                     if light != .green {
                         let users = try await recipients.forHolder(holder, on: db)
-                        try await NotificationStore.add(light == .red ? .red : .yellow, for: users, reportID: id, institutionID: holder.institutionID, now: now, on: db)
+                        try await NotificationStore.add(
+                            light == .red ? .red : .yellow, for: users, reportID: id, institutionID: holder.institutionID, now: now, on: db)
                     }
                 case .ladder(let levelsUp):
                     let (institution, users) = try await Recipients.admins(levelsUp: levelsUp, above: holder, on: db)

@@ -58,9 +58,11 @@ struct DemoWalker {
         case received, verified, dispatched, assigned, onHold, answered, repliedBack, completed, rated, archived, bounced, escalated
     }
 
-    static let outcomes: [Outcome] = [.received, .received, .verified, .dispatched, .dispatched, .assigned, .onHold,
-                                      .answered, .answered, .repliedBack, .completed, .completed, .rated, .rated, .rated,
-                                      .archived, .archived, .bounced, .escalated, .completed]
+    static let outcomes: [Outcome] = [
+        .received, .received, .verified, .dispatched, .dispatched, .assigned, .onHold,
+        .answered, .answered, .repliedBack, .completed, .completed, .rated, .rated, .rated,
+        .archived, .archived, .bounced, .escalated, .completed,
+    ]
 
     mutating func walk(_ index: Int) async throws {
         let outcome = Self.outcomes[index % Self.outcomes.count]
@@ -78,7 +80,8 @@ struct DemoWalker {
         let category = try await CategoryModel.query(on: db).filter(\.$name == template.category).filter(\.$parentID == nil).first()
         var subcategory: CategoryModel?
         if let category {
-            subcategory = try await CategoryModel.query(on: db).filter(\.$name == template.subcategory).filter(\.$parentID == category.id!).first()
+            subcategory = try await CategoryModel.query(on: db).filter(\.$name == template.subcategory).filter(\.$parentID == category.id!)
+                .first()
         }
         let region = try await RegionModel.query(on: db).filter(\.$name == "Kabupaten Bandung").first()
         let submission = ReportSubmission(
@@ -92,7 +95,8 @@ struct DemoWalker {
             channel: offline ? [TanggapCore.Channel.radio, .walkIn, .publicDialogue][random.next(3)].rawValue : nil,
             reporterName: withAccount ? nil : person,
             reporterPhone: withAccount ? nil : "08\(1_200_000_000 + random.next(800_000_000))")
-        let submitter: SubmitterIdentity = withAccount ? .user(tree.people.citizen) : offline ? .user(tree.people.bandungOperator) : .visitor
+        let submitter: SubmitterIdentity =
+            withAccount ? .user(tree.people.citizen) : offline ? .user(tree.people.bandungOperator) : .visitor
         let receipt = try await ReportIntake.submit(
             submission, uploads: [], from: submitter, defaultChannel: .web, context: at(time), on: db
         ).receipt
@@ -110,15 +114,20 @@ struct DemoWalker {
             let wrongKey = template.unit == "pupr" ? "dlh" : "pupr"
             let wrong = tree.units[wrongKey]!
             try await act(.dispatch, ActionRequest(institutionID: wrong.id), on: id, by: tree.people.bandungAdmin)
-            try await act(.notOurAuthority, ActionRequest(reason: "Bukan kewenangan \(wrong.shortName ?? wrong.name); mohon dialihkan."),
-                          on: id, by: tree.people.liaisons[wrongKey] ?? tree.people.bandungAdmin)
+            try await act(
+                .notOurAuthority, ActionRequest(reason: "Bukan kewenangan \(wrong.shortName ?? wrong.name); mohon dialihkan."),
+                on: id, by: tree.people.liaisons[wrongKey] ?? tree.people.bandungAdmin)
         }
         if outcome == .archived {
             let reasons = ["spam", "unclear", "out_of_scope"]
-            try await act(.archive, ActionRequest(note: "Diarsipkan saat verifikasi.", archiveReason: reasons[random.next(3)]), on: id, by: tree.people.bandungAdmin)
+            try await act(
+                .archive, ActionRequest(note: "Diarsipkan saat verifikasi.", archiveReason: reasons[random.next(3)]), on: id,
+                by: tree.people.bandungAdmin)
             return
         }
-        try await act(.dispatch, ActionRequest(note: "Mohon ditindaklanjuti sesuai kewenangan.", institutionID: unit.id), on: id, by: tree.people.bandungAdmin)
+        try await act(
+            .dispatch, ActionRequest(note: "Mohon ditindaklanjuti sesuai kewenangan.", institutionID: unit.id), on: id,
+            by: tree.people.bandungAdmin)
         if outcome == .dispatched { return }
         if outcome == .escalated {
             try await act(.escalate, ActionRequest(note: "Belum ditindaklanjuti lebih dari 60 hari."), on: id, by: tree.people.ombudsman)
@@ -130,7 +139,9 @@ struct DemoWalker {
         }
         if template.unit == "pupr" {
             try await act(.assign, ActionRequest(userID: tree.people.technicalOfficer.id), on: id, by: liaison)
-            try await act(.note, ActionRequest(text: "Survei lapangan dijadwalkan; perkiraan material 2 m³ aspal."), on: id, by: tree.people.technicalOfficer)
+            try await act(
+                .note, ActionRequest(text: "Survei lapangan dijadwalkan; perkiraan material 2 m³ aspal."), on: id,
+                by: tree.people.technicalOfficer)
         }
         if outcome == .assigned { return }
         // One unit in four takes its time: a tail of answers that come after the deadline.
@@ -153,17 +164,23 @@ struct DemoWalker {
         case reporter
     }
 
-    private mutating func act(_ kind: EventKind, _ request: ActionRequest = ActionRequest(), on reportID: Int64, by user: SignedInUser) async throws {
+    private mutating func act(
+        _ kind: EventKind, _ request: ActionRequest = ActionRequest(), on reportID: Int64, by user: SignedInUser
+    ) async throws {
         try await act(kind, request, on: reportID, by: .person(user))
     }
 
-    private mutating func act(_ kind: EventKind, _ request: ActionRequest = ActionRequest(), on reportID: Int64, by who: DemoActor) async throws {
+    private mutating func act(
+        _ kind: EventKind, _ request: ActionRequest = ActionRequest(), on reportID: Int64, by who: DemoActor
+    ) async throws {
         time = min(now.addingTimeInterval(-600), time.addingTimeInterval(Double(random.next(40) + 2) * 3600))
-        let (actor, eventActor): (Actor, EventActor) = switch who {
-        case .person(let user): (.user(user.actor), .user(id: user.id, institutionID: user.institutionID))
-        case .reporter: (.reporter, .reporter)
-        }
-        _ = try await ReportActions.perform(kind, request, on: reportID, by: actor, attributedTo: eventActor, channel: .web, context: at(time), on: db)
+        let (actor, eventActor): (Actor, EventActor) =
+            switch who {
+            case .person(let user): (.user(user.actor), .user(id: user.id, institutionID: user.institutionID))
+            case .reporter: (.reporter, .reporter)
+            }
+        _ = try await ReportActions.perform(
+            kind, request, on: reportID, by: actor, attributedTo: eventActor, channel: .web, context: at(time), on: db)
     }
 
     private func at(_ moment: Date) -> TanggapContext {

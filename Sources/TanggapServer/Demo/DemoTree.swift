@@ -30,33 +30,44 @@ struct DemoTree: Sendable {
     ]
 
     static func build(password: String, bcryptCost: Int, now: Date, on db: any Database) async throws -> DemoTree {
-        func make(_ name: String, _ kind: InstitutionKind, under parent: Institution?, short: String? = nil,
-                  code: String? = nil, region: Int64? = nil, zone: String? = nil) async throws -> Institution {
-            try await InstitutionDirectory.create(name: name, kind: kind, under: parent, shortName: short, code: code,
-                                                  regionID: region, timeZone: zone, now: now, on: db)
+        func make(
+            _ name: String, _ kind: InstitutionKind, under parent: Institution?, short: String? = nil,
+            code: String? = nil, region: Int64? = nil, zone: String? = nil
+        ) async throws -> Institution {
+            try await InstitutionDirectory.create(
+                name: name, kind: kind, under: parent, shortName: short, code: code,
+                regionID: region, timeZone: zone, now: now, on: db)
         }
-        let root = try await make("Pengelola Nasional SP4N-LAPOR!", .national, under: nil, short: "Nasional", code: "nasional", zone: "Asia/Jakarta")
+        let root = try await make(
+            "Pengelola Nasional SP4N-LAPOR!", .national, under: nil, short: "Nasional", code: "nasional", zone: "Asia/Jakarta")
         let ombudsman = try await make("Ombudsman Republik Indonesia", .oversight, under: root, short: "Ombudsman RI", code: "ombudsman")
         let kemenkes = try await make("Kementerian Kesehatan", .ministry, under: root, short: "Kemenkes", code: "kemenkes")
-        for (name, short, code) in [("Kementerian Pendidikan Dasar dan Menengah", "Kemendikdasmen", "kemendikdasmen"),
-                                    ("Kementerian Pekerjaan Umum", "Kementerian PU", "kemen-pu"),
-                                    ("Kementerian Sosial", "Kemensos", "kemensos")] {
+        for (name, short, code) in [
+            ("Kementerian Pendidikan Dasar dan Menengah", "Kemendikdasmen", "kemendikdasmen"),
+            ("Kementerian Pekerjaan Umum", "Kementerian PU", "kemen-pu"),
+            ("Kementerian Sosial", "Kemensos", "kemensos"),
+        ] {
             try await make(name, .ministry, under: root, short: short, code: code)
         }
         try await make("BPJS Kesehatan", .agency, under: root, short: "BPJS Kesehatan", code: "bpjs-kesehatan")
-        try await make("Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional", .ministry, under: root, short: "ATR/BPN", code: "atr-bpn")
+        try await make(
+            "Kementerian Agraria dan Tata Ruang/Badan Pertanahan Nasional", .ministry, under: root, short: "ATR/BPN", code: "atr-bpn")
 
         var provinceInstitutions: [String: Institution] = [:]
         var bandung: Institution?
         for (province, zone) in provinces {
-            guard let region = try await RegionModel.query(on: db).filter(\.$name == province).filter(\.$parentID == nil).first() else { continue }
-            let government = try await make("Pemerintah Provinsi \(province)", .province, under: root, short: "Pemprov \(province)",
-                                            region: region.id, zone: zone)
+            guard let region = try await RegionModel.query(on: db).filter(\.$name == province).filter(\.$parentID == nil).first() else {
+                continue
+            }
+            let government = try await make(
+                "Pemerintah Provinsi \(province)", .province, under: root, short: "Pemprov \(province)",
+                region: region.id, zone: zone)
             provinceInstitutions[province] = government
             for local in try await RegionModel.query(on: db).filter(\.$parentID == region.id!).sort(\.$name).all() {
                 let isCity = local.kind == "kota"
-                let institution = try await make("Pemerintah \(local.name)", isCity ? .city : .regency, under: government,
-                                                 short: local.name, region: local.id)
+                let institution = try await make(
+                    "Pemerintah \(local.name)", isCity ? .city : .regency, under: government,
+                    short: local.name, region: local.id)
                 if local.name == "Kabupaten Bandung" { bandung = institution }
             }
         }
@@ -68,15 +79,17 @@ struct DemoTree: Sendable {
             units[key] = try await make(name, .unit, under: bandung, short: short, code: "kab-bandung-\(key)")
         }
         var subunits: [String: Institution] = [:]
-        subunits["upt-jalan"] = try await make("UPT Pengelolaan Jalan dan Jembatan Wilayah Soreang", .subunit, under: units["pupr"]!, short: "UPT Jalan Soreang")
+        subunits["upt-jalan"] = try await make(
+            "UPT Pengelolaan Jalan dan Jembatan Wilayah Soreang", .subunit, under: units["pupr"]!, short: "UPT Jalan Soreang")
         subunits["puskesmas-soreang"] = try await make("Puskesmas Soreang", .subunit, under: units["dinkes"]!)
         subunits["puskesmas-banjaran"] = try await make("Puskesmas Banjaran", .subunit, under: units["dinkes"]!)
 
         let people = try await DemoPeople.create(
             password: password, bcryptCost: bcryptCost, now: now, root: root, ombudsman: ombudsman, kemenkes: kemenkes,
             bandung: bandung, units: units, on: db)
-        return DemoTree(root: root, ombudsman: ombudsman, kemenkes: kemenkes, jawaBarat: jawaBarat, bali: bali, bandung: bandung,
-                        units: units, subunits: subunits, people: people)
+        return DemoTree(
+            root: root, ombudsman: ombudsman, kemenkes: kemenkes, jawaBarat: jawaBarat, bali: bali, bandung: bandung,
+            units: units, subunits: subunits, people: people)
     }
 }
 
@@ -110,16 +123,21 @@ struct DemoPeople: Sendable {
         }
         var liaisons: [String: SignedInUser] = [:]
         for (key, label) in [("pupr", "PUPR"), ("dinkes", "Dinkes"), ("disdukcapil", "Disdukcapil")] {
-            liaisons[key] = try await person("Penghubung \(label) Kab. Bandung", "penghubung.\(key)@tanggap.test", at: units[key]!,
-                                             [(.liaisonOfficer, units[key]!)])
+            liaisons[key] = try await person(
+                "Penghubung \(label) Kab. Bandung", "penghubung.\(key)@tanggap.test", at: units[key]!,
+                [(.liaisonOfficer, units[key]!)])
         }
         return DemoPeople(
             nationalAdmin: try await person("Admin Nasional", "admin@tanggap.test", at: root, [(.nationalAdmin, root)]),
-            bandungAdmin: try await person("Admin Kabupaten Bandung", "admin.bandung@tanggap.test", at: bandung, [(.institutionAdmin, bandung)]),
-            kemenkesAdmin: try await person("Admin Kementerian Kesehatan", "admin.kemenkes@tanggap.test", at: kemenkes, [(.institutionAdmin, kemenkes)]),
+            bandungAdmin: try await person(
+                "Admin Kabupaten Bandung", "admin.bandung@tanggap.test", at: bandung, [(.institutionAdmin, bandung)]),
+            kemenkesAdmin: try await person(
+                "Admin Kementerian Kesehatan", "admin.kemenkes@tanggap.test", at: kemenkes, [(.institutionAdmin, kemenkes)]),
             liaisons: liaisons,
-            technicalOfficer: try await person("Teknisi Jalan DPUTR", "teknis.pupr@tanggap.test", at: units["pupr"]!, [(.technicalOfficer, units["pupr"]!)]),
-            bandungOperator: try await person("Operator Kanal Kab. Bandung", "operator.bandung@tanggap.test", at: bandung, [(.operator, bandung)]),
+            technicalOfficer: try await person(
+                "Teknisi Jalan DPUTR", "teknis.pupr@tanggap.test", at: units["pupr"]!, [(.technicalOfficer, units["pupr"]!)]),
+            bandungOperator: try await person(
+                "Operator Kanal Kab. Bandung", "operator.bandung@tanggap.test", at: bandung, [(.operator, bandung)]),
             ombudsman: try await person("Pengawas Ombudsman RI", "pengawas@tanggap.test", at: ombudsman, [(.oversight, root)]),
             citizen: try await person("Warga Contoh", "warga@tanggap.test", at: nil, []))
     }

@@ -17,9 +17,13 @@ struct TanggapErrorMiddleware: AsyncMiddleware {
     /// The same error as a page, for people in a browser.
     static func page(for error: any Error, on request: Request) async throws -> Response {
         let apiError = classify(error, on: request)
-        struct ErrorPage: Encodable { let status: Int; let message: String }
+        struct ErrorPage: Encodable {
+            let status: Int
+            let message: String
+        }
         let message = request.tanggap.localizer.text("error.\(apiError.code)", request.language)
-        let response = try await request.renderPage("error", ErrorPage(status: Int(apiError.status.code), message: message), status: apiError.status)
+        let response = try await request.renderPage(
+            "error", ErrorPage(status: Int(apiError.status.code), message: message), status: apiError.status)
         for (name, value) in apiError.headers { response.headers.replaceOrAdd(name: name, value: value) }
         return response
     }
@@ -28,15 +32,16 @@ struct TanggapErrorMiddleware: AsyncMiddleware {
         let apiError = classify(error, on: request)
         let localizer = request.tanggap.localizer
         let language = request.language
-        let body = ErrorBody(error: .init(
-            code: apiError.code,
-            message: localizer.text("error.\(apiError.code)", language),
-            fields: apiError.fields.map { field in
-                ErrorBody.Field(
-                    field: field.field, code: field.code.rawValue,
-                    message: localizer.text("field.\(field.code.rawValue)", language, ["limit": field.limit.map(String.init) ?? ""]),
-                    limit: field.limit)
-            }))
+        let body = ErrorBody(
+            error: .init(
+                code: apiError.code,
+                message: localizer.text("error.\(apiError.code)", language),
+                fields: apiError.fields.map { field in
+                    ErrorBody.Field(
+                        field: field.field, code: field.code.rawValue,
+                        message: localizer.text("field.\(field.code.rawValue)", language, ["limit": field.limit.map(String.init) ?? ""]),
+                        limit: field.limit)
+                }))
         var headers = apiError.headers
         headers.contentType = .json
         headers.replaceOrAdd(name: .contentLanguage, value: language.rawValue)
@@ -73,7 +78,8 @@ struct TanggapErrorMiddleware: AsyncMiddleware {
             break
         }
         if let fault = DatabaseFault.of(error) {
-            request.logger.warning("request refused: the database cannot take it now", metadata: ["error": .string(String(describing: error))])
+            request.logger.warning(
+                "request refused: the database cannot take it now", metadata: ["error": .string(String(describing: error))])
             request.tanggap.databaseWatch.noteFailure(error)
             return .fault(fault)
         }

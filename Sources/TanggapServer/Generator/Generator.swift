@@ -36,8 +36,9 @@ enum Generator {
         }
         var root = try await InstitutionDirectory.root(on: db)
         if root == nil {
-            root = try await InstitutionDirectory.create(name: "Pengelola Nasional SP4N-LAPOR!", kind: .national, under: nil, code: "nasional",
-                                                         timeZone: "Asia/Jakarta", now: now, on: db)
+            root = try await InstitutionDirectory.create(
+                name: "Pengelola Nasional SP4N-LAPOR!", kind: .national, under: nil, code: "nasional",
+                timeZone: "Asia/Jakarta", now: now, on: db)
         }
         let tree = try await SyntheticTree.build(root: root!, officesPerGovernment: officesPerGovernment, now: now, on: db)
         let categories = try await CategoryModel.query(on: db).all()
@@ -46,15 +47,19 @@ enum Generator {
 
         struct MaxID: Decodable { let n: Int64? }
         let firstID = (try await db.sql.raw("SELECT MAX(id) AS n FROM reports").first(decoding: MaxID.self)?.n ?? 0) + 1
-        var maker = SyntheticReportMaker(tree: tree, root: root!, categories: choices, now: now, span: years * 365 * 86_400,
-                                         random: DemoRandom(seed: seed))
+        var maker = SyntheticReportMaker(
+            tree: tree, root: root!, categories: choices, now: now, span: years * 365 * 86_400,
+            random: DemoRandom(seed: seed))
         var summary = Summary(institutions: tree.institutions)
-        summary.staff = try await SyntheticStaff.write(tree, password: staffPassword, bcryptCost: context.settings.bcryptCost, now: now, on: db)
+        summary.staff = try await SyntheticStaff.write(
+            tree, password: staffPassword, bcryptCost: context.settings.bcryptCost, now: now, on: db)
         let zone = context.settings.timeZone
         var figures = FiguresByMonth()
         var start = 0
         while start < count {
-            let batch = (start..<min(start + reportsPerTransaction, count)).map { maker.make(id: firstID + Int64($0), index: $0, of: count) }
+            let batch = (start..<min(start + reportsPerTransaction, count)).map {
+                maker.make(id: firstID + Int64($0), index: $0, of: count)
+            }
             // Reports come in order of receipt, so a month's figures are complete once the next month begins.
             let finished = figures.count(batch.map(\.facts), zone: zone)
             try await db.transaction { db in
@@ -87,17 +92,24 @@ enum Generator {
             }
         }
         try await run("reports", SyntheticReport.columnNames, reports.map(\.values))
-        try await run("report_events", ["report_id", "seq", "kind", "at", "actor_kind", "from_state", "to_state", "from_institution_id",
-                                        "to_institution_id", "channel", "audience"],
-                      reports.flatMap { report in
-                          report.events.enumerated().map { seq, event in
-                              [.int(report.id), .int(seq + 1), .text(event.kind.rawValue), .date(event.at),
-                               .text(event.kind == .submitted ? "reporter" : "system"), .text(event.from.0.rawValue), .text(event.to.0.rawValue),
-                               .int(event.from.1), .int(event.to.1), .text("web"), .text("public")] as [SQLCell]
-                          }
-                      })
-        try await run("report_routes", ["report_id", "institution_id", "path", "first_held_at"],
-                      reports.flatMap { report in report.route.map { [.int(report.id), .int($0.0), .text($0.1), .date(report.facts.created_at)] } })
+        try await run(
+            "report_events",
+            [
+                "report_id", "seq", "kind", "at", "actor_kind", "from_state", "to_state", "from_institution_id",
+                "to_institution_id", "channel", "audience",
+            ],
+            reports.flatMap { report in
+                report.events.enumerated().map { seq, event in
+                    [
+                        .int(report.id), .int(seq + 1), .text(event.kind.rawValue), .date(event.at),
+                        .text(event.kind == .submitted ? "reporter" : "system"), .text(event.from.0.rawValue), .text(event.to.0.rawValue),
+                        .int(event.from.1), .int(event.to.1), .text("web"), .text("public"),
+                    ] as [SQLCell]
+                }
+            })
+        try await run(
+            "report_routes", ["report_id", "institution_id", "path", "first_held_at"],
+            reports.flatMap { report in report.route.map { [.int(report.id), .int($0.0), .text($0.1), .date(report.facts.created_at)] } })
     }
 }
 

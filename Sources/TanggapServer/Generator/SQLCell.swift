@@ -22,7 +22,9 @@ enum SQLCell: Sendable {
     func literal(postgres: Bool) -> String {
         switch self {
         case .int(let value): String(value)
-        case .text(let value): "'" + (value.contains("'") ? value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") : value) + "'"
+        case .text(let value):
+            "'" + (value.contains("'") ? value.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") : value)
+                + "'"
         case .date(let value): postgres ? "to_timestamp(\(value.timeIntervalSince1970))" : String(value.timeIntervalSince1970)
         case .bool(let value): postgres ? (value ? "TRUE" : "FALSE") : (value ? "1" : "0")
         case .null: "NULL"

@@ -49,7 +49,9 @@ enum SyntheticText {
         "Kami sudah melapor ke kelurahan tetapi belum ada tindakan.", "Mohon segera ditindaklanjuti oleh instansi terkait.",
         "Banyak lansia yang dirugikan karena harus datang berkali-kali.", "Kami berharap ada petugas yang meninjau langsung.",
     ]
-    static let names = ["Asep", "Siti", "Budi", "Dewi", "Rahmat", "Nur", "Agus", "Sri", "Joko", "Wati", "Made", "Yohanes", "Fitri", "Hendra"]
+    static let names = [
+        "Asep", "Siti", "Budi", "Dewi", "Rahmat", "Nur", "Agus", "Sri", "Joko", "Wati", "Made", "Yohanes", "Fitri", "Hendra",
+    ]
 }
 
 /// Draws synthetic reports: most of the old ones completed, recent ones on their way, a long tail late.
@@ -80,10 +82,13 @@ struct SyntheticReportMaker {
         let category = pick(categories)
         let problem = pick(SyntheticText.problems)
         let title = "\(problem) \(pick(SyntheticText.places))"
-        let body = "\(problem) \(pick(SyntheticText.places)) \(pick(SyntheticText.durations)). Laporan tentang \(category.name.lowercased()). "
+        let body =
+            "\(problem) \(pick(SyntheticText.places)) \(pick(SyntheticText.durations)). Laporan tentang \(category.name.lowercased()). "
             + pick(SyntheticText.effects)
         let classification = chance(80) ? Classification.pengaduan : chance(75) ? .aspirasi : .permintaanInformasi
-        let channel = pick([Channel.web, .web, .web, .web, .whatsapp, .whatsapp, .sms, .api, .email, .telegram, .socialMedia, .walkIn, .letter, .radio])
+        let channel = pick([
+            Channel.web, .web, .web, .web, .whatsapp, .whatsapp, .sms, .api, .email, .telegram, .socialMedia, .walkIn, .letter, .radio,
+        ])
         let region = holder.regionID ?? pick(tree.regions)
 
         // How far it got: the older, the likelier done; a tail stays open and late.
@@ -91,20 +96,30 @@ struct SyntheticReportMaker {
         var state: ReportState
         var archive: ArchiveReason?
         let roll = random.next(100)
-        if roll < 3 { state = .archived; archive = pick([ArchiveReason.spam, .unclear, .duplicate, .outOfScope]) }
-        else if roll < done { state = chance(85) ? .completed : .answered }
-        else { state = pick([ReportState.received, .verified, .dispatched, .dispatched, .dispatched, .onHold]) }
+        if roll < 3 {
+            state = .archived
+            archive = pick([ArchiveReason.spam, .unclear, .duplicate, .outOfScope])
+        } else if roll < done {
+            state = chance(85) ? .completed : .answered
+        } else {
+            state = pick([ReportState.received, .verified, .dispatched, .dispatched, .dispatched, .onHold])
+        }
         if state == .answered && age > 30 { state = .completed }
 
         let verified = created.addingTimeInterval(Double(random.next(48)) * 3_600)
         let reached = state != .received && state != .archived
         let answeredLate = chance(15)
         let answerDays = answeredLate ? 6 + random.next(15) : random.next(6)
-        let answered = state == .answered || state == .completed
+        let answered =
+            state == .answered || state == .completed
             ? verified.addingTimeInterval(Self.workingDays(Double(answerDays)) + Double(random.next(8)) * 3_600) : nil
-        let completedAt = state == .completed ? (answered ?? created).addingTimeInterval(Self.workingDays(Double(1 + random.next(10)))) : nil
-        let rating: Rating? = state == .completed && chance(40)
-            ? pick([Rating.verySatisfied, .verySatisfied, .satisfied, .satisfied, .satisfied, .fairlySatisfied, .fairlySatisfied, .notSatisfied]) : nil
+        let completedAt =
+            state == .completed ? (answered ?? created).addingTimeInterval(Self.workingDays(Double(1 + random.next(10)))) : nil
+        let rating: Rating? =
+            state == .completed && chance(40)
+            ? pick([
+                Rating.verySatisfied, .verySatisfied, .satisfied, .satisfied, .satisfied, .fairlySatisfied, .fairlySatisfied, .notSatisfied,
+            ]) : nil
         let bounced = reached && state != .verified && chance(4)
         let confidential = chance(5)
 
@@ -122,18 +137,22 @@ struct SyntheticReportMaker {
             }
             yellow = due!.addingTimeInterval(-0.3 * due!.timeIntervalSince(stageStart!))
             light = due! < now ? .red : yellow! <= now ? .yellow : .green
-            nextCheck = light == .green ? yellow : light == .yellow ? due!.addingTimeInterval(1) : now.addingTimeInterval(Double(1 + random.next(48)) * 3_600)
+            nextCheck =
+                light == .green
+                ? yellow : light == .yellow ? due!.addingTimeInterval(1) : now.addingTimeInterval(Double(1 + random.next(48)) * 3_600)
             if state == .onHold { held = verified.addingTimeInterval(Self.day) }
         }
 
         // Untargeted reports wait at the national level until someone sends them on.
         let sentOn = reached && state != .verified
         let holderNow = sentOn || !untargeted ? holder : SyntheticTree.Holder(id: root.id, path: root.path, regionID: nil)
-        var report = SyntheticReport(id: id, facts: ReportTallies.Facts(
-            id: id, holder_path: holderNow.path.encoded, created_at: created, province_id: tree.provinceOf[region], state: state,
-            archive_reason: archive, sla_stage: stage, sla_light: light, held_at: held,
-            first_answer_late: answered == nil ? nil : answeredLate, first_answer_working_days: answered == nil ? nil : answerDays,
-            rating: rating, was_bounced: bounced))
+        var report = SyntheticReport(
+            id: id,
+            facts: ReportTallies.Facts(
+                id: id, holder_path: holderNow.path.encoded, created_at: created, province_id: tree.provinceOf[region], state: state,
+                archive_reason: archive, sla_stage: stage, sla_light: light, held_at: held,
+                first_answer_late: answered == nil ? nil : answeredLate, first_answer_working_days: answered == nil ? nil : answerDays,
+                rating: rating, was_bounced: bounced))
         let isPublic = reached && !confidential
         report.values = [
             .int(id), .text(TrackingID.synthetic(UInt64(id)).value), .text(title), .word(classification), .int(category.main),
@@ -145,7 +164,8 @@ struct SyntheticReportMaker {
             .date(answered), .date(completedAt), .date(state == .archived ? verified : nil), .date(rating == nil ? nil : completedAt),
             .word(stage), .date(stageStart), .date(due), .date(yellow), .word(light),
             .date(created.addingTimeInterval(60 * Self.day)), .date(held), .int(0), .date(nextCheck),
-            .int(0), .int(1), .int(0), .int(0), .bool(answered == nil ? nil : answeredLate), .int(answered == nil ? nil : answerDays), .bool(bounced),
+            .int(0), .int(1), .int(0), .int(0), .bool(answered == nil ? nil : answeredLate), .int(answered == nil ? nil : answerDays),
+            .bool(bounced),
         ]
 
         // The history that took it there.

@@ -43,15 +43,21 @@ struct SyntheticTree: Sendable {
     /// Builds what is missing under the national level: with eight offices per government, 20 ministries with three
     /// directorates, every province with four offices and every regency and city with eight — about 4,900 institutions.
     static func build(root: Institution, officesPerGovernment: Int, now: Date, on db: any Database) async throws -> SyntheticTree {
-        try await db.transaction { db in try await buildInOneTransaction(root: root, officesPerGovernment: officesPerGovernment, now: now, on: db) }
+        try await db.transaction { db in
+            try await buildInOneTransaction(root: root, officesPerGovernment: officesPerGovernment, now: now, on: db)
+        }
     }
 
-    private static func buildInOneTransaction(root: Institution, officesPerGovernment: Int, now: Date, on db: any Database) async throws -> SyntheticTree {
+    private static func buildInOneTransaction(
+        root: Institution, officesPerGovernment: Int, now: Date, on db: any Database
+    ) async throws -> SyntheticTree {
         var tree = SyntheticTree()
         let existing = try await InstitutionModel.query(on: db).all()
         var byParentAndName: [String: Institution] = [:]
         for model in existing { byParentAndName["\(model.parentID ?? 0)/\(model.name)"] = model.record }
-        func institution(_ name: String, _ kind: InstitutionKind, under parent: Institution, region: Int64? = nil) async throws -> Institution {
+        func institution(
+            _ name: String, _ kind: InstitutionKind, under parent: Institution, region: Int64? = nil
+        ) async throws -> Institution {
             if let found = byParentAndName["\(parent.id)/\(name)"] { return found }
             let made = try await InstitutionDirectory.create(name: name, kind: kind, under: parent, regionID: region, now: now, on: db)
             byParentAndName["\(parent.id)/\(name)"] = made

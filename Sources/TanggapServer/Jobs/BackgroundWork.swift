@@ -28,7 +28,9 @@ struct BackgroundWork: LifecycleHandler {
 /// The national calendar ships with Tanggap: a database without national holidays gets the shipped ones.
 enum NationalCalendar {
     static func importShippedHolidaysIfMissing(_ app: Application) async throws {
-        let count = try await app.db.sql.raw("SELECT COUNT(*) AS n FROM holidays WHERE institution_id IS NULL").first(decoding: CountRow.self)?.n ?? 0
+        let count =
+            try await app.db.sql.raw("SELECT COUNT(*) AS n FROM holidays WHERE institution_id IS NULL").first(decoding: CountRow.self)?.n
+            ?? 0
         guard count == 0 else { return }
         let path = app.directory.resourcesDirectory + "Data/id-public-holidays.csv"
         let counts = try await HolidayStore.importCSV(path, kind: .national, institutionID: nil, now: app.tanggap.clock.now(), on: app.db)

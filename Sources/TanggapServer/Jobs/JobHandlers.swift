@@ -42,4 +42,3 @@ enum Probe {
             .values(SQLBind(run.job.id), SQLBind(run.worker), SQLBind(run.now)).run()
     }
 }
-

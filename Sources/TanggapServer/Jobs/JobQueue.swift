@@ -23,8 +23,9 @@ enum JobQueue {
         let body = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
         var insert = db.sql.insert(into: "jobs")
             .columns("kind", "payload", "state", "attempts", "max_attempts", "run_at", "dedupe_key", "created_at")
-            .values(SQLBind(kind), SQLBind(body), SQLBind("queued"), SQLBind(0), SQLBind(maxAttempts), SQLBind(runAt),
-                    SQLBind(dedupeKey), SQLBind(runAt))
+            .values(
+                SQLBind(kind), SQLBind(body), SQLBind("queued"), SQLBind(0), SQLBind(maxAttempts), SQLBind(runAt),
+                SQLBind(dedupeKey), SQLBind(runAt))
         if dedupeKey != nil { insert = insert.ignoringConflicts() }
         try await insert.run()
     }
@@ -32,13 +33,15 @@ enum JobQueue {
     /// Claims up to `limit` jobs that are due, for `lease` seconds.
     static func claim(limit: Int, worker: String, lease: TimeInterval, now: Date, on db: any Database) async throws -> [ClaimedJob] {
         let skipLocked = db.isPostgres ? " FOR UPDATE SKIP LOCKED" : ""
-        return try await db.sql.raw("""
+        return try await db.sql.raw(
+            """
             UPDATE jobs SET state = 'running', locked_by = \(bind: worker), locked_until = \(bind: now.addingTimeInterval(lease)),
                 attempts = attempts + 1
             WHERE id IN (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= \(bind: now)
                          ORDER BY run_at, id LIMIT \(bind: limit)\(unsafeRaw: skipLocked))
             RETURNING id, kind, payload, attempts, max_attempts
-            """).all(decoding: ClaimedJob.self)
+            """
+        ).all(decoding: ClaimedJob.self)
     }
 
     static func complete(_ job: ClaimedJob, now: Date, on db: any Database) async throws {
@@ -55,7 +58,8 @@ enum JobQueue {
         if job.attempts >= job.max_attempts {
             update = update.set("state", to: SQLBind("dead")).set("finished_at", to: SQLBind(now))
         } else {
-            update = update.set("state", to: SQLBind("queued")).set("run_at", to: SQLBind(now.addingTimeInterval(backoff(after: job.attempts, base: backoffBase))))
+            update = update.set("state", to: SQLBind("queued")).set(
+                "run_at", to: SQLBind(now.addingTimeInterval(backoff(after: job.attempts, base: backoffBase))))
         }
         try await update.where("id", .equal, SQLBind(job.id)).run()
     }

@@ -51,12 +51,15 @@ struct JobWorker: Sendable {
             try await handler(JobRun(job: job, context: context, db: db, logger: logger, worker: name, now: now))
             try await JobQueue.complete(job, now: context.clock.now(), on: db)
         } catch {
-            logger.warning("job failed", metadata: [
-                "job": .stringConvertible(job.id), "kind": .string(job.kind), "attempt": .stringConvertible(job.attempts),
-                "error": .string(String(describing: error)),
-            ])
-            try? await JobQueue.fail(job, error: String(describing: error), backoffBase: context.settings.jobBackoffSeconds,
-                                     now: context.clock.now(), on: db)
+            logger.warning(
+                "job failed",
+                metadata: [
+                    "job": .stringConvertible(job.id), "kind": .string(job.kind), "attempt": .stringConvertible(job.attempts),
+                    "error": .string(String(describing: error)),
+                ])
+            try? await JobQueue.fail(
+                job, error: String(describing: error), backoffBase: context.settings.jobBackoffSeconds,
+                now: context.clock.now(), on: db)
         }
     }
 

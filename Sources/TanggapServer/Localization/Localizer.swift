@@ -94,7 +94,8 @@ struct LanguageCookieMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         if let chosen = try? request.query.get(String.self, at: "lang"), let language = Language(rawValue: chosen),
-            request.cookies["lang"]?.string != language.rawValue {
+            request.cookies["lang"]?.string != language.rawValue
+        {
             response.cookies["lang"] = HTTPCookies.Value(
                 string: language.rawValue, maxAge: 365 * 86_400, path: "/",
                 isSecure: request.tanggap.settings.secureCookies, isHTTPOnly: true, sameSite: .lax)

@@ -6,8 +6,10 @@ import SQLKit
 struct M0007_ProtectHistory: AsyncMigration {
     var name: String { "M0007_ProtectHistory" }
 
-    static let originalColumns = ["original_title", "original_classification", "original_category_id",
-                                  "original_subcategory_id", "body", "tracking_id", "created_at"]
+    static let originalColumns = [
+        "original_title", "original_classification", "original_category_id",
+        "original_subcategory_id", "body", "tracking_id", "created_at",
+    ]
 
     func prepare(on database: any Database) async throws {
         for statement in database.isPostgres ? postgres : sqlite {
@@ -60,14 +62,19 @@ struct M0007_ProtectHistory: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let statements = database.isPostgres
-            ? ["DROP TRIGGER reports_keep_original ON reports", "DROP TRIGGER reports_no_delete ON reports",
-               "DROP TRIGGER report_corrections_append_only ON report_corrections",
-               "DROP TRIGGER report_events_append_only ON report_events",
-               "DROP FUNCTION tanggap_keep_original()", "DROP FUNCTION tanggap_append_only()"]
-            : ["DROP TRIGGER reports_keep_original", "DROP TRIGGER reports_no_delete",
-               "DROP TRIGGER report_events_no_update", "DROP TRIGGER report_events_no_delete",
-               "DROP TRIGGER report_corrections_no_update", "DROP TRIGGER report_corrections_no_delete"]
+        let statements =
+            database.isPostgres
+            ? [
+                "DROP TRIGGER reports_keep_original ON reports", "DROP TRIGGER reports_no_delete ON reports",
+                "DROP TRIGGER report_corrections_append_only ON report_corrections",
+                "DROP TRIGGER report_events_append_only ON report_events",
+                "DROP FUNCTION tanggap_keep_original()", "DROP FUNCTION tanggap_append_only()",
+            ]
+            : [
+                "DROP TRIGGER reports_keep_original", "DROP TRIGGER reports_no_delete",
+                "DROP TRIGGER report_events_no_update", "DROP TRIGGER report_events_no_delete",
+                "DROP TRIGGER report_corrections_no_update", "DROP TRIGGER report_corrections_no_delete",
+            ]
         for statement in statements { try await database.sql.raw(SQLQueryString(statement)).run() }
     }
 }

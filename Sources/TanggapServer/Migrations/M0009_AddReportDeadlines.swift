@@ -25,8 +25,10 @@ struct M0009_AddReportDeadlines: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for column in ["sla_stage", "stage_started_at", "stage_due_at", "yellow_at", "sla_light", "case_due_at", "held_at",
-                       "ladder_rung", "sla_next_check_at"] {
+        for column in [
+            "sla_stage", "stage_started_at", "stage_due_at", "yellow_at", "sla_light", "case_due_at", "held_at",
+            "ladder_rung", "sla_next_check_at",
+        ] {
             try await database.schema("reports").deleteField(.string(column)).update()
         }
     }

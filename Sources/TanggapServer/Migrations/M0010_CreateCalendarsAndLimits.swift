@@ -36,7 +36,9 @@ struct M0010_CreateCalendarsAndLimits: AsyncMigration {
             .field("ladder_step", .int)
             .field("updated_at", .datetime, .required)
             .create()
-        try await database.sql.raw("CREATE UNIQUE INDEX sla_policies_scope ON sla_policies (COALESCE(institution_id, 0), COALESCE(classification, ''))").run()
+        try await database.sql.raw(
+            "CREATE UNIQUE INDEX sla_policies_scope ON sla_policies (COALESCE(institution_id, 0), COALESCE(classification, ''))"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -17,20 +17,27 @@ struct M0015_CreateAdminAudit: AsyncMigration {
         try await database.sql.raw("CREATE INDEX admin_audit_institution ON admin_audit (institution_id, id)").run()
         // The record is append-only, as the report history is.
         if database.isPostgres {
-            try await database.sql.raw("""
+            try await database.sql.raw(
+                """
                 CREATE FUNCTION admin_audit_is_append_only() RETURNS trigger AS $$
                 BEGIN RAISE EXCEPTION 'the administrative record is append-only'; END $$ LANGUAGE plpgsql
-                """).run()
-            try await database.sql.raw("""
+                """
+            ).run()
+            try await database.sql.raw(
+                """
                 CREATE TRIGGER admin_audit_append_only BEFORE UPDATE OR DELETE ON admin_audit
                 FOR EACH ROW EXECUTE FUNCTION admin_audit_is_append_only()
-                """).run()
+                """
+            ).run()
         } else {
             for event in ["UPDATE", "DELETE"] {
-                try await database.sql.raw(SQLQueryString("""
-                    CREATE TRIGGER admin_audit_no_\(event.lowercased()) BEFORE \(event) ON admin_audit
-                    BEGIN SELECT RAISE(ABORT, 'the administrative record is append-only'); END
-                    """)).run()
+                try await database.sql.raw(
+                    SQLQueryString(
+                        """
+                        CREATE TRIGGER admin_audit_no_\(event.lowercased()) BEFORE \(event) ON admin_audit
+                        BEGIN SELECT RAISE(ABORT, 'the administrative record is append-only'); END
+                        """)
+                ).run()
             }
         }
     }

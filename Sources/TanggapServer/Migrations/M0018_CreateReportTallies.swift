@@ -12,23 +12,29 @@ struct M0018_CreateReportTallies: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("reports").field("was_bounced", .bool, .required, .sql(.default(false))).update()
         try await database.schema("reports").field("first_answer_working_days", .int).update()
-        try await database.sql.raw("""
+        try await database.sql.raw(
+            """
             UPDATE reports SET was_bounced = \(bind: true)
             WHERE id IN (SELECT report_id FROM report_events WHERE kind = \(bind: EventKind.notOurAuthority.rawValue))
-            """).run()
+            """
+        ).run()
         let counters = PerformanceFigures.counters.map { "\(ident: $0.name) INTEGER NOT NULL DEFAULT 0" as SQLQueryString }
             .joined(separator: ", ")
-        try await database.sql.raw("""
+        try await database.sql.raw(
+            """
             CREATE TABLE report_tallies (
                 institution_id BIGINT NOT NULL, direct BOOLEAN NOT NULL, province_id BIGINT NOT NULL, period TEXT NOT NULL,
                 \(counters),
                 PRIMARY KEY (institution_id, direct, province_id, period))
-            """).run()
+            """
+        ).run()
         try await database.sql.raw(
-            "CREATE INDEX report_events_actor ON report_events (actor_user_id, at) WHERE actor_user_id IS NOT NULL").run()
+            "CREATE INDEX report_events_actor ON report_events (actor_user_id, at) WHERE actor_user_id IS NOT NULL"
+        ).run()
         // "Mine" and "waiting for me" in the inbox: a person's assignments, soonest deadline first.
         try await database.sql.raw(
-            "CREATE INDEX reports_assignee ON reports (assignee_id, stage_due_at) WHERE assignee_id IS NOT NULL").run()
+            "CREATE INDEX reports_assignee ON reports (assignee_id, stage_due_at) WHERE assignee_id IS NOT NULL"
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

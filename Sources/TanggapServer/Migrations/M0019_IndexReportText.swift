@@ -46,9 +46,13 @@ struct M0019_IndexReportText: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let statements = database.isPostgres
+        let statements =
+            database.isPostgres
             ? ["DROP INDEX reports_search", "ALTER TABLE reports DROP COLUMN search"]
-            : ["DROP TRIGGER reports_fts_update", "DROP TRIGGER reports_fts_delete", "DROP TRIGGER reports_fts_insert", "DROP TABLE reports_fts"]
+            : [
+                "DROP TRIGGER reports_fts_update", "DROP TRIGGER reports_fts_delete", "DROP TRIGGER reports_fts_insert",
+                "DROP TABLE reports_fts",
+            ]
         for statement in statements { try await database.sql.raw(SQLQueryString(statement)).run() }
     }
 }

@@ -13,10 +13,12 @@ struct M0021_IndexHeldWork: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         guard !database.isPostgres else { return }
-        try await database.sql.raw("""
+        try await database.sql.raw(
+            """
             CREATE INDEX reports_held_work ON reports
             (holder_path, state, assignee_id, first_answered_at, sla_stage, held_at, stage_due_at, created_at)
-            """).run()
+            """
+        ).run()
         try await database.sql.raw("DROP INDEX reports_holder_path").run()
     }
 

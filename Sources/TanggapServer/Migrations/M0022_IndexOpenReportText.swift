@@ -49,7 +49,8 @@ struct M0022_IndexOpenReportText: AsyncMigration {
     func revert(on database: any Database) async throws {
         guard !database.isPostgres else { return }
         for statement in ["open_reports_fts_delete", "open_reports_fts_update", "open_reports_fts_insert"].map({ "DROP TRIGGER \($0)" })
-            + ["DROP TABLE open_reports_fts"] {
+            + ["DROP TABLE open_reports_fts"]
+        {
             try await database.sql.raw(SQLQueryString(statement)).run()
         }
     }

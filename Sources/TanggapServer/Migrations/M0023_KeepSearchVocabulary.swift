@@ -40,8 +40,10 @@ struct M0023_KeepSearchVocabulary: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         guard !database.isPostgres else { return }
-        for statement in ["DROP TRIGGER search_terms_new_update", "DROP TRIGGER search_terms_new_insert", "DROP TABLE search_terms_new_vocab",
-                          "DROP TABLE search_terms_new", "DROP TABLE search_terms"] {
+        for statement in [
+            "DROP TRIGGER search_terms_new_update", "DROP TRIGGER search_terms_new_insert", "DROP TABLE search_terms_new_vocab",
+            "DROP TABLE search_terms_new", "DROP TABLE search_terms",
+        ] {
             try await database.sql.raw(SQLQueryString(statement)).run()
         }
     }

@@ -13,10 +13,12 @@ struct M0024_CoverStageDeadlines: AsyncMigration {
     func prepare(on database: any Database) async throws {
         guard !database.isPostgres else { return }
         try await database.sql.raw("DROP INDEX reports_stage_due").run()
-        try await database.sql.raw("""
+        try await database.sql.raw(
+            """
             CREATE INDEX reports_stage_due ON reports (stage_due_at, id, state, sla_stage, held_at)
             WHERE stage_due_at IS NOT NULL
-            """).run()
+            """
+        ).run()
     }
 
     func revert(on database: any Database) async throws {

@@ -1,6 +1,6 @@
 import Fluent
-import TanggapCore
 import Foundation
+import TanggapCore
 
 final class ReportEventModel: Model, @unchecked Sendable {
     static let schema = "report_events"

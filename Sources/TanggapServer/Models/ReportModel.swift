@@ -132,13 +132,18 @@ final class ReportModel: Model, @unchecked Sendable {
         isPublic = privacy(route: []).isPublished
         switch transition.kind {
         case .verify: verifiedAt = verifiedAt ?? now
-        case .dispatch: dispatchedAt = now; verifiedAt = verifiedAt ?? now
+        case .dispatch:
+            dispatchedAt = now
+            verifiedAt = verifiedAt ?? now
         case .answer: firstAnsweredAt = firstAnsweredAt ?? now
         case .confirm: completedAt = now
         case .archive: archivedAt = now
         case .escalate: escalatedAt = now
         case .rate: ratedAt = now
-        case .reopen: completedAt = nil; archivedAt = nil; ratedAt = nil
+        case .reopen:
+            completedAt = nil
+            archivedAt = nil
+            ratedAt = nil
         default: break
         }
     }

@@ -24,11 +24,13 @@ enum DigestMail {
         guard let mailer = run.context.mailer else { return }
         let payload = try run.payload(Payload.self)
         guard let user = try await UserModel.find(payload.userID, on: run.db), user.isActive else { return }
-        let lines = try await run.db.sql.raw("""
+        let lines = try await run.db.sql.raw(
+            """
             SELECT n.id, n.kind, r.tracking_id, r.title, i.name AS holder, r.stage_due_at, r.sla_light
             FROM notifications n JOIN reports r ON r.id = n.report_id JOIN institutions i ON i.id = r.holder_id
             WHERE n.user_id = \(bind: payload.userID) AND n.emailed_at IS NULL ORDER BY n.id LIMIT 500
-            """).all(decoding: Line.self)
+            """
+        ).all(decoding: Line.self)
         guard !lines.isEmpty else { return }
         try await mailer.send(compose(lines, to: user, context: run.context))
         try await run.db.sql.update("notifications").set("emailed_at", to: SQLBind(run.now))
@@ -47,13 +49,15 @@ enum DigestMail {
             let id = TrackingID(parsing: line.tracking_id)?.display ?? line.tracking_id
             let light = localizer.text("light.\(line.sla_light ?? "red")", language)
             let due = line.stage_due_at.map { localizer.text("mail.due", language, ["date": calendar.localDate(of: $0).iso]) } ?? ""
-            return "- [\(light)] \(id) — \(line.title)\n  \(line.holder). \(due)\n  \(context.settings.publicURL)/api/v1/reports/\(line.tracking_id)"
+            return
+                "- [\(light)] \(id) — \(line.title)\n  \(line.holder). \(due)\n  \(context.settings.publicURL)/api/v1/reports/\(line.tracking_id)"
         }
         let subject = localizer.text("mail.digest.subject", language, ["count": String(reports.count)])
-        let body = [
-            localizer.text("mail.digest.greeting", language, ["name": user.name]), "",
-            localizer.text("mail.digest.intro", language), "",
-        ] + rows + ["", localizer.text("mail.digest.footer", language)]
+        let body =
+            [
+                localizer.text("mail.digest.greeting", language, ["name": user.name]), "",
+                localizer.text("mail.digest.intro", language), "",
+            ] + rows + ["", localizer.text("mail.digest.footer", language)]
         return MailMessage(to: user.email, toName: user.name, subject: subject, body: body.joined(separator: "\n"))
     }
 }

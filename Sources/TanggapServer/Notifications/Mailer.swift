@@ -26,8 +26,10 @@ public struct SMTPSettings: Sendable, Equatable {
     public var implicitTLS: Bool
     public var heloName: String
 
-    public init(host: String, port: Int = 25, from: String, username: String? = nil, password: String? = nil,
-                implicitTLS: Bool = false, heloName: String = "tanggap.localhost") {
+    public init(
+        host: String, port: Int = 25, from: String, username: String? = nil, password: String? = nil,
+        implicitTLS: Bool = false, heloName: String = "tanggap.localhost"
+    ) {
         self.host = host
         self.port = port
         self.from = from
@@ -45,19 +47,22 @@ extension MailMessage {
         func encodedWord(_ text: String) -> String {
             text.allSatisfy { $0.isASCII && !$0.isNewline } ? text : "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
         }
-        let body = Data(self.body.replacingOccurrences(of: "\n", with: "\r\n").utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
-        let headers = [
-            "From: Tanggap <\(from)>",
-            "To: \(encodedWord(toName)) <\(to)>",
-            "Subject: \(encodedWord(subject))",
-        ] + (replyTo.map { ["Reply-To: <\($0)>"] } ?? []) + [
-            "Date: \(Self.rfc5322Date(date))",
-            "Message-ID: <\(messageID)>",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=UTF-8",
-            "Content-Transfer-Encoding: base64",
-            "Auto-Submitted: auto-generated",
-        ]
+        let body = Data(self.body.replacingOccurrences(of: "\n", with: "\r\n").utf8).base64EncodedString(options: [
+            .lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed,
+        ])
+        let headers =
+            [
+                "From: Tanggap <\(from)>",
+                "To: \(encodedWord(toName)) <\(to)>",
+                "Subject: \(encodedWord(subject))",
+            ] + (replyTo.map { ["Reply-To: <\($0)>"] } ?? []) + [
+                "Date: \(Self.rfc5322Date(date))",
+                "Message-ID: <\(messageID)>",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=UTF-8",
+                "Content-Transfer-Encoding: base64",
+                "Auto-Submitted: auto-generated",
+            ]
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + body + "\r\n"
     }
 

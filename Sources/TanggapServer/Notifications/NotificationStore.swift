@@ -25,8 +25,9 @@ enum NotificationStore {
         let users = try await db.sql.raw("SELECT DISTINCT user_id FROM notifications WHERE emailed_at IS NULL ORDER BY user_id")
             .all(decoding: Row.self)
         for row in users {
-            try await JobQueue.enqueue(JobKinds.emailDigest, payload: DigestMail.Payload(userID: row.user_id), runAt: now,
-                                       dedupeKey: "digest:\(row.user_id)", on: db)
+            try await JobQueue.enqueue(
+                JobKinds.emailDigest, payload: DigestMail.Payload(userID: row.user_id), runAt: now,
+                dedupeKey: "digest:\(row.user_id)", on: db)
         }
         return users.count
     }

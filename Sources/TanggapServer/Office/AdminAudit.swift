@@ -24,11 +24,13 @@ enum AdminAudit {
 
     /// The newest entries about institutions in this subtree.
     static func recent(under path: InstitutionPath, limit: Int = 50, on db: any Database) async throws -> [Entry] {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT a.at, u.name AS actor, i.name AS institution, a.action, a.details
             FROM admin_audit a LEFT JOIN users u ON u.id = a.actor_user_id LEFT JOIN institutions i ON i.id = a.institution_id
             WHERE i.path LIKE \(bind: path.encoded + "%") ORDER BY a.id DESC LIMIT \(bind: limit)
-            """).all(decoding: Entry.self)
+            """
+        ).all(decoding: Entry.self)
     }
 }
 

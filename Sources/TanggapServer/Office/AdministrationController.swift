@@ -18,8 +18,18 @@ enum AdministrationController {
         pages.post("kelola", "admin", "kategori", use: addCategory)
     }
 
-    struct Member: Decodable, Encodable { let id: Int64; let name: String; let email: String; let role: String; let institution: String; let is_active: Bool }
-    struct Line: Encodable { let title: String; let detail: String }
+    struct Member: Decodable, Encodable {
+        let id: Int64
+        let name: String
+        let email: String
+        let role: String
+        let institution: String
+        let is_active: Bool
+    }
+    struct Line: Encodable {
+        let title: String
+        let detail: String
+    }
 
     struct Page: Encodable {
         let institutionID: Int64
@@ -45,23 +55,33 @@ enum AdministrationController {
         return try await req.renderPage("kelola/admin", try await build(user, institution, notice: notice, on: req))
     }
 
-    static func build(_ user: SignedInUser, _ institution: Institution, feedback: FormFeedback = .none, notice: String? = nil, on req: Request) async throws -> Page {
+    static func build(
+        _ user: SignedInUser, _ institution: Institution, feedback: FormFeedback = .none, notice: String? = nil, on req: Request
+    ) async throws -> Page {
         let units = try await InstitutionModel.query(on: req.db).filter(\.$parentID == institution.id).sort(\.$name).all()
-        let people = try await req.db.sql.raw("""
+        let people = try await req.db.sql.raw(
+            """
             SELECT u.id, u.name, u.email, g.role, i.name AS institution, u.is_active
             FROM users u JOIN role_grants g ON g.user_id = u.id JOIN institutions i ON i.id = g.institution_id
             WHERE i.path LIKE \(bind: institution.path.encoded + "%") ORDER BY i.path, u.name LIMIT 500
-            """).all(decoding: Member.self)
+            """
+        ).all(decoding: Member.self)
         let grantable: [Role] = [.institutionAdmin, .liaisonOfficer, .technicalOfficer, .operator]
         let today = LocalDate(req.now, in: req.tanggap.settings.timeZone)
-        let holidays = try await HolidayStore.list(institutionID: institution.id, from: today.adding(days: -366), to: today.adding(days: 730), on: req.db)
+        let holidays = try await HolidayStore.list(
+            institutionID: institution.id, from: today.adding(days: -366), to: today.adding(days: 730), on: req.db)
         let isNational = user.grants.contains { $0.role == .nationalAdmin }
         return Page(
             institutionID: institution.id, institution: institution.name,
             units: units.map { Line(title: $0.name, detail: req.text("kind.\($0.kind)")) }.nilIfEmpty,
-            people: people.map { Member(id: $0.id, name: $0.name, email: $0.email, role: req.text("role.\($0.role)"), institution: $0.institution,
-                                        is_active: $0.is_active) }.nilIfEmpty,
-            places: try await Workplace.institutions(of: user, on: req).map { Choice(String($0.id), $0.name, selected: $0.id == institution.id) },
+            people: people.map {
+                Member(
+                    id: $0.id, name: $0.name, email: $0.email, role: req.text("role.\($0.role)"), institution: $0.institution,
+                    is_active: $0.is_active)
+            }.nilIfEmpty,
+            places: try await Workplace.institutions(of: user, on: req).map {
+                Choice(String($0.id), $0.name, selected: $0.id == institution.id)
+            },
             roles: grantable.map { Choice($0.rawValue, req.text("role.\($0.rawValue)")) },
             templates: try await ReplyTemplates.available(for: institution.path, on: req.db)
                 .filter { $0.institution_id == institution.id }.map { Line(title: $0.title, detail: $0.body) }.nilIfEmpty,
@@ -70,8 +90,9 @@ enum AdministrationController {
             isNational: isNational,
             categories: isNational ? try await PortalChoices.categories(selected: nil, on: req) : [],
             audit: try await AdminAudit.recent(under: institution.path, on: req.db).map { entry in
-                Line(title: "\(DisplayFormat.dateTime(entry.at, req)) · \(entry.actor ?? "Tanggap") · \(entry.institution ?? "")",
-                     detail: "\(req.text("admin.action.\(entry.action)")): \(entry.details)")
+                Line(
+                    title: "\(DisplayFormat.dateTime(entry.at, req)) · \(entry.actor ?? "Tanggap") · \(entry.institution ?? "")",
+                    detail: "\(req.text("admin.action.\(entry.action)")): \(entry.details)")
             }.nilIfEmpty,
             feedback: feedback, notice: notice)
     }
@@ -91,7 +112,10 @@ enum AdministrationController {
         }
     }
 
-    struct NewUnit: Content { var name: String?; var kind: String? }
+    struct NewUnit: Content {
+        var name: String?
+        var kind: String?
+    }
 
     @Sendable static func addUnit(_ req: Request) async throws -> Response {
         let input = try req.content.decode(NewUnit.self)
@@ -103,11 +127,17 @@ enum AdministrationController {
             if kind == nil { check.add("kind", .invalid) }
             try check.finish()
             let unit = try await InstitutionDirectory.create(name: name!, kind: kind!, under: institution, now: now, on: db)
-            try await AdminAudit.record("unit_created", ["name": unit.name, "id": String(unit.id)], by: user.id, at: institution.id, now: now, on: db)
+            try await AdminAudit.record(
+                "unit_created", ["name": unit.name, "id": String(unit.id)], by: user.id, at: institution.id, now: now, on: db)
         }
     }
 
-    struct Invitation: Content { var name: String?; var email: String?; var role: String?; var institution_id: String? }
+    struct Invitation: Content {
+        var name: String?
+        var email: String?
+        var role: String?
+        var institution_id: String?
+    }
 
     /// A new colleague: an account with a one-time password shown once, to pass on by hand or phone.
     @Sendable static func invite(_ req: Request) async throws -> Response {
@@ -116,7 +146,8 @@ enum AdministrationController {
         let input = try req.content.decode(Invitation.self)
         return try await req.handlingForm {
             guard let role = input.role.flatMap(Role.init(rawValue:)) else { throw APIError.field("role", .invalid) }
-            guard let placeID = input.institution_id.flatMap({ Int64($0) }), let place = try await InstitutionDirectory.find(placeID, on: req.db),
+            guard let placeID = input.institution_id.flatMap({ Int64($0) }),
+                let place = try await InstitutionDirectory.find(placeID, on: req.db),
                 place.path.isWithin(institution.path), AdministrationPolicy.mayGrant(role, on: place.path, by: user.actor)
             else { throw APIError.field("institution_id", .notAllowed) }
             let password = DemoSeeder.randomPassword() + "-" + DemoSeeder.randomPassword().prefix(4)
@@ -126,8 +157,9 @@ enum AdministrationController {
                 let created = try await AccountService.create(
                     .init(name: input.name, email: input.email, password: password, institutionID: place.id, roles: [(role, place.id)]),
                     bcryptCost: cost, now: now, on: db)
-                try await AdminAudit.record("user_invited", ["email": created.email, "role": role.rawValue, "institution": place.name],
-                                            by: user.id, at: place.id, now: now, on: db)
+                try await AdminAudit.record(
+                    "user_invited", ["email": created.email, "role": role.rawValue, "institution": place.name],
+                    by: user.id, at: place.id, now: now, on: db)
                 return created
             }
             let notice = req.text("admin.invited", ["email": created.email, "password": password])
@@ -154,7 +186,10 @@ enum AdministrationController {
         }
     }
 
-    struct NewTemplate: Content { var title: String?; var body: String? }
+    struct NewTemplate: Content {
+        var title: String?
+        var body: String?
+    }
 
     @Sendable static func addTemplate(_ req: Request) async throws -> Response {
         let input = try req.content.decode(NewTemplate.self)
@@ -165,7 +200,10 @@ enum AdministrationController {
         }
     }
 
-    struct NewHoliday: Content { var date: String?; var name: String? }
+    struct NewHoliday: Content {
+        var date: String?
+        var name: String?
+    }
 
     @Sendable static func addHoliday(_ req: Request) async throws -> Response {
         let input = try req.content.decode(NewHoliday.self)
@@ -176,14 +214,19 @@ enum AdministrationController {
             if date == nil { check.add("date", input.date == nil ? .required : .invalid) }
             let name = check.requiredText(input.name, field: "name", limits: TextLimits.name)
             try check.finish()
-            _ = try await HolidayStore.upsert(Holiday(date: date!, name: name!, kind: .local), institutionID: institution.id, now: now, on: db)
-            try await AdminAudit.record("holiday_added", ["date": date!.iso, "name": name!], by: user.id, at: institution.id, now: now, on: db)
+            _ = try await HolidayStore.upsert(
+                Holiday(date: date!, name: name!, kind: .local), institutionID: institution.id, now: now, on: db)
+            try await AdminAudit.record(
+                "holiday_added", ["date": date!.iso, "name": name!], by: user.id, at: institution.id, now: now, on: db)
         }
         req.tanggap.calendars.clear()
         return response
     }
 
-    struct NewCategory: Content { var name: String?; var parent_id: String? }
+    struct NewCategory: Content {
+        var name: String?
+        var parent_id: String?
+    }
 
     @Sendable static func addCategory(_ req: Request) async throws -> Response {
         let input = try req.content.decode(NewCategory.self)

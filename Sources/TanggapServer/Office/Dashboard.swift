@@ -32,13 +32,15 @@ enum Dashboard {
         let (figures, units) = try await InstitutionFigures.lines(under: institution, periods: periods, cache: cache, now: now, on: db)
         let overall = Row(id: institution.id, name: institution.name, figures: figures.overall)
 
-        let people = try await db.sql.raw("""
+        let people = try await db.sql.raw(
+            """
             SELECT u.name, g.role, i.name AS institution, u.last_login_at,
                 (SELECT COUNT(*) FROM report_events e WHERE e.actor_user_id = u.id AND e.at >= \(bind: now.addingTimeInterval(-activityWindow))) AS actions
             FROM users u JOIN role_grants g ON g.user_id = u.id JOIN institutions i ON i.id = g.institution_id
             WHERE u.is_active = \(bind: true) AND i.path LIKE \(bind: institution.path.encoded + "%")
             ORDER BY i.path, u.name LIMIT 300
-            """).all(decoding: Person.self)
+            """
+        ).all(decoding: Person.self)
         return Result(overall: overall, units: units, people: people)
     }
 }

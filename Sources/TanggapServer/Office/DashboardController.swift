@@ -27,10 +27,20 @@ enum DashboardController {
         let bounced: String
     }
 
-    struct Member: Encodable { let name: String; let role: String; let institution: String; let lastLogin: String; let actions: Int }
+    struct Member: Encodable {
+        let name: String
+        let role: String
+        let institution: String
+        let lastLogin: String
+        let actions: Int
+    }
 
     /// Where the shown part of the ranking lies, and the links to the parts before and after it.
-    struct Pager: Encodable { let caption: String; let previous: String?; let next: String? }
+    struct Pager: Encodable {
+        let caption: String
+        let previous: String?
+        let next: String?
+    }
 
     /// Units shown at once. The national level ranks over 500 bodies: one table of all of them took longer to
     /// render than any other part of the page (p95 past 100 ms), and a hundred at a time reads better.
@@ -77,16 +87,22 @@ enum DashboardController {
             guard let path = institution.path.parent, user.grants.contains(where: { $0.covers(path) }) else { return nil }
             return "/kelola/dasbor?instansi=\(parent)&periode=\(period.rawValue)"
         }
-        return try await req.renderPage("kelola/dasbor", Page(
-            institution: institution.name, upLink: upLink,
-            periods: StatisticsPeriod.allCases.map { Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period) },
-            period: period.rawValue, overall: line(result.overall, rank: 0),
-            units: shown.map { line(ranked[$0], rank: $0 + 1) }.nilIfEmpty,
-            pager: pages == 1 ? nil : pager(shown, of: ranked.count, page: pageNumber, pages: pages, under: institution, period: period, req),
-            people: result.people.map { person in
-                Member(name: person.name, role: req.text("role.\(person.role)"), institution: person.institution,
-                       lastLogin: person.last_login_at.map { DisplayFormat.dateTime($0, req) } ?? "–", actions: person.actions)
-            }.nilIfEmpty))
+        return try await req.renderPage(
+            "kelola/dasbor",
+            Page(
+                institution: institution.name, upLink: upLink,
+                periods: StatisticsPeriod.allCases.map {
+                    Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period)
+                },
+                period: period.rawValue, overall: line(result.overall, rank: 0),
+                units: shown.map { line(ranked[$0], rank: $0 + 1) }.nilIfEmpty,
+                pager: pages == 1
+                    ? nil : pager(shown, of: ranked.count, page: pageNumber, pages: pages, under: institution, period: period, req),
+                people: result.people.map { person in
+                    Member(
+                        name: person.name, role: req.text("role.\(person.role)"), institution: person.institution,
+                        lastLogin: person.last_login_at.map { DisplayFormat.dateTime($0, req) } ?? "–", actions: person.actions)
+                }.nilIfEmpty))
     }
 
     private static func pager(
@@ -94,9 +110,12 @@ enum DashboardController {
         _ req: Request
     ) -> Pager {
         func link(_ page: Int) -> String { "/kelola/dasbor?instansi=\(institution.id)&periode=\(period.rawValue)&halaman=\(page)" }
-        let range = ["from": DisplayFormat.number((shown.first ?? 0) + 1, req), "to": DisplayFormat.number((shown.last ?? 0) + 1, req),
-                     "total": DisplayFormat.number(total, req)]
-        return Pager(caption: req.text("dashboard.units_range", range), previous: page > 1 ? link(page - 1) : nil,
-                     next: page < pages ? link(page + 1) : nil)
+        let range = [
+            "from": DisplayFormat.number((shown.first ?? 0) + 1, req), "to": DisplayFormat.number((shown.last ?? 0) + 1, req),
+            "total": DisplayFormat.number(total, req),
+        ]
+        return Pager(
+            caption: req.text("dashboard.units_range", range), previous: page > 1 ? link(page - 1) : nil,
+            next: page < pages ? link(page + 1) : nil)
     }
 }

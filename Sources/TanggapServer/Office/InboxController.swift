@@ -11,7 +11,13 @@ enum InboxController {
         pages.post("kelola", "kotak", "massal", use: bulk)
     }
 
-    struct Tab: Encodable { let key: String; let label: String; let count: String; let current: Bool; let link: String }
+    struct Tab: Encodable {
+        let key: String
+        let label: String
+        let count: String
+        let current: Bool
+        let link: String
+    }
 
     /// Tabs count this far and then say "1000+": past it the number changes nothing for the reader.
     static let countCap = 1_000
@@ -42,13 +48,16 @@ enum InboxController {
         let case_due_at: Date?
         let held_at: Date?
 
-        static let columns = ["id", "tracking_id", "title", "state", "holder_id", "channel", "created_at", "sla_stage", "stage_due_at",
-                              "yellow_at", "case_due_at", "held_at"]
+        static let columns = [
+            "id", "tracking_id", "title", "state", "holder_id", "channel", "created_at", "sla_stage", "stage_due_at",
+            "yellow_at", "case_due_at", "held_at",
+        ]
 
         /// The part of the report's deadlines a row shows (its light and due moment).
         var sla: SLAStatus {
-            SLAStatus(stage: sla_stage, stageDueAt: stage_due_at, yellowAt: yellow_at,
-                      caseDueAt: case_due_at, heldAt: held_at)
+            SLAStatus(
+                stage: sla_stage, stageDueAt: stage_due_at, yellowAt: yellow_at,
+                caseDueAt: case_due_at, heldAt: held_at)
         }
     }
 
@@ -88,7 +97,8 @@ enum InboxController {
             try await ReportQueries.count(filter, scope: scope, now: now, upTo: countCap, remembering: plans, on: db)
         }
         let tabs = zip(InboxTab.allCases, counts).map { candidate, count in
-            Tab(key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"),
+            Tab(
+                key: candidate.rawValue, label: req.text("inbox.tab.\(candidate.rawValue)"),
                 count: DisplayFormat.count(count, cappedAt: countCap, req),
                 current: candidate == tab, link: link(filters, tab: candidate.rawValue, after: nil))
         }
@@ -126,32 +136,39 @@ enum InboxController {
             guard parts.count == 2 else { return nil }
             return req.text("inbox.bulk_result", ["done": String(parts[0]), "failed": String(parts[1])])
         }
-        return try await req.renderPage("kelola/kotak", Page(
-            tabs: tabs, tab: tab.rawValue, tabLabel: req.text("inbox.tab.\(tab.rawValue)"), filters: filters,
-            institutions: institutions.map { Choice(String($0.id), $0.name, selected: String($0.id) == filters.instansi) },
-            categories: try await PortalChoices.categories(selected: filters.kategori.flatMap { Int64($0) }, on: req),
-            classifications: PortalChoices.classifications(selected: filters.jenis, on: req),
-            channels: PortalChoices.words(TanggapCore.Channel.self, selected: filters.kanal, on: req),
-            provinces: try await PortalChoices.provinces(selected: filters.wilayah.flatMap { Int64($0) }, on: req),
-            rows: rows.nilIfEmpty, nextLink: next, caption: req.text(byDue ? "inbox.caption" : "inbox.caption_newest"),
-            targets: institutions.filter { $0.depth > 0 }.map { Choice(String($0.id), $0.name) }, notice: notice,
-            csvLink: link(filters, tab: tab.rawValue, after: nil).replacingOccurrences(of: "/kelola/kotak?", with: "/kelola/kotak.csv?")))
+        return try await req.renderPage(
+            "kelola/kotak",
+            Page(
+                tabs: tabs, tab: tab.rawValue, tabLabel: req.text("inbox.tab.\(tab.rawValue)"), filters: filters,
+                institutions: institutions.map { Choice(String($0.id), $0.name, selected: String($0.id) == filters.instansi) },
+                categories: try await PortalChoices.categories(selected: filters.kategori.flatMap { Int64($0) }, on: req),
+                classifications: PortalChoices.classifications(selected: filters.jenis, on: req),
+                channels: PortalChoices.words(TanggapCore.Channel.self, selected: filters.kanal, on: req),
+                provinces: try await PortalChoices.provinces(selected: filters.wilayah.flatMap { Int64($0) }, on: req),
+                rows: rows.nilIfEmpty, nextLink: next, caption: req.text(byDue ? "inbox.caption" : "inbox.caption_newest"),
+                targets: institutions.filter { $0.depth > 0 }.map { Choice(String($0.id), $0.name) }, notice: notice,
+                csvLink: link(filters, tab: tab.rawValue, after: nil).replacingOccurrences(of: "/kelola/kotak?", with: "/kelola/kotak.csv?")
+            ))
     }
 
     static func link(_ filters: InboxFilters, tab: String, after: String?) -> String {
         var components = URLComponents()
         components.path = "/kelola/kotak"
-        components.queryItems = [("tab", tab), ("instansi", filters.instansi), ("kategori", filters.kategori), ("jenis", filters.jenis),
-                                 ("kanal", filters.kanal), ("wilayah", filters.wilayah), ("dari", filters.dari),
-                                 ("sampai", filters.sampai), ("q", filters.q), ("sesudah", after)]
-            .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
+        components.queryItems = [
+            ("tab", tab), ("instansi", filters.instansi), ("kategori", filters.kategori), ("jenis", filters.jenis),
+            ("kanal", filters.kanal), ("wilayah", filters.wilayah), ("dari", filters.dari),
+            ("sampai", filters.sampai), ("q", filters.q), ("sesudah", after),
+        ]
+        .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
         return components.string ?? "/kelola/kotak"
     }
 
     /// `<due in ms>.<id>` or `<id>`.
     static func parse(_ cursor: String) -> (Date?, Int64?) {
         let parts = cursor.split(separator: ".")
-        if parts.count == 2, let ms = Int64(parts[0]), let id = Int64(parts[1]) { return (Date(timeIntervalSince1970: Double(ms) / 1000), id) }
+        if parts.count == 2, let ms = Int64(parts[0]), let id = Int64(parts[1]) {
+            return (Date(timeIntervalSince1970: Double(ms) / 1000), id)
+        }
         return (nil, Int64(cursor))
     }
 
@@ -172,10 +189,14 @@ enum InboxController {
         let (kind, request) = bulk.action(institutionID: input.institution_id.flatMap { Int64($0) })
         var done = 0, failed = 0
         for raw in (input.ids ?? []).prefix(100) {
-            guard let id = TrackingID(parsing: raw), let report = try await ReportQueries.find(trackingID: id, on: req.db) else { failed += 1; continue }
+            guard let id = TrackingID(parsing: raw), let report = try await ReportQueries.find(trackingID: id, on: req.db) else {
+                failed += 1
+                continue
+            }
             do {
                 _ = try await ReportActions.perform(
-                    kind, request, on: report.id!, by: .user(user.actor), attributedTo: .user(id: user.id, institutionID: user.institutionID),
+                    kind, request, on: report.id!, by: .user(user.actor),
+                    attributedTo: .user(id: user.id, institutionID: user.institutionID),
                     channel: .web, context: req.tanggap, on: req.db)
                 done += 1
             } catch {

@@ -26,7 +26,7 @@ struct InboxFilters: Content {
         var searched = InboxTab.openWork(for: user)
         narrowing(&searched)
         guard searched.text?.isEmpty == false,
-              let found = try await ReportQueries.ids(
+            let found = try await ReportQueries.ids(
                 searched, scope: scope, now: req.now, upTo: ReportQueries.fewReports, remembering: req.tanggap.searchPlans, on: req.db)
         else { return narrowing }
         return { filter in

@@ -35,7 +35,9 @@ enum ListExport {
             let names = try await NameBook.load(reports: reports, on: req.db)
             let routes = try await ReportHistory.routes(of: reports.map { $0.id! }, on: req.db)
             for report in reports {
-                guard let access = VisibilityPolicy.access(for: viewer, to: report.privacy(route: routes[report.id!] ?? [])) else { continue }
+                guard let access = VisibilityPolicy.access(for: viewer, to: report.privacy(route: routes[report.id!] ?? [])) else {
+                    continue
+                }
                 let reporter = report.reporter(for: access)
                 writer.append([
                     report.trackingID.display, report.title, report.state.rawValue, report.classification.rawValue,

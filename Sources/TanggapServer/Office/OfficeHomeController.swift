@@ -10,8 +10,15 @@ enum OfficeHomeController {
     }
 
     struct Home: Encodable {
-        struct Grant: Encodable { let role: String; let institution: String }
-        struct Count: Encodable { let state: String; let label: String; let count: String }
+        struct Grant: Encodable {
+            let role: String
+            let institution: String
+        }
+        struct Count: Encodable {
+            let state: String
+            let label: String
+            let count: String
+        }
         let name: String
         let grants: [Grant]
         let counts: [Count]
@@ -31,10 +38,15 @@ enum OfficeHomeController {
         let total = counts.values.reduce(0, +)
         let home = Home(
             name: user.name,
-            grants: user.grants.map { Home.Grant(role: localizer.text("role.\($0.role.rawValue)", req.language),
-                                                 institution: names[$0.scope.institutionID] ?? "") },
+            grants: user.grants.map {
+                Home.Grant(
+                    role: localizer.text("role.\($0.role.rawValue)", req.language),
+                    institution: names[$0.scope.institutionID] ?? "")
+            },
             counts: ReportState.allCases.map {
-                Home.Count(state: $0.rawValue, label: localizer.text("state.\($0.rawValue)", req.language), count: DisplayFormat.count(counts[$0] ?? 0, cappedAt: countCap, req))
+                Home.Count(
+                    state: $0.rawValue, label: localizer.text("state.\($0.rawValue)", req.language),
+                    count: DisplayFormat.count(counts[$0] ?? 0, cappedAt: countCap, req))
             },
             total: counts.values.contains { $0 >= countCap } ? DisplayFormat.number(total, req) + "+" : DisplayFormat.number(total, req),
             isStaff: user.isStaff,

@@ -33,7 +33,8 @@ enum SignInController {
         let next = localPath(input.next, otherwise: "/kelola")
         do {
             try req.enforceRateLimit(.signIn)
-            let user = try await AccountService.authenticate(email: input.email, password: input.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
+            let user = try await AccountService.authenticate(
+                email: input.email, password: input.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
             let response = req.seeOther(next)
             try await WebSessions.signIn(user, on: req, response: response)
             return response

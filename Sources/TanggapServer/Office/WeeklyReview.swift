@@ -47,7 +47,8 @@ enum WeeklyReview {
     ) async throws -> Result {
         async let listed = lists(under: institution, weekStart: weekStart, now: now, on: db)
         // This week's newest, then each of the four weeks before, a quarter as many.
-        let weeks = [(start: weekStart, reading: topicSampleSize)]
+        let weeks =
+            [(start: weekStart, reading: topicSampleSize)]
             + (1...4).map { (start: weekStart.addingTimeInterval(-Double($0) * 7 * 86_400), reading: topicSampleSize / 4) }
         let samples = try await SideBySide.read(weeks, on: [db] + others) { week, db in
             try await sample(week: week.start, reading: week.reading, under: institution.path, now: now, closedWeeks: closedWeeks, on: db)
@@ -70,11 +71,13 @@ enum WeeklyReview {
         let withinR = Subtree.condition("r.holder_path", within: institution.path, on: db)
         let prefix = institution.path.encoded + "%"
         let created = Subtree.keptOffItsIndex("r.created_at", heldWithin: [institution.path], on: db)
-        let received = try await db.sql.raw("""
+        let received = try await db.sql.raw(
+            """
             SELECT tracking_id, title, category_id, holder_id, channel, created_at FROM reports r
             WHERE \(withinR) AND \(unsafeRaw: created) >= \(bind: weekStart) AND \(unsafeRaw: created) < \(bind: weekEnd)
             ORDER BY \(unsafeRaw: created) LIMIT \(bind: maxListed)
-            """).all(decoding: Received.self)
+            """
+        ).all(decoding: Received.self)
         // Red now, by the same rule as the inbox's "late" tab, soonest deadline first.
         var late = ReportFilter()
         late.late = true
@@ -84,13 +87,16 @@ enum WeeklyReview {
         page.byDue = true
         let everything = ListScope(everything: true, published: false, reporterUserID: nil, subtrees: [])
         let red = try await ReportQueries.list(
-            ["tracking_id", "title", "holder_id", "stage_due_at"], as: Red.self, late, scope: everything, page: page, now: now, on: db).rows
-        let answerers = try await db.sql.raw("""
+            ["tracking_id", "title", "holder_id", "stage_due_at"], as: Red.self, late, scope: everything, page: page, now: now, on: db
+        ).rows
+        let answerers = try await db.sql.raw(
+            """
             SELECT u.name, i.name AS institution, COUNT(*) AS answers
             FROM report_events e JOIN users u ON u.id = e.actor_user_id JOIN institutions i ON i.id = e.actor_institution_id
             WHERE e.kind = 'answer' AND e.at >= \(bind: weekStart) AND e.at < \(bind: weekEnd) AND i.path LIKE \(bind: prefix)
             GROUP BY u.name, i.name ORDER BY answers DESC, u.name
-            """).all(decoding: Answerer.self)
+            """
+        ).all(decoding: Answerer.self)
         return (received, red, answerers)
     }
 
@@ -130,11 +136,13 @@ enum WeeklyReview {
         // Read column by column: a national page reads ten thousand of these, and the keyed row decoder cost a
         // seventh of the page.
         var sample = WeekSample()
-        for row in try await db.sql.raw("""
+        for row in try await db.sql.raw(
+            """
             SELECT r.title, c.name AS category FROM reports r LEFT JOIN categories c ON c.id = r.category_id
             WHERE \(within) AND \(range) AND (r.archive_reason IS NULL OR r.archive_reason <> 'spam')
             ORDER BY \(unsafeRaw: created) DESC LIMIT \(bind: limit)
-            """).all() {
+            """
+        ).all() {
             sample.titles.append(RisingTopics.terms(in: try row.decode(column: "title", as: String.self)))
             let category = try row.decodeNil(column: "category") ? nil : try row.decode(column: "category", as: String.self)
             sample.categories.append(Set(category.map { [$0] } ?? []))

@@ -10,8 +10,17 @@ enum WeeklyReviewController {
         pages.get("kelola", "tinjauan.csv", use: csv)
     }
 
-    struct Row: Encodable { let trackingID: String; let title: String; let detail: String; let when: String }
-    struct Topic: Encodable { let term: String; let thisWeek: Int; let before: String }
+    struct Row: Encodable {
+        let trackingID: String
+        let title: String
+        let detail: String
+        let when: String
+    }
+    struct Topic: Encodable {
+        let term: String
+        let thisWeek: Int
+        let before: String
+    }
     struct Review: Encodable {
         let institution: String
         let week: String
@@ -61,12 +70,16 @@ enum WeeklyReviewController {
             previousWeek: base + monday.adding(days: -7).iso,
             nextWeek: monday.adding(days: 7) <= today ? base + monday.adding(days: 7).iso : nil,
             received: result.received.map { r in
-                Row(trackingID: TrackingID(stored: r.tracking_id).display, title: r.title, detail: names.institution(r.holder_id)?.name ?? "",
+                Row(
+                    trackingID: TrackingID(stored: r.tracking_id).display, title: r.title,
+                    detail: names.institution(r.holder_id)?.name ?? "",
                     when: DisplayFormat.dateTime(r.created_at, req))
             }.nilIfEmpty,
             receivedCount: result.received.count,
             red: result.red.map { r in
-                Row(trackingID: TrackingID(stored: r.tracking_id).display, title: r.title, detail: names.institution(r.holder_id)?.name ?? "",
+                Row(
+                    trackingID: TrackingID(stored: r.tracking_id).display, title: r.title,
+                    detail: names.institution(r.holder_id)?.name ?? "",
                     when: DisplayFormat.dateTime(r.stage_due_at.addingTimeInterval(1), req))
             }.nilIfEmpty,
             answerers: result.answerers.map { Topic(term: "\($0.name) (\($0.institution))", thisWeek: $0.answers, before: "") }.nilIfEmpty,
@@ -80,15 +93,24 @@ enum WeeklyReviewController {
         var writer = CSVWriter(header: ["section", "tracking_id", "title", "institution", "at", "count", "weekly_before"])
         func iso(_ date: Date) -> String { date.formatted(.iso8601) }
         for r in result.received {
-            writer.append(["received", TrackingID(stored: r.tracking_id).display, r.title, names.institution(r.holder_id)?.name ?? "", iso(r.created_at), "", ""])
+            writer.append([
+                "received", TrackingID(stored: r.tracking_id).display, r.title, names.institution(r.holder_id)?.name ?? "",
+                iso(r.created_at), "", "",
+            ])
         }
         for r in result.red {
-            writer.append(["red_since", TrackingID(stored: r.tracking_id).display, r.title, names.institution(r.holder_id)?.name ?? "",
-                           iso(r.stage_due_at.addingTimeInterval(1)), "", ""])
+            writer.append([
+                "red_since", TrackingID(stored: r.tracking_id).display, r.title, names.institution(r.holder_id)?.name ?? "",
+                iso(r.stage_due_at.addingTimeInterval(1)), "", "",
+            ])
         }
         for a in result.answerers { writer.append(["answered_by", "", a.name, a.institution, "", String(a.answers), ""]) }
-        for t in result.risingTerms { writer.append(["rising_term", "", t.term, "", "", String(t.thisWeek), String(format: "%.2f", t.weeklyBefore)]) }
-        for t in result.risingCategories { writer.append(["rising_category", "", t.term, "", "", String(t.thisWeek), String(format: "%.2f", t.weeklyBefore)]) }
+        for t in result.risingTerms {
+            writer.append(["rising_term", "", t.term, "", "", String(t.thisWeek), String(format: "%.2f", t.weeklyBefore)])
+        }
+        for t in result.risingCategories {
+            writer.append(["rising_category", "", t.term, "", "", String(t.thisWeek), String(format: "%.2f", t.weeklyBefore)])
+        }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tinjauan-\(institution.id)-\(monday.iso).csv\"")

@@ -5,14 +5,21 @@ import Vapor
 
 /// Where a staff member works: the institutions in their subtrees, for pickers and filters.
 enum Workplace {
-    struct Place: Sendable { let id: Int64; let name: String; let depth: Int }
+    struct Place: Sendable {
+        let id: Int64
+        let name: String
+        let depth: Int
+    }
 
     static func institutions(of user: SignedInUser, on req: Request) async throws -> [Place] {
         var seen = Set<Int64>(), places: [Place] = []
         for grant in user.grants {
             // Paths start with their ancestors' paths: a prefix match is the subtree.
             for row in try await InstitutionDirectory.subtree(of: grant.scope, limit: 500, on: req.db) where seen.insert(row.id).inserted {
-                places.append(Place(id: row.id, name: String(repeating: "· ", count: max(0, row.depth - grant.scope.depth)) + row.name, depth: row.depth - grant.scope.depth))
+                places.append(
+                    Place(
+                        id: row.id, name: String(repeating: "· ", count: max(0, row.depth - grant.scope.depth)) + row.name,
+                        depth: row.depth - grant.scope.depth))
             }
         }
         return places

@@ -11,16 +11,28 @@ enum WorkspaceController {
     static func register(_ pages: any RoutesBuilder, attachmentLimit: Int) {
         pages.get("kelola", "laporan", ":tracking_id", use: show)
         pages.get("kelola", "laporan", ":tracking_id", "lampiran", ":attachment_id", use: attachment)
-        pages.on(.POST, "kelola", "laporan", ":tracking_id", "tindakan", ":action",
-                 body: .withAttachments(upTo: attachmentLimit), use: act)
+        pages.on(
+            .POST, "kelola", "laporan", ":tracking_id", "tindakan", ":action",
+            body: .withAttachments(upTo: attachmentLimit), use: act)
     }
 
     /// The staff actions a page offers (the reporter's own are on the portal).
-    static let staffActions: [EventKind] = [.verify, .dispatch, .assign, .hold, .answer, .notOurAuthority, .archive, .note, .correct, .escalate, .reopen]
+    static let staffActions: [EventKind] = [
+        .verify, .dispatch, .assign, .hold, .answer, .notOurAuthority, .archive, .note, .correct, .escalate, .reopen,
+    ]
 
-    struct Other: Encodable { let trackingID: String; let title: String; let state: String }
+    struct Other: Encodable {
+        let trackingID: String
+        let title: String
+        let state: String
+    }
 
-    struct Typed: Encodable { var text = ""; var question = ""; var reason = ""; var note = "" }
+    struct Typed: Encodable {
+        var text = ""
+        var question = ""
+        var reason = ""
+        var note = ""
+    }
 
     struct Workspace: Encodable {
         let trackingID: String
@@ -69,17 +81,26 @@ enum WorkspaceController {
         guard let access = try await ReportViewer.access(to: report, provedReporter: false, for: req), access.level == .staff else {
             throw APIError.forbidden
         }
-        return (ViewedReport(report: report, access: access, actor: .user(user.actor), eventActor: .user(id: user.id, institutionID: user.institutionID)), user)
+        return (
+            ViewedReport(
+                report: report, access: access, actor: .user(user.actor), eventActor: .user(id: user.id, institutionID: user.institutionID)),
+            user
+        )
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         guard let (viewed, user) = try await load(req) else { return req.seeOther("/masuk?next=\(req.url.path)") }
         var typed = Typed()
         if let templateID = try? req.query.get(Int64.self, at: "templat"),
-            let template = try await ReplyTemplates.available(for: viewed.report.snapshot.holder, on: req.db).first(where: { $0.id == templateID }) {
+            let template = try await ReplyTemplates.available(for: viewed.report.snapshot.holder, on: req.db).first(where: {
+                $0.id == templateID
+            })
+        {
             typed.text = template.body
         }
-        let notice = (try? req.query.get(String.self, at: "selesai")).flatMap(EventKind.init(rawValue:)).map { req.text("workspace.done", ["action": req.text("event.\($0.rawValue)")]) }
+        let notice = (try? req.query.get(String.self, at: "selesai")).flatMap(EventKind.init(rawValue:)).map {
+            req.text("workspace.done", ["action": req.text("event.\($0.rawValue)")])
+        }
         return try await req.renderPage("kelola/laporan", try await build(viewed, user: user, typed: typed, notice: notice, on: req))
     }
 
@@ -105,8 +126,10 @@ enum WorkspaceController {
             }
             return req.seeOther("/kelola/laporan/\(trackingID)?selesai=\(kind.rawValue)")
         } refused: { feedback, status in
-            let typed = Typed(text: input["text"] ?? "", question: input["question"] ?? "", reason: input["reason"] ?? "", note: input["note"] ?? "")
-            return try await req.renderPage("kelola/laporan", try await build(viewed, user: user, feedback: feedback, typed: typed, on: req), status: status)
+            let typed = Typed(
+                text: input["text"] ?? "", question: input["question"] ?? "", reason: input["reason"] ?? "", note: input["note"] ?? "")
+            return try await req.renderPage(
+                "kelola/laporan", try await build(viewed, user: user, feedback: feedback, typed: typed, on: req), status: status)
         }
     }
 
@@ -116,7 +139,8 @@ enum WorkspaceController {
     ) async throws -> Workspace {
         let report = viewed.report
         let trackingID = report.trackingID.display
-        let representation = try await ReportResponses.representation(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
+        let representation = try await ReportResponses.representation(
+            report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
         let events = try await ReportHistory.events(of: report.id!, on: req.db)
         let names = try await NameBook.load(reports: [report], events: events, on: req.db)
         let stored = try await ReportQueries.attachments(of: report.id!, on: req.db)
@@ -134,7 +158,8 @@ enum WorkspaceController {
             classification: req.label(representation.classification),
             category: [representation.category?.name, representation.subcategory?.name].compactMap { $0.map(PortalChoices.displayName) }
                 .joined(separator: " › ").nilIfEmpty,
-            place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ").nilIfEmpty,
+            place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ")
+                .nilIfEmpty,
             holder: representation.holder.name, assignee: representation.assignee?.name,
             dueAt: deadlines.map { DisplayFormat.dateTime($0.dueAt, req) }, light: deadlines?.light,
             lightLabel: deadlines.map { req.label($0.light) }, channel: req.label(representation.channel),
@@ -162,13 +187,18 @@ enum WorkspaceController {
 
     /// People who work where the report is held and may be given it.
     static func officers(for holder: InstitutionPath, on req: Request) async throws -> [Choice] {
-        struct Row: Decodable { let id: Int64; let name: String }
+        struct Row: Decodable {
+            let id: Int64
+            let name: String
+        }
         let roles = [Role.liaisonOfficer, .technicalOfficer, .institutionAdmin].map(\.rawValue)
-        let rows = try await req.db.sql.raw("""
+        let rows = try await req.db.sql.raw(
+            """
             SELECT DISTINCT u.id, u.name FROM users u JOIN role_grants g ON g.user_id = u.id JOIN institutions i ON i.id = g.institution_id
             WHERE u.is_active = \(bind: true) AND g.role IN (\(binds: roles)) AND \(bind: holder.encoded) LIKE i.path || '%'
             ORDER BY u.name LIMIT 200
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return rows.map { Choice(String($0.id), $0.name) }
     }
 
@@ -178,12 +208,15 @@ enum WorkspaceController {
     /// ties the same person to their anonim ones.
     static func otherReports(of report: ReportModel, for user: SignedInUser, on req: Request) async throws -> [Other] {
         guard let account = report.reporterUserID else { return [] }
-        let candidates = try await req.db.sql.raw("""
+        let candidates = try await req.db.sql.raw(
+            """
             SELECT * FROM reports WHERE id <> \(bind: report.id!) AND reporter_user_id = \(bind: account) ORDER BY id DESC LIMIT 20
-            """).all(decodingFluent: ReportModel.self)
+            """
+        ).all(decodingFluent: ReportModel.self)
         let routes = try await ReportHistory.routes(of: candidates.map { $0.id! }, on: req.db)
         return candidates.filter { candidate in
-            VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))?.mayListAsSameReporter == true
+            VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))?
+                .mayListAsSameReporter == true
         }.prefix(10).map { Other(trackingID: $0.trackingID.display, title: $0.title, state: req.label($0.state)) }
     }
 }

@@ -43,7 +43,8 @@ extension Request {
     /// The client's address: the peer, or the proxy's `X-Forwarded-For` when the deployment trusts its proxy.
     var clientAddress: String {
         if tanggap.settings.trustForwardedFor,
-            let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").last {
+            let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").last
+        {
             return forwarded.trimmingCharacters(in: .whitespaces)
         }
         return remoteAddress?.ipAddress ?? "unknown"

@@ -22,9 +22,12 @@ final class RequestsInFlight: AsyncMiddleware, LifecycleHandler, Sendable {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if stopping.withLockedValue({ $0 }) {
             // This middleware comes before the error middleware: the refusal is answered here, in its shape.
-            return TanggapErrorMiddleware.response(for: APIError(status: .serviceUnavailable, code: "shutting_down", headers: [
-                "Retry-After": String(DatabaseFault.retryAfterSeconds), "Connection": "close",
-            ]), on: request)
+            return TanggapErrorMiddleware.response(
+                for: APIError(
+                    status: .serviceUnavailable, code: "shutting_down",
+                    headers: [
+                        "Retry-After": String(DatabaseFault.retryAfterSeconds), "Connection": "close",
+                    ]), on: request)
         }
         count.withLockedValue { $0 += 1 }
         defer { count.withLockedValue { $0 -= 1 } }

@@ -88,13 +88,15 @@ enum CitizenAccountController {
         return try await req.handlingForm {
             try req.enforceRateLimit(.signIn)
             try await AccountService.changePassword(
-                of: user.id, current: input.current_password, new: input.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
+                of: user.id, current: input.current_password, new: input.password, bcryptCost: req.tanggap.settings.bcryptCost,
+                now: req.now, on: req.db)
             // Every session ended with the old password; this browser gets a new one.
             let response = req.seeOther("/akun?diubah=1")
             try await WebSessions.signIn(user, on: req, response: response)
             return response
         } refused: { feedback, status in
-            try await req.renderPage("portal/akun", AccountPage(name: user.name, email: user.email, feedback: feedback, changed: false), status: status)
+            try await req.renderPage(
+                "portal/akun", AccountPage(name: user.name, email: user.email, feedback: feedback, changed: false), status: status)
         }
     }
 }

@@ -25,23 +25,29 @@ enum Participation {
             if withdraw {
                 try await db.sql.delete(from: "report_supports").where("report_id", .equal, reportID).where("user_id", .equal, userID).run()
             } else {
-                try await db.sql.raw("""
+                try await db.sql.raw(
+                    """
                     INSERT INTO report_supports (report_id, user_id, created_at) VALUES (\(bind: reportID), \(bind: userID), \(bind: now))
                     ON CONFLICT (report_id, user_id) DO NOTHING
-                    """).run()
+                    """
+                ).run()
             }
-            try await db.sql.raw("""
+            try await db.sql.raw(
+                """
                 UPDATE reports SET support_count = (SELECT COUNT(*) FROM report_supports WHERE report_id = \(bind: reportID))
                 WHERE id = \(bind: reportID)
-                """).run()
+                """
+            ).run()
         }
     }
 
     static func comments(of reportID: Int64, on db: any Database) async throws -> [Comment] {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT c.id, c.user_id, u.name AS author, c.body, c.created_at FROM report_comments c JOIN users u ON u.id = c.user_id
             WHERE c.report_id = \(bind: reportID) AND c.status = \(bind: CommentModeration.Status.visible.rawValue) ORDER BY c.id LIMIT 500
-            """).all(decoding: Comment.self)
+            """
+        ).all(decoding: Comment.self)
     }
 
     /// Checks and stores a comment; the text rules are those of every other comment in Tanggap.
@@ -52,7 +58,10 @@ enum Participation {
         try await db.writeTransaction { db in
             try await db.sql.insert(into: "report_comments")
                 .columns("report_id", "user_id", "body", "created_at", "status", "flag_count")
-                .values(SQLBind(reportID), SQLBind(userID), SQLBind(body!), SQLBind(now), SQLBind(CommentModeration.Status.visible.rawValue), SQLBind(0))
+                .values(
+                    SQLBind(reportID), SQLBind(userID), SQLBind(body!), SQLBind(now), SQLBind(CommentModeration.Status.visible.rawValue),
+                    SQLBind(0)
+                )
                 .run()
             try await recountComments(of: reportID, on: db)
         }
@@ -63,20 +72,28 @@ enum Participation {
     static func flag(_ commentID: Int64, by userID: Int64, now: Date, on db: any Database) async throws -> Int64? {
         try await db.writeTransaction { db in
             struct Row: Decodable { let report_id: Int64 }
-            guard let row = try await db.sql.select().column("report_id").from("report_comments")
-                .where("id", .equal, commentID).first(decoding: Row.self),
+            guard
+                let row = try await db.sql.select().column("report_id").from("report_comments")
+                    .where("id", .equal, commentID).first(decoding: Row.self),
                 let account = try await UserModel.find(userID, on: db)
             else { return nil }
             let weight = CommentModeration.flagWeight(accountAge: now.timeIntervalSince(account.createdAt))
-            try await db.sql.raw("""
+            try await db.sql.raw(
+                """
                 INSERT INTO comment_flags (comment_id, user_id, created_at, weight)
                 VALUES (\(bind: commentID), \(bind: userID), \(bind: now), \(bind: weight))
                 ON CONFLICT (comment_id, user_id) DO NOTHING
-                """).run()
-            struct Weighed: Decodable { let flags: Int; let total: Int? }
-            let weighed = try await db.sql.raw("""
+                """
+            ).run()
+            struct Weighed: Decodable {
+                let flags: Int
+                let total: Int?
+            }
+            let weighed = try await db.sql.raw(
+                """
                 SELECT COUNT(*) AS flags, SUM(weight) AS total FROM comment_flags WHERE comment_id = \(bind: commentID)
-                """).first(decoding: Weighed.self)
+                """
+            ).first(decoding: Weighed.self)
             try await db.sql.update("report_comments").set("flag_count", to: weighed?.flags ?? 0).where("id", .equal, commentID).run()
             if CommentModeration.hides(totalWeight: weighed?.total ?? 0) {
                 try await db.sql.update("report_comments").set("status", to: CommentModeration.Status.hidden.rawValue)
@@ -110,17 +127,21 @@ enum Participation {
 
     /// Comments waiting for a moderator, oldest first.
     static func hiddenComments(on db: any Database) async throws -> [HiddenComment] {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT c.id, c.report_id, r.tracking_id, r.holder_path, c.user_id, r.reporter_user_id, r.is_anonymous, u.name AS author,
                 c.body, c.flag_count, c.created_at
             FROM report_comments c JOIN users u ON u.id = c.user_id JOIN reports r ON r.id = c.report_id
             WHERE c.status = \(bind: CommentModeration.Status.hidden.rawValue) ORDER BY c.id LIMIT 200
-            """).all(decoding: HiddenComment.self)
+            """
+        ).all(decoding: HiddenComment.self)
     }
 
     /// A moderator's decision on a hidden comment. Restoring clears the flags, so the same accounts cannot
     /// hide it again at once; removing keeps the row for the record.
-    static func moderate(_ comment: HiddenComment, _ decision: CommentModeration.Decision, by moderatorID: Int64, now: Date, on db: any Database) async throws {
+    static func moderate(
+        _ comment: HiddenComment, _ decision: CommentModeration.Decision, by moderatorID: Int64, now: Date, on db: any Database
+    ) async throws {
         try await db.writeTransaction { db in
             let status: CommentModeration.Status = decision == .restore ? .visible : .removed
             if decision == .restore {
@@ -135,10 +156,12 @@ enum Participation {
     }
 
     private static func recountComments(of reportID: Int64, on db: any Database) async throws {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             UPDATE reports SET comment_count = (SELECT COUNT(*) FROM report_comments
                 WHERE report_id = \(bind: reportID) AND status = \(bind: CommentModeration.Status.visible.rawValue))
             WHERE id = \(bind: reportID)
-            """).run()
+            """
+        ).run()
     }
 }

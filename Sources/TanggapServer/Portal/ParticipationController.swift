@@ -85,8 +85,10 @@ enum ParticipationController {
         guard let user = req.signedInUser else { return req.seeOther("/masuk?next=/kelola/komentar") }
         guard user.grants.contains(where: { $0.role == .nationalAdmin || $0.role == .institutionAdmin }) else { throw APIError.forbidden }
         let items = try await moderatable(user, on: req).map { comment in
-            Queue.Item(id: String(comment.id), trackingID: TrackingID(parsing: comment.tracking_id)?.display ?? comment.tracking_id,
-                       author: comment.shownAuthor ?? req.text("actor.reporter"), body: comment.body, flags: comment.flag_count, at: DisplayFormat.dateTime(comment.created_at, req))
+            Queue.Item(
+                id: String(comment.id), trackingID: TrackingID(parsing: comment.tracking_id)?.display ?? comment.tracking_id,
+                author: comment.shownAuthor ?? req.text("actor.reporter"), body: comment.body, flags: comment.flag_count,
+                at: DisplayFormat.dateTime(comment.created_at, req))
         }
         return try await req.renderPage("kelola/komentar", Queue(items: items.nilIfEmpty))
     }

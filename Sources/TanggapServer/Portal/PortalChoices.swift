@@ -1,6 +1,6 @@
 import Fluent
-import SQLKit
 import Foundation
+import SQLKit
 import TanggapCore
 import Vapor
 
@@ -13,7 +13,8 @@ enum PortalChoices {
         let children = Dictionary(grouping: all.filter { $0.parentID != nil }, by: { $0.parentID! })
         let whole = req.text("form.whole_province")
         return all.filter { $0.parentID == nil }.map { province in
-            let options = [Choice(String(province.id!), "\(province.name) (\(whole))", selected: province.id == selected)]
+            let options =
+                [Choice(String(province.id!), "\(province.name) (\(whole))", selected: province.id == selected)]
                 + (children[province.id!] ?? []).map { Choice(String($0.id!), $0.name, selected: $0.id == selected) }
             return ChoiceGroup(label: province.name, options: options)
         }
@@ -35,16 +36,22 @@ enum PortalChoices {
     static func searchCategories(_ query: String, selected: Int64?, on req: Request) async throws -> [Choice] {
         let words = query.lowercased().split(whereSeparator: \.isWhitespace).prefix(5).map(String.init)
         guard !words.isEmpty, query.count <= 100 else { return [] }
-        struct Row: Decodable { let id: Int64; let name: String; let parent: String }
+        struct Row: Decodable {
+            let id: Int64
+            let name: String
+            let parent: String
+        }
         var conditions: [SQLQueryString] = []
         for word in words {
             let pattern = "%" + ReportQueries.likeEscaped(word) + "%"
             conditions.append("(LOWER(c.name) LIKE \(bind: pattern) ESCAPE '\\' OR LOWER(p.name) LIKE \(bind: pattern) ESCAPE '\\')")
         }
-        let rows = try await req.db.sql.raw("""
+        let rows = try await req.db.sql.raw(
+            """
             SELECT c.id, c.name, p.name AS parent FROM categories c JOIN categories p ON p.id = c.parent_id
             WHERE c.is_active AND \(SQLList(conditions, separator: SQLRaw(" AND "))) ORDER BY p.name, c.name LIMIT 30
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return rows.map { Choice(String($0.id), "\(displayName($0.parent)) › \(displayName($0.name))", selected: $0.id == selected) }
     }
 
@@ -52,12 +59,17 @@ enum PortalChoices {
     /// Units deeper down are reached by dispatch, which is the institutions' own work. Read as plain rows: decoding
     /// the 400 as models was a quarter of the public list's page.
     static func institutions(selected: Int64?, on req: Request) async throws -> [Choice] {
-        struct Row: Decodable { let id: Int64; let name: String }
+        struct Row: Decodable {
+            let id: Int64
+            let name: String
+        }
         guard let root = try await InstitutionDirectory.root(on: req.db) else { return [] }
-        let rows = try await req.db.sql.raw("""
+        let rows = try await req.db.sql.raw(
+            """
             SELECT id, name FROM institutions WHERE is_active = \(bind: true) AND depth <= \(bind: root.path.depth + 2)
             ORDER BY path LIMIT 400
-            """).all(decoding: Row.self)
+            """
+        ).all(decoding: Row.self)
         return rows.map { Choice(String($0.id), $0.name, selected: $0.id == selected) }
     }
 

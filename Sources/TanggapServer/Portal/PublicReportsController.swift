@@ -49,19 +49,25 @@ enum PublicReportsController {
         var page = PageRequest()
         page.after = id(filters.sesudah)
         // An unknown institution matches nothing rather than everything.
-        let (reports, more) = unknownInstitution ? ([], false) : try await ReportQueries.list(
-            filter, scope: VisibilityPolicy.listScope(for: .publicVisitor), page: page, now: req.now, remembering: req.tanggap.searchPlans,
-            on: req.db)
+        let (reports, more) =
+            unknownInstitution
+            ? ([], false)
+            : try await ReportQueries.list(
+                filter, scope: VisibilityPolicy.listScope(for: .publicVisitor), page: page, now: req.now,
+                remembering: req.tanggap.searchPlans,
+                on: req.db)
         let items = try await ReportSummary.list(reports, on: req)
 
         var next: String?
         if more, let last = reports.last?.id {
             var components = URLComponents()
             components.path = "/laporan"
-            components.queryItems = [("q", filters.q), ("wilayah", filters.wilayah), ("instansi", filters.instansi),
-                                     ("kategori", filters.kategori), ("status", filters.status), ("jenis", filters.jenis),
-                                     ("sesudah", String(last))]
-                .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
+            components.queryItems = [
+                ("q", filters.q), ("wilayah", filters.wilayah), ("instansi", filters.instansi),
+                ("kategori", filters.kategori), ("status", filters.status), ("jenis", filters.jenis),
+                ("sesudah", String(last)),
+            ]
+            .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) } }
             next = components.string
         }
         let listing = Listing(

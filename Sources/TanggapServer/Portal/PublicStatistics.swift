@@ -19,7 +19,8 @@ enum PublicStatistics {
     static func compute(
         under institution: Institution, periods: [String], cache: FiguresCache? = nil, now: Date = Date(), on db: any Database
     ) async throws -> Result {
-        let (figures, institutions) = try await InstitutionFigures.lines(under: institution, periods: periods, cache: cache, now: now, on: db)
+        let (figures, institutions) = try await InstitutionFigures.lines(
+            under: institution, periods: periods, cache: cache, now: now, on: db)
         let provinces = try await RegionModel.query(on: db).filter(\.$parentID == nil).sort(\.$name).all()
         return Result(
             overall: figures.overall, institutions: institutions,

@@ -5,7 +5,10 @@ import Vapor
 /// One report as a page: what the viewer may see of it (decided by the same presenter as the API), its public
 /// timeline, the reporter's actions, and the public's support and comments.
 struct ReportPage: Encodable {
-    struct File: Encodable { let name: String; let url: String }
+    struct File: Encodable {
+        let name: String
+        let url: String
+    }
     struct Event: Encodable {
         let at: String
         let title: String
@@ -16,9 +19,18 @@ struct ReportPage: Encodable {
         let isInternal: Bool
         let files: [File]?
     }
-    struct Comment: Encodable { let id: String; let author: String; let at: String; let body: String }
+    struct Comment: Encodable {
+        let id: String
+        let author: String
+        let at: String
+        let body: String
+    }
     /// What the viewer typed into the page's forms, kept when a post is refused.
-    struct Typed: Encodable { var text = ""; var comment = ""; var ratingComment = "" }
+    struct Typed: Encodable {
+        var text = ""
+        var comment = ""
+        var ratingComment = ""
+    }
 
     let trackingID: String
     let link: String
@@ -58,10 +70,13 @@ struct ReportPage: Encodable {
     let feedback: FormFeedback
     let typed: Typed
 
-    static func build(_ viewed: ViewedReport, feedback: FormFeedback = .none, typed: Typed = Typed(), on req: Request) async throws -> ReportPage {
+    static func build(
+        _ viewed: ViewedReport, feedback: FormFeedback = .none, typed: Typed = Typed(), on req: Request
+    ) async throws -> ReportPage {
         let report = viewed.report
         let trackingID = report.trackingID
-        let representation = try await ReportResponses.representation(report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
+        let representation = try await ReportResponses.representation(
+            report, access: viewed.access, actor: viewed.actor, now: req.now, on: req.db)
         let events = try await ReportHistory.events(of: report.id!, on: req.db)
         let names = try await NameBook.load(reports: [report], events: events, on: req.db)
         let stored = try await ReportQueries.attachments(of: report.id!, on: req.db)
@@ -69,11 +84,12 @@ struct ReportPage: Encodable {
         let base = "/laporan/\(trackingID.display)"
         func file(_ a: AttachmentRepresentation) -> File { File(name: a.name, url: "\(base)/lampiran/\(a.id)") }
 
-        let isReporter: Bool = switch viewed.actor {
-        case .reporter: true
-        case .user(let user): user.id == report.reporterUserID
-        default: false
-        }
+        let isReporter: Bool =
+            switch viewed.actor {
+            case .reporter: true
+            case .user(let user): user.id == report.reporterUserID
+            default: false
+            }
         let offered = isReporter ? Set(representation.actions) : []
         let user = req.signedInUser
         let published = report.isPublic
@@ -85,7 +101,8 @@ struct ReportPage: Encodable {
             classification: req.label(representation.classification),
             category: [representation.category?.name, representation.subcategory?.name].compactMap { $0.map(PortalChoices.displayName) }
                 .joined(separator: " › ").nilIfEmpty,
-            place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ").nilIfEmpty,
+            place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ")
+                .nilIfEmpty,
             eventDate: representation.eventDate.flatMap(LocalDate.init(iso:)).map { DisplayFormat.day($0, req) },
             createdAt: DisplayFormat.dateTime(representation.createdAt, req), holder: representation.holder.name,
             dueAt: representation.deadlines.map { DisplayFormat.dateTime($0.dueAt, req) },
@@ -102,9 +119,11 @@ struct ReportPage: Encodable {
             supported: try await user.asyncMap { try await Participation.supports(report.id!, by: $0.id, on: req.db) } ?? false,
             signedIn: user != nil,
             comments: comments.map { comment in
-                let named = CommentModeration.showsAuthorName(commenterID: comment.user_id, reporterUserID: report.reporterUserID, reportIsAnonymous: report.isAnonymous)
-                return Comment(id: String(comment.id), author: named ? comment.author : req.text("actor.reporter"),
-                               at: DisplayFormat.dateTime(comment.created_at, req), body: comment.body)
+                let named = CommentModeration.showsAuthorName(
+                    commenterID: comment.user_id, reporterUserID: report.reporterUserID, reportIsAnonymous: report.isAnonymous)
+                return Comment(
+                    id: String(comment.id), author: named ? comment.author : req.text("actor.reporter"),
+                    at: DisplayFormat.dateTime(comment.created_at, req), body: comment.body)
             }.nilIfEmpty,
             feedback: feedback, typed: typed)
     }
@@ -112,9 +131,10 @@ struct ReportPage: Encodable {
     /// Events as a page lists them, their files linked through `file`.
     static func timeline(_ events: [EventRepresentation], file: (AttachmentRepresentation) -> File, on req: Request) -> [Event] {
         events.map { event in
-            Event(at: DisplayFormat.dateTime(event.at, req), title: req.text("event.\(event.kind)"),
-                  actor: actorName(event.actor, on: req), note: event.note, isAnswer: event.kind == EventKind.answer.rawValue,
-                  isInternal: event.audience == EventAudience.staff.rawValue, files: event.attachments.map(file).nilIfEmpty)
+            Event(
+                at: DisplayFormat.dateTime(event.at, req), title: req.text("event.\(event.kind)"),
+                actor: actorName(event.actor, on: req), note: event.note, isAnswer: event.kind == EventKind.answer.rawValue,
+                isInternal: event.audience == EventAudience.staff.rawValue, files: event.attachments.map(file).nilIfEmpty)
         }
     }
 

@@ -10,8 +10,9 @@ enum ReportPageController {
         pages.post("lacak", use: track)
         pages.get("laporan", ":tracking_id", use: show)
         pages.get("laporan", ":tracking_id", "lampiran", ":attachment_id", use: attachment)
-        pages.on(.POST, "laporan", ":tracking_id", "tindakan", ":action",
-                 body: .withAttachments(upTo: attachmentLimit), use: act)
+        pages.on(
+            .POST, "laporan", ":tracking_id", "tindakan", ":action",
+            body: .withAttachments(upTo: attachmentLimit), use: act)
     }
 
     struct TrackForm: Encodable {
@@ -41,7 +42,9 @@ enum ReportPageController {
             let secret = input.secret.flatMap { $0.trimmingCharacters(in: .whitespaces).nilIfEmpty }
             let viewed = try await ReportViewer.load(typedID, secret: secret, for: req)
             let response = req.seeOther("/laporan/\(trackingID.display)")
-            if let secret, case .reporter = viewed.actor { ReporterPasses.remember(trackingID, secret: secret, on: req, response: response) }
+            if let secret, case .reporter = viewed.actor {
+                ReporterPasses.remember(trackingID, secret: secret, on: req, response: response)
+            }
             return response
         } catch let error as APIError {
             let form = TrackForm(trackingID: typedID, error: req.text("error.\(error.code)"))
@@ -78,7 +81,8 @@ enum ReportPageController {
                 attributedTo: eventActor, channel: .web, context: req.tanggap, on: req.db)
             return req.seeOther("/laporan/\(viewed.report.trackingID.display)#riwayat")
         } refused: { feedback, status in
-            let typed = ReportPage.Typed(text: posted.fields["text"] ?? posted.fields["note"] ?? "", ratingComment: posted.fields["comment"] ?? "")
+            let typed = ReportPage.Typed(
+                text: posted.fields["text"] ?? posted.fields["note"] ?? "", ratingComment: posted.fields["comment"] ?? "")
             let page = try await ReportPage.build(viewed, feedback: feedback, typed: typed, on: req)
             return try await req.renderPage("portal/laporan", page, status: status)
         }

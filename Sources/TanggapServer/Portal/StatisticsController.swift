@@ -45,7 +45,9 @@ enum StatisticsController {
             guard let institution = try await InstitutionDirectory.find(id, on: req.db) else { throw APIError.notFound }
             return (institution, period)
         }
-        guard let root = try await InstitutionDirectory.root(on: req.db) else { throw APIError(status: .serviceUnavailable, code: "not_set_up") }
+        guard let root = try await InstitutionDirectory.root(on: req.db) else {
+            throw APIError(status: .serviceUnavailable, code: "not_set_up")
+        }
         return (root, period)
     }
 
@@ -61,8 +63,10 @@ enum StatisticsController {
         func line(_ row: PublicStatistics.Row, rank: Int, drill: Bool) -> Line {
             let f = row.figures
             return Line(
-                id: String(row.id), name: row.id == institution.id && drill ? req.text("stats.directly", ["institution": row.name]) : row.name,
-                link: drill && row.id != institution.id && hasChildren.contains(row.id) ? "/statistik?instansi=\(row.id)&periode=\(period.rawValue)" : nil,
+                id: String(row.id),
+                name: row.id == institution.id && drill ? req.text("stats.directly", ["institution": row.name]) : row.name,
+                link: drill && row.id != institution.id && hasChildren.contains(row.id)
+                    ? "/statistik?instansi=\(row.id)&periode=\(period.rawValue)" : nil,
                 received: DisplayFormat.number(f.received, req), inTime: DisplayFormat.percent(f.inTimePercent),
                 tone: BarChart.trafficLight(f.inTimePercent), late: DisplayFormat.number(f.lateNow, req),
                 completed: DisplayFormat.number(f.completed, req), median: DisplayFormat.decimal(f.medianWorkingDaysToFirstAnswer, req),
@@ -70,10 +74,13 @@ enum StatisticsController {
         }
         let lines = ranked.enumerated().map { line($0.element, rank: $0.offset + 1, drill: true) }
         let charted = lines.prefix(12).map { (label: $0.name, percent: ranked[$0.rank - 1].figures.inTimePercent) }
-        let chart = charted.isEmpty ? nil : BarChart(
-            title: req.text("stats.chart_title", ["institution": institution.name]),
-            summary: charted.map { "\($0.label): \(DisplayFormat.percent($0.percent))" }.joined(separator: "; "),
-            items: charted, tone: BarChart.trafficLight)
+        let chart =
+            charted.isEmpty
+            ? nil
+            : BarChart(
+                title: req.text("stats.chart_title", ["institution": institution.name]),
+                summary: charted.map { "\($0.label): \(DisplayFormat.percent($0.percent))" }.joined(separator: "; "),
+                items: charted, tone: BarChart.trafficLight)
         let regions = result.regions.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
         let statistics = Statistics(
             institution: institution.name,
@@ -101,16 +108,19 @@ enum StatisticsController {
         func add(_ level: String, _ row: PublicStatistics.Row) {
             let f = row.figures
             func number(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
-            csv.append([level, String(row.id), row.name, String(f.received), String(f.answered), String(f.answeredInTime),
-                        number(f.inTimePercent), String(f.lateNow), String(f.completed), number(f.medianWorkingDaysToFirstAnswer),
-                        String(f.rated), String(f.satisfied), number(f.satisfiedPercent)])
+            csv.append([
+                level, String(row.id), row.name, String(f.received), String(f.answered), String(f.answeredInTime),
+                number(f.inTimePercent), String(f.lateNow), String(f.completed), number(f.medianWorkingDaysToFirstAnswer),
+                String(f.rated), String(f.satisfied), number(f.satisfiedPercent),
+            ])
         }
         add("total", PublicStatistics.Row(id: institution.id, name: institution.name, figures: result.overall))
         for row in result.institutions.sorted(by: { PerformanceRanking.precedes($0.figures, $1.figures) }) { add("institution", row) }
         for row in result.regions where row.figures.received > 0 { add("province", row) }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"tanggap-statistik-\(institution.id)-\(period.rawValue).csv\"")
+        headers.replaceOrAdd(
+            name: .contentDisposition, value: "attachment; filename=\"tanggap-statistik-\(institution.id)-\(period.rawValue).csv\"")
         headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
         return Response(status: .ok, headers: headers, body: .init(string: csv.text))
     }

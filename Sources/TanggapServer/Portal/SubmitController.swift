@@ -68,7 +68,8 @@ enum SubmitController {
     static func submission(from fields: FormFields, on req: Request) async throws -> ReportSubmission {
         var submission = try fields.decode(ReportSubmission.self)
         if let subcategoryID = submission.subcategoryID, let sub = try await CategoryModel.find(subcategoryID, on: req.db),
-            let parent = sub.parentID {
+            let parent = sub.parentID
+        {
             submission.categoryID = parent
         }
         return submission
@@ -87,8 +88,11 @@ enum SubmitController {
             categoryMatches: matches, searchedCategories: !query.isEmpty, noCategoryMatches: !query.isEmpty && matches.isEmpty,
             institutions: try await PortalChoices.institutions(selected: values["target_institution_id"].flatMap { Int64($0) }, on: req),
             signedInName: asOperator ? nil : req.signedInUser?.name,
-            attachmentHint: req.text("submit.attachments_hint", [
-                "limit": DisplayFormat.decimal(Double(req.tanggap.settings.attachmentLimitBytes) / 1_048_576, req)]),
+            attachmentHint: req.text(
+                "submit.attachments_hint",
+                [
+                    "limit": DisplayFormat.decimal(Double(req.tanggap.settings.attachmentLimitBytes) / 1_048_576, req)
+                ]),
             operatorChannels: asOperator ? offlineChannels(selected: values["channel"], on: req) : nil,
             action: asOperator ? "/kelola/kanal" : "/lapor")
         return try await req.renderPage("portal/lapor", form, status: status)
@@ -118,19 +122,24 @@ enum SubmitController {
         let secret = ReporterPasses.takeShownOnce(trackingID, req, response: forget)
         let shown = secret.flatMap { offered -> String? in
             guard let digest = ReportIntake.secretDigest(offered), let stored = viewed.report.secretDigest,
-                constantTimeEqual(digest, stored) else { return nil }
+                constantTimeEqual(digest, stored)
+            else { return nil }
             return offered
         }
-        let response = try await req.renderPage("portal/terkirim", Receipt(
-            trackingID: trackingID.display, secret: shown.map(formatSecret), passKept: pass != nil && viewed.actor == .reporter,
-            link: link, hasAccount: viewed.report.reporterUserID != nil))
+        let response = try await req.renderPage(
+            "portal/terkirim",
+            Receipt(
+                trackingID: trackingID.display, secret: shown.map(formatSecret), passKept: pass != nil && viewed.actor == .reporter,
+                link: link, hasAccount: viewed.report.reporterUserID != nil))
         for cookie in forget.cookies.all { response.cookies[cookie.key] = cookie.value }
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response
     }
 
     static func offlineChannels(selected: String?, on req: Request) -> [Choice] {
-        TanggapCore.Channel.offline.sorted { $0.rawValue < $1.rawValue }.map { Choice($0.rawValue, req.label($0), selected: $0.rawValue == selected) }
+        TanggapCore.Channel.offline.sorted { $0.rawValue < $1.rawValue }.map {
+            Choice($0.rawValue, req.label($0), selected: $0.rawValue == selected)
+        }
     }
 
     /// The operator's form: only for staff with the operator role.
@@ -154,16 +163,20 @@ enum SubmitController {
         try CSRF.verify(req)
         guard let user = try requireOperator(req) else { return req.seeOther("/masuk?next=/kelola/kanal") }
         let posted = try req.decodeBody(Posted.self)
-        if posted.fields["find_category"] != nil { return try await render(posted.fields, feedback: .none, status: .ok, asOperator: true, on: req) }
+        if posted.fields["find_category"] != nil {
+            return try await render(posted.fields, feedback: .none, status: .ok, asOperator: true, on: req)
+        }
         return try await req.handlingForm {
             let submission = try await submission(from: posted.fields, on: req)
             let receipt = try await ReportIntake.submit(
                 submission, uploads: posted.uploads, from: .user(user), defaultChannel: TanggapCore.Channel.walkIn,
                 context: req.tanggap, on: req.db
             ).receipt
-            return try await req.renderPage("portal/terkirim", Receipt(
-                trackingID: receipt.trackingID.display, secret: receipt.secret,
-                link: "/laporan/\(receipt.trackingID.display)", hasAccount: false), status: .created)
+            return try await req.renderPage(
+                "portal/terkirim",
+                Receipt(
+                    trackingID: receipt.trackingID.display, secret: receipt.secret,
+                    link: "/laporan/\(receipt.trackingID.display)", hasAccount: false), status: .created)
         } refused: { feedback, status in
             try await render(posted.fields, feedback: feedback, status: status, asOperator: true, on: req)
         }

@@ -28,9 +28,10 @@ enum CSVReader {
         let missing = columns.filter { !header.contains($0) }
         guard missing.isEmpty else { throw Failure.missingColumns(missing, in: path) }
         let rows = records.dropFirst().filter { !($0.count == 1 && $0[0].isEmpty) }.map { record in
-            Dictionary(uniqueKeysWithValues: header.enumerated().map { index, name in
-                (name, index < record.count ? record[index].trimmingCharacters(in: .whitespaces) : "")
-            })
+            Dictionary(
+                uniqueKeysWithValues: header.enumerated().map { index, name in
+                    (name, index < record.count ? record[index].trimmingCharacters(in: .whitespaces) : "")
+                })
         }
         return Table(header: header, rows: rows)
     }
@@ -47,7 +48,12 @@ enum CSVReader {
             if quoted {
                 if char == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                        if next == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
                     } else {
                         quoted = false
                     }
@@ -58,7 +64,9 @@ enum CSVReader {
             }
             switch char {
             case "\"": quoted = true
-            case ",": record.append(field); field = ""
+            case ",":
+                record.append(field)
+                field = ""
             case "\n", "\r\n", "\r":
                 record.append(field)
                 records.append(record)

@@ -78,7 +78,8 @@ public enum ReferenceDataImporter {
                 }
                 guard let name = row["regency_or_city"], !name.isEmpty else { continue }
                 if known.insert("\(provinceID)|\(name)").inserted {
-                    try await RegionModel(parentID: provinceID, name: name, kind: row["kind"] ?? "kabupaten", code: nil, seat: row["seat"]).create(on: db)
+                    try await RegionModel(parentID: provinceID, name: name, kind: row["kind"] ?? "kabupaten", code: nil, seat: row["seat"])
+                        .create(on: db)
                     counts.added += 1
                 } else {
                     counts.existing += 1

@@ -33,13 +33,16 @@ enum InstitutionDirectory {
             let id: Int64, parent_id: Int64?, name: String, short_name: String?, kind: String, code: String?, path: String
             let region_id: Int64?, time_zone: String?, is_active: Bool
         }
-        let row = try await db.sql.raw("""
+        let row = try await db.sql.raw(
+            """
             SELECT id, parent_id, name, short_name, kind, code, path, region_id, time_zone, is_active FROM institutions
             WHERE \(condition) LIMIT 1
-            """).first(decoding: Row.self)
+            """
+        ).first(decoding: Row.self)
         guard let row, let path = InstitutionPath(encoded: row.path) else { return nil }
         return Institution(
-            id: row.id, parentID: row.parent_id, name: row.name, shortName: row.short_name, kind: InstitutionKind(rawValue: row.kind) ?? .unit,
+            id: row.id, parentID: row.parent_id, name: row.name, shortName: row.short_name,
+            kind: InstitutionKind(rawValue: row.kind) ?? .unit,
             code: row.code, path: path, regionID: row.region_id, timeZone: row.time_zone, isActive: row.is_active)
     }
 
@@ -81,9 +84,11 @@ enum InstitutionDirectory {
     /// subtree holds thousands, and a picker needs only their names.
     static func subtree(of path: InstitutionPath, limit: Int, on db: any Database) async throws -> [Place] {
         let within = Subtree.condition("path", within: path, on: db)
-        return try await db.sql.raw("""
+        return try await db.sql.raw(
+            """
             SELECT id, name, depth FROM institutions WHERE \(within) AND is_active = \(bind: true) ORDER BY path LIMIT \(bind: limit)
-            """).all(decoding: Place.self)
+            """
+        ).all(decoding: Place.self)
     }
 
     /// Which of `ids` have institutions under them (to offer a way down the tree).
@@ -91,7 +96,9 @@ enum InstitutionDirectory {
         guard !ids.isEmpty else { return [] }  // PostgreSQL refuses an empty IN list
         struct Row: Decodable { let parent_id: Int64 }
         let list = SQLList(ids.map { SQLBind($0) })
-        return Set(try await db.sql.raw("SELECT DISTINCT parent_id FROM institutions WHERE parent_id IN (\(list))").all(decoding: Row.self).map(\.parent_id))
+        return Set(
+            try await db.sql.raw("SELECT DISTINCT parent_id FROM institutions WHERE parent_id IN (\(list))").all(decoding: Row.self).map(
+                \.parent_id))
     }
 
     /// Names for a set of institution ids, in one query.

@@ -23,7 +23,8 @@ struct NewReport: GroupWrite {
     static func writeAll(_ reports: [NewReport], on db: any Database) async throws -> [Submitted] {
         // The returned rows' order is not promised by either engine: each is matched by its tracking ID.
         let inserted = try await NewRow.insert(
-            into: "reports", columns: ReportModel.rowColumns, rows: reports.map(\.report.rowValues), suffix: "RETURNING id, tracking_id", on: db)
+            into: "reports", columns: ReportModel.rowColumns, rows: reports.map(\.report.rowValues), suffix: "RETURNING id, tracking_id",
+            on: db)
         var ids: [String: Int64] = [:]
         for row in inserted { ids[try row.decode(column: "tracking_id", as: String.self)] = try row.decode(column: "id", as: Int64.self) }
         for new in reports {
@@ -31,7 +32,8 @@ struct NewReport: GroupWrite {
             new.report.id = id
             new.event.reportID = id
         }
-        _ = try await NewRow.insert(into: "report_events", columns: ReportEventModel.rowColumns, rows: reports.map(\.event.rowValues), on: db)
+        _ = try await NewRow.insert(
+            into: "report_events", columns: ReportEventModel.rowColumns, rows: reports.map(\.event.rowValues), on: db)
         try await ReportHistory.recordRoutes(reports.map { ($0.report.id!, $0.holder, $0.now) }, on: db)
         try await ReportTallies.record(adding: reports.compactMap(\.tallies), on: db)
         try await SearchVocabulary.takeIn(on: db)

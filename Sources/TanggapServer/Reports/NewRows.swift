@@ -61,7 +61,8 @@ extension ReportEventModel {
 
 enum NewRow {
     /// One row in; its database-made id back. Both engines answer `RETURNING`.
-    static func insert(into table: String, columns: String, _ values: [any Encodable & Sendable], on db: any Database) async throws -> Int64 {
+    static func insert(into table: String, columns: String, _ values: [any Encodable & Sendable], on db: any Database) async throws -> Int64
+    {
         struct Inserted: Decodable { let id: Int64 }
         let row = try await db.sql.raw("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns)) VALUES (\(binds: values)) RETURNING id")
             .first(decoding: Inserted.self)
@@ -78,8 +79,11 @@ enum NewRow {
         let perStatement = max(1, 30_000 / width)
         var returned: [any SQLRow] = []
         for start in stride(from: 0, to: rows.count, by: perStatement) {
-            let values = SQLList(rows[start..<min(start + perStatement, rows.count)].map { SQLGroupExpression(SQLList($0.map(SQLBind.init))) })
-            returned += try await db.sql.raw("INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns)) VALUES \(values) \(unsafeRaw: suffix)").all()
+            let values = SQLList(
+                rows[start..<min(start + perStatement, rows.count)].map { SQLGroupExpression(SQLList($0.map(SQLBind.init))) })
+            returned += try await db.sql.raw(
+                "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns)) VALUES \(values) \(unsafeRaw: suffix)"
+            ).all()
         }
         return returned
     }

@@ -23,11 +23,16 @@ enum ReferenceChecks {
     static func region(_ id: Int64?, field: String = "region_id", into check: inout FieldChecker, on db: any Database) async throws {
         guard let id else { return }
         struct Row: Decodable { let id: Int64 }
-        if try await db.sql.raw("SELECT id FROM regions WHERE id = \(bind: id)").first(decoding: Row.self) == nil { check.add(field, .unknown) }
+        if try await db.sql.raw("SELECT id FROM regions WHERE id = \(bind: id)").first(decoding: Row.self) == nil {
+            check.add(field, .unknown)
+        }
     }
 
     /// Plain rows: these checks run for every report taken in.
-    private struct CategoryRow: Decodable { let parent_id: Int64?; let is_active: Bool }
+    private struct CategoryRow: Decodable {
+        let parent_id: Int64?
+        let is_active: Bool
+    }
 
     private static func categoryRow(_ id: Int64, on db: any Database) async throws -> CategoryRow? {
         try await db.sql.raw("SELECT parent_id, is_active FROM categories WHERE id = \(bind: id)").first(decoding: CategoryRow.self)

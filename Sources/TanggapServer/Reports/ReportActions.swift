@@ -57,7 +57,8 @@ enum ReportActions {
             return try await db.writeTransaction { db in
                 let report = try await lock(reportID, on: db)
                 let transition = try Lifecycle.decide(action, on: report.snapshot, by: actor)
-                let details = try await store(transition, of: kind, on: report, duplicateOf: request.duplicateOf, context: context, now: now, db: db)
+                let details = try await store(
+                    transition, of: kind, on: report, duplicateOf: request.duplicateOf, context: context, now: now, db: db)
                 let event = try await recordHistory(
                     of: transition, kind: kind, on: report, details: details, by: eventActor, channel: channel, now: now, db: db)
                 try await files.insert(reportID: reportID, eventID: event.id, audience: transition.audience, now: now, on: db)
@@ -115,7 +116,8 @@ enum ReportActions {
         if case .correct(let correction) = transition.action { report.apply(correction) }
         report.eventCount += 1
         try await report.update(on: db)
-        try await ReportTallies.record(from: counted, to: ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db), on: db)
+        try await ReportTallies.record(
+            from: counted, to: ReportTallies.contribution(of: report, zone: context.settings.timeZone, on: db), on: db)
         return details
     }
 
@@ -199,9 +201,10 @@ enum ReportActions {
         case .correct:
             let classification = parse(Classification.self, request.classification, field: "classification", required: false, into: &check)
             try await ReferenceChecks.category(request.categoryID, request.subcategoryID, into: &check, on: db)
-            action = .correct(ReportCorrection(
-                title: request.title, classification: classification, categoryID: request.categoryID,
-                subcategoryID: request.subcategoryID, tags: request.tags))
+            action = .correct(
+                ReportCorrection(
+                    title: request.title, classification: classification, categoryID: request.categoryID,
+                    subcategoryID: request.subcategoryID, tags: request.tags))
         }
         try check.finish()
         return action!
@@ -230,7 +233,8 @@ enum ReportActions {
         case .rate(let rating, _):
             return EventDetails(rating: rating)
         case .correct(let c):
-            return EventDetails(title: c.title, classification: c.classification, categoryID: c.categoryID, subcategoryID: c.subcategoryID, tags: c.tags)
+            return EventDetails(
+                title: c.title, classification: c.classification, categoryID: c.categoryID, subcategoryID: c.subcategoryID, tags: c.tags)
         default:
             return nil
         }

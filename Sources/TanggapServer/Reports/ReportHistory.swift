@@ -116,7 +116,9 @@ enum ReportHistory {
 
     /// After "not our authority": the declining institution and its subtree stop reading the report
     /// (`VisibilityPolicy.route(_:afterDeclineBy:to:)`). The events keep the whole story; this is who may read it.
-    static func forgetRoute(of reportID: Int64, declinedBy decliner: InstitutionPath, to newHolder: InstitutionPath, on db: any Database) async throws {
+    static func forgetRoute(
+        of reportID: Int64, declinedBy decliner: InstitutionPath, to newHolder: InstitutionPath, on db: any Database
+    ) async throws {
         let before = try await route(of: reportID, on: db)
         let kept = Set(VisibilityPolicy.route(before, afterDeclineBy: decliner, to: newHolder))
         let dropped = before.filter { !kept.contains($0) }.map(\.institutionID)
@@ -145,7 +147,10 @@ enum ReportHistory {
     /// Routes of many reports at once, for lists.
     static func routes(of reportIDs: [Int64], on db: any Database) async throws -> [Int64: [InstitutionPath]] {
         guard !reportIDs.isEmpty else { return [:] }
-        struct Row: Decodable { let report_id: Int64; let path: String }
+        struct Row: Decodable {
+            let report_id: Int64
+            let path: String
+        }
         let rows = try await db.sql.select().columns("report_id", "path").from("report_routes")
             .where("report_id", .in, reportIDs).all(decoding: Row.self)
         return Dictionary(grouping: rows, by: \.report_id).mapValues { $0.compactMap { InstitutionPath(encoded: $0.path) } }

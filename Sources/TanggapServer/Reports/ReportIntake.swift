@@ -50,11 +50,13 @@ enum ReportIntake {
 
         var errors: [FieldError] = []
         var report: ValidReport?
-        do { report = try Intake.validate(input, from: submitter.core, today: today, defaultChannel: defaultChannel) }
-        catch { errors += error.errors }
+        do { report = try Intake.validate(input, from: submitter.core, today: today, defaultChannel: defaultChannel) } catch {
+            errors += error.errors
+        }
         var accepted: [AcceptedFile] = []
-        do { accepted = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes) }
-        catch { errors += error.errors }
+        do { accepted = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes) } catch {
+            errors += error.errors
+        }
 
         var check = FieldChecker()
         try await ReferenceChecks.category(input.categoryID, input.subcategoryID, into: &check, on: db)
@@ -72,7 +74,8 @@ enum ReportIntake {
         var generator = SystemRandomNumberGenerator()
         let secret = owner == nil ? ReporterSecret.generate(using: &generator) : nil
 
-        let clock = try await context.calendars.context(for: holder, classification: report.classification, isEscalated: false, now: now, on: db)
+        let clock = try await context.calendars.context(
+            for: holder, classification: report.classification, isEscalated: false, now: now, on: db)
         let deadlines = SLAClock.received(at: now, clock)
         let files = try await PendingAttachments.write(uploads, accepted: accepted, to: context.attachments)
         do {
@@ -94,7 +97,7 @@ enum ReportIntake {
                     var stored = try await db.groupedWrite(new, through: context.commits)
                     stored.names.institutions[root.id] = root.name
                     return stored
-                } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
+                } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
                     // Two reports drew the same tracking ID: draw again. Any other constraint is a real error.
                     if try await ReportModel.query(on: db).filter(\.$trackingID == trackingID).count() == 0 { throw error }
                 }
@@ -144,9 +147,10 @@ extension ReportModel {
         isConfidential = report.isConfidential
         isPublic = false
         channel = report.channel
-        record(reporter: ReporterIdentity(
-            name: report.reporterName ?? owner?.name, email: report.reporterEmail ?? owner?.email, phone: report.reporterPhone,
-            userID: owner?.id))
+        record(
+            reporter: ReporterIdentity(
+                name: report.reporterName ?? owner?.name, email: report.reporterEmail ?? owner?.email, phone: report.reporterPhone,
+                userID: owner?.id))
         createdAt = now
         updatedAt = now
         ladderRung = 0

@@ -66,9 +66,12 @@ enum ReportQueries {
         _ filter: ReportFilter, scope: ListScope, page: PageRequest, now: Date, plan forced: SearchPlan? = nil,
         remembering plans: SearchPlanMemory? = nil, on db: any Database
     ) async throws -> (reports: [ReportModel], more: Bool) {
-        let plan = if let forced { forced } else { try await searchPlan(filter, scope: scope, now: now, for: page, remembering: plans, on: db) }
-        let rows = try await paged(SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, plan, scope: scope, page: page, now: now, on: db)
-            .all(decodingFluent: ReportModel.self)
+        let plan =
+            if let forced { forced } else { try await searchPlan(filter, scope: scope, now: now, for: page, remembering: plans, on: db) }
+        let rows = try await paged(
+            SQLColumn(SQLLiteral.all, table: SQLIdentifier("r")), filter, plan, scope: scope, page: page, now: now, on: db
+        )
+        .all(decodingFluent: ReportModel.self)
         return (Array(rows.prefix(page.limit)), rows.count > page.limit)
     }
 
@@ -102,25 +105,31 @@ enum ReportQueries {
 
     /// One page of the list and the first row of the next (to tell whether there is more).
     private static func paged(
-        _ columns: any SQLExpression, _ filter: ReportFilter, _ plan: SearchPlan, scope: ListScope, page: PageRequest, now: Date, on db: any Database
+        _ columns: any SQLExpression, _ filter: ReportFilter, _ plan: SearchPlan, scope: ListScope, page: PageRequest, now: Date,
+        on db: any Database
     ) -> SQLSelectBuilder {
         var query = filtered(columns, filter, plan, scope: scope, now: now, on: db)
         if page.byDue {
             let dueAt = deadline(filter, on: db)
             query = query.where(SQLRaw("\(dueAt) IS NOT NULL"))
             if let due = page.afterDue, let after = page.after {
-                query = query.where(SQLGroupExpression(SQLQueryString(
-                    "\(unsafeRaw: dueAt) > \(bind: due) OR (\(unsafeRaw: dueAt) = \(bind: due) AND r.id > \(bind: after))")))
+                query = query.where(
+                    SQLGroupExpression(
+                        SQLQueryString(
+                            "\(unsafeRaw: dueAt) > \(bind: due) OR (\(unsafeRaw: dueAt) = \(bind: due) AND r.id > \(bind: after))")))
             }
             query = query.orderBy(SQLOrderBy(expression: SQLRaw(dueAt), direction: SQLDirection.ascending))
                 .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "r"), direction: SQLDirection.ascending))
         } else {
             // The same id, named where the query reads it from first, so the order and the page boundary come from the index.
-            let id = plan.indexNewestFirst != nil ? SQLColumn("rowid", table: TextSearch.Index.serving(filter).rawValue) : SQLColumn("id", table: "r")
+            let id =
+                plan.indexNewestFirst != nil
+                ? SQLColumn("rowid", table: TextSearch.Index.serving(filter).rawValue) : SQLColumn("id", table: "r")
             if let after = page.after {
                 query = query.where(id, page.oldestFirst ? .greaterThan : .lessThan, SQLBind(after))
             }
-            query = query.orderBy(SQLOrderBy(expression: id, direction: page.oldestFirst ? SQLDirection.ascending : SQLDirection.descending))
+            query = query.orderBy(
+                SQLOrderBy(expression: id, direction: page.oldestFirst ? SQLDirection.ascending : SQLDirection.descending))
         }
         return query.limit(page.limit + 1)
     }
@@ -140,13 +149,15 @@ enum ReportQueries {
         remembering plans: SearchPlanMemory? = nil, on db: any Database
     ) async throws -> Int {
         struct Row: Decodable { let n: Int }
-        let plan = if let forced { forced } else {
-            try await searchPlan(filter, scope: scope, now: now, need: cap, newestFirst: nil, remembering: plans, on: db)
-        }
+        let plan =
+            if let forced { forced } else {
+                try await searchPlan(filter, scope: scope, now: now, need: cap, newestFirst: nil, remembering: plans, on: db)
+            }
         var matching = filtered(SQLLiteral.numeric("1"), filter, plan, scope: scope, now: now, on: db).limit(cap)
         if let newestFirst = plan.indexNewestFirst {
             let id = SQLColumn("rowid", table: TextSearch.Index.serving(filter).rawValue)
-            matching = matching.orderBy(SQLOrderBy(expression: id, direction: newestFirst ? SQLDirection.descending : SQLDirection.ascending))
+            matching = matching.orderBy(
+                SQLOrderBy(expression: id, direction: newestFirst ? SQLDirection.descending : SQLDirection.ascending))
         }
         return try await db.sql.raw("SELECT COUNT(*) AS n FROM (\(matching.query)) capped").first(decoding: Row.self)?.n ?? 0
     }
@@ -194,30 +205,42 @@ enum ReportQueries {
             query = query.where(Subtree.condition("r.holder_path", within: path, on: db))
         }
         if let category = filter.categoryID {
-            query = query.where(SQLGroupExpression(SQLQueryString("r.category_id = \(bind: category) OR r.subcategory_id = \(bind: category)")))
+            query = query.where(
+                SQLGroupExpression(SQLQueryString("r.category_id = \(bind: category) OR r.subcategory_id = \(bind: category)")))
         }
-        if let classification = filter.classification { query = query.where(SQLColumn("classification", table: "r"), .equal, SQLBind(classification.rawValue)) }
+        if let classification = filter.classification {
+            query = query.where(SQLColumn("classification", table: "r"), .equal, SQLBind(classification.rawValue))
+        }
         if let channel = filter.channel { query = query.where(SQLColumn("channel", table: "r"), .equal, SQLBind(channel.rawValue)) }
         if let from = filter.createdFrom { query = query.where(SQLColumn("created_at", table: "r"), .greaterThanOrEqual, SQLBind(from)) }
         if let before = filter.createdBefore { query = query.where(SQLColumn("created_at", table: "r"), .lessThan, SQLBind(before)) }
-        if let reporter = filter.reporterUserID { query = query.where(SQLColumn("reporter_user_id", table: "r"), .equal, SQLBind(reporter)) }
+        if let reporter = filter.reporterUserID {
+            query = query.where(SQLColumn("reporter_user_id", table: "r"), .equal, SQLBind(reporter))
+        }
         if let escalated = filter.escalated { query = query.where(SQLColumn("is_escalated", table: "r"), .equal, SQLBind(escalated)) }
         if let region = filter.regionID {
             // A province stands for its regencies and cities too.
-            query = query.where(SQLGroupExpression(SQLQueryString(
-                "r.region_id = \(bind: region) OR r.region_id IN (SELECT id FROM regions WHERE parent_id = \(bind: region))")))
+            query = query.where(
+                SQLGroupExpression(
+                    SQLQueryString(
+                        "r.region_id = \(bind: region) OR r.region_id IN (SELECT id FROM regions WHERE parent_id = \(bind: region))")))
         }
         // "Late" is the institution's lateness: a running triage or answer stage past its deadline, not on hold.
         let running = "r.sla_stage IN ('triage', 'answer') AND r.held_at IS NULL"
         let dueAt = deadline(filter, on: db)
         if let late = filter.late {
-            query = query.where(SQLGroupExpression(late
-                ? SQLQueryString("\(unsafeRaw: running) AND \(unsafeRaw: dueAt) < \(bind: now)")
-                : SQLQueryString("r.sla_stage IS NOT NULL AND NOT (\(unsafeRaw: running) AND \(unsafeRaw: dueAt) < \(bind: now))")))
+            query = query.where(
+                SQLGroupExpression(
+                    late
+                        ? SQLQueryString("\(unsafeRaw: running) AND \(unsafeRaw: dueAt) < \(bind: now)")
+                        : SQLQueryString("r.sla_stage IS NOT NULL AND NOT (\(unsafeRaw: running) AND \(unsafeRaw: dueAt) < \(bind: now))")))
         }
         if let days = filter.dueWithinDays {
-            query = query.where(SQLGroupExpression(SQLQueryString(
-                "\(unsafeRaw: running) AND \(unsafeRaw: dueAt) >= \(bind: now) AND \(unsafeRaw: dueAt) < \(bind: now.addingTimeInterval(Double(days) * 86_400))")))
+            query = query.where(
+                SQLGroupExpression(
+                    SQLQueryString(
+                        "\(unsafeRaw: running) AND \(unsafeRaw: dueAt) >= \(bind: now) AND \(unsafeRaw: dueAt) < \(bind: now.addingTimeInterval(Double(days) * 86_400))"
+                    )))
         }
         if !filter.heldWithin.isEmpty {
             let paths = filter.heldWithin.map { Subtree.condition("r.holder_path", within: $0, on: db) }
@@ -250,8 +273,9 @@ enum ReportQueries {
         if let reporter = scope.reporterUserID { parts.append(SQLQueryString("r.reporter_user_id = \(bind: reporter)")) }
         if !scope.subtrees.isEmpty {
             let paths = scope.subtrees.map { Subtree.condition("rr.path", within: $0, on: db) }
-            parts.append(SQLQueryString(
-                "EXISTS (SELECT 1 FROM report_routes rr WHERE rr.report_id = r.id AND (\(SQLList(paths, separator: SQLRaw(" OR ")))))"))
+            parts.append(
+                SQLQueryString(
+                    "EXISTS (SELECT 1 FROM report_routes rr WHERE rr.report_id = r.id AND (\(SQLList(paths, separator: SQLRaw(" OR ")))))"))
         }
         guard !parts.isEmpty else { return SQLQueryString("1 = 0") }
         return SQLGroupExpression(SQLList(parts, separator: SQLRaw(" OR ")))

@@ -8,7 +8,8 @@ enum ReportResponses {
     /// A report as the viewer may see it, for every surface that shows one. `attachments` when already known
     /// (none); read otherwise.
     static func representation(
-        _ report: ReportModel, access: ReportAccess, actor: Actor?, attachments: [AttachmentModel]? = nil, names known: NameBook = NameBook(),
+        _ report: ReportModel, access: ReportAccess, actor: Actor?, attachments: [AttachmentModel]? = nil,
+        names known: NameBook = NameBook(),
         now: Date, on db: any Database
     ) async throws -> ReportRepresentation {
         let names = try await NameBook.load(reports: [report], known: known, on: db)
@@ -26,8 +27,9 @@ enum ReportResponses {
 
     /// One of a report's files, if the viewer may read it, served so that it can run nothing.
     static func file(_ publicID: String, of viewed: ViewedReport, for req: Request) async throws -> Response {
-        guard let file = try await AttachmentModel.query(on: req.db)
-            .filter(\.$reportID == viewed.report.id!).filter(\.$publicID == publicID).first(),
+        guard
+            let file = try await AttachmentModel.query(on: req.db)
+                .filter(\.$reportID == viewed.report.id!).filter(\.$publicID == publicID).first(),
             ReportPresenter.readable(file, by: viewed.access), let kind = AttachmentKind(rawValue: file.kind)
         else { throw APIError.notFound }
         let data = try await req.tanggap.attachments.load(file.storageKey)

@@ -96,7 +96,8 @@ extension ReportQueries {
 
     /// How many matches the index holds for `words` among the reports `filter` asks it for, up to `limit`.
     private static func countMatches(
-        _ words: [String], serving filter: ReportFilter, upTo limit: Int, now: Date, keepingIn counts: SearchPlanMemory?, on db: any Database
+        _ words: [String], serving filter: ReportFilter, upTo limit: Int, now: Date, keepingIn counts: SearchPlanMemory?,
+        on db: any Database
     ) async throws -> Int {
         struct Count: Decodable { let n: Int }
         let matches = TextSearch.firstMatches(words, serving: filter, count: limit, newestFirst: false, as: "m")
@@ -115,7 +116,10 @@ extension ReportQueries {
         _ words: [String], _ others: ReportFilter, _ filter: ReportFilter, scope: ListScope, now: Date, size: Int, newestFirst: Bool,
         on db: any Database
     ) async throws -> (read: Int, passed: Int) {
-        struct Sample: Decodable { let read: Int; let passed: Int? }
+        struct Sample: Decodable {
+            let read: Int
+            let passed: Int?
+        }
         let first = TextSearch.firstMatches(words, serving: filter, count: size, newestFirst: newestFirst, as: "first")
         let passes = filtered(SQLLiteral.numeric("1"), others, .none, scope: scope, now: now, on: db).where(SQLRaw("r.id = first.rowid"))
         let sample = try await db.sql.raw("SELECT COUNT(*) AS read, SUM(EXISTS (\(passes.query))) AS passed FROM \(first)")

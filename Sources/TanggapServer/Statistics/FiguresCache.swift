@@ -40,7 +40,8 @@ final class FiguresCache: Sendable {
     ) async throws -> T {
         let version = try await Self.version(on: db)
         if let entry = entries.withLock({ $0[key] }), entry.version == version,
-           now.timeIntervalSince(entry.storedAt) < longestKeep, let value = entry.value as? T {
+            now.timeIntervalSince(entry.storedAt) < longestKeep, let value = entry.value as? T
+        {
             return value
         }
         let value = try await compute()
@@ -53,10 +54,12 @@ final class FiguresCache: Sendable {
     }
 
     static func version(on db: any Database) async throws -> Version {
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             SELECT (SELECT COALESCE(MAX(id), 0) FROM report_events) AS events,
                    (SELECT COALESCE(MAX(id), 0) FROM admin_audit) AS changes
-            """).first(decoding: Version.self) ?? Version(events: 0, changes: 0)
+            """
+        ).first(decoding: Version.self) ?? Version(events: 0, changes: 0)
     }
 }
 
@@ -72,7 +75,9 @@ extension InstitutionFigures {
     }
 
     /// `overall(of:periods:on:)`, kept in `cache` until a report or the tree changes.
-    static func overall(of institutionID: Int64, periods: [String], cache: FiguresCache, now: Date, on db: any Database) async throws -> PerformanceFigures {
+    static func overall(
+        of institutionID: Int64, periods: [String], cache: FiguresCache, now: Date, on db: any Database
+    ) async throws -> PerformanceFigures {
         try await cache.value("overall \(institutionID) \(periods)", now: now, on: db) {
             try await overall(of: institutionID, periods: periods, on: db)
         }

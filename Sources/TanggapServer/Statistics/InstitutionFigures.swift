@@ -28,7 +28,9 @@ struct InstitutionFigures: Sendable {
     }
 
     private static func sumOfEachCounter() -> SQLQueryString {
-        let each: [SQLQueryString] = PerformanceFigures.counters.map { counter -> SQLQueryString in "SUM(\(ident: counter.name)) AS \(ident: counter.name)" }
+        let each: [SQLQueryString] = PerformanceFigures.counters.map { counter -> SQLQueryString in
+            "SUM(\(ident: counter.name)) AS \(ident: counter.name)"
+        }
         return each.joined(separator: ", ")
     }
 
@@ -52,7 +54,10 @@ struct InstitutionFigures: Sendable {
     /// then the institution itself for what it holds directly (when it holds any).
     static func lines(under institution: Institution, periods: [String], on db: any Database) async throws -> (Self, [Line]) {
         // Plain rows, not models: the national level has hundreds of children, and a model costs far more to decode.
-        struct Child: Decodable { let id: Int64; let name: String }
+        struct Child: Decodable {
+            let id: Int64
+            let name: String
+        }
         let children = try await db.sql.raw("SELECT id, name FROM institutions WHERE parent_id = \(bind: institution.id) ORDER BY name")
             .all(decoding: Child.self)
         let figures = try await load(institution.id, children: children.map(\.id), periods: periods, on: db)
@@ -66,15 +71,18 @@ struct InstitutionFigures: Sendable {
         guard !periods.isEmpty else { return figures }
         var whose: SQLQueryString = "(direct = \(bind: true) AND institution_id = \(bind: institutionID))"
         if !childIDs.isEmpty {
-            whose = "(\(whose) OR (direct = \(bind: false) AND institution_id IN (\(childIDs.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))))"
+            whose =
+                "(\(whose) OR (direct = \(bind: false) AND institution_id IN (\(childIDs.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")))))"
         }
         let sums = sumOfEachCounter()
         let periodList = periods.map { "\(bind: $0)" as SQLQueryString }.joined(separator: ", ")
-        let rows = try await db.sql.raw("""
+        let rows = try await db.sql.raw(
+            """
             SELECT institution_id, direct, province_id, \(sums) FROM \(ident: ReportTallies.table)
             WHERE period IN (\(periodList)) AND \(whose)
             GROUP BY institution_id, direct, province_id
-            """).all()
+            """
+        ).all()
         for row in rows {
             let sum = try Self.figures(in: row)
             let id = try row.decode(column: "institution_id", as: Int64.self)

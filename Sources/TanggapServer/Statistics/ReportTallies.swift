@@ -55,12 +55,14 @@ enum ReportTallies {
     static func contribution(_ facts: Facts, zone: TimeZone) -> Contribution? {
         guard facts.archive_reason != .spam, let holder = InstitutionPath(encoded: facts.holder_path) else { return nil }
         let state = facts.state
-        let status = SLAStatus(stage: facts.sla_stage, light: facts.sla_light,
-                               heldAt: facts.held_at)
-        let figures = PerformanceFigures(ReportFacts(
-            state: state, light: status.countedLight, firstAnswerLate: facts.first_answer_late,
-            workingDaysToFirstAnswer: facts.first_answer_working_days, rating: facts.rating,
-            bounced: facts.was_bounced))
+        let status = SLAStatus(
+            stage: facts.sla_stage, light: facts.sla_light,
+            heldAt: facts.held_at)
+        let figures = PerformanceFigures(
+            ReportFacts(
+                state: state, light: status.countedLight, firstAnswerLate: facts.first_answer_late,
+                workingDaysToFirstAnswer: facts.first_answer_working_days, rating: facts.rating,
+                bounced: facts.was_bounced))
         let province = facts.province_id ?? 0
         var keys: [Key] = []
         for period in [month(of: facts.created_at, in: zone), allTime] {
@@ -78,17 +80,23 @@ enum ReportTallies {
             province = try await db.sql.raw("SELECT COALESCE(parent_id, id) AS province_id FROM regions WHERE id = \(bind: region)")
                 .first(decoding: Row.self)?.province_id
         }
-        return contribution(Facts(
-            id: report.id ?? 0, holder_path: report.holderPath, created_at: report.createdAt, province_id: province, state: report.state,
-            archive_reason: report.archiveReason, sla_stage: report.slaStage, sla_light: report.slaLight, held_at: report.heldAt,
-            first_answer_late: report.firstAnswerLate, first_answer_working_days: report.firstAnswerWorkingDays, rating: report.rating,
-            was_bounced: report.wasBounced), zone: zone)
+        return contribution(
+            Facts(
+                id: report.id ?? 0, holder_path: report.holderPath, created_at: report.createdAt, province_id: province,
+                state: report.state,
+                archive_reason: report.archiveReason, sla_stage: report.slaStage, sla_light: report.slaLight, held_at: report.heldAt,
+                first_answer_late: report.firstAnswerLate, first_answer_working_days: report.firstAnswerWorkingDays, rating: report.rating,
+                was_bounced: report.wasBounced), zone: zone)
     }
 
     /// Moves the tallies from what a report counted before to what it counts now. Call inside the change's transaction.
     static func record(from before: Contribution?, to after: Contribution?, on db: any Database) async throws {
         var deltas: [Key: PerformanceFigures] = [:]
-        if let before { for key in before.keys { deltas[key, default: PerformanceFigures()] = deltas[key, default: PerformanceFigures()] - before.figures } }
+        if let before {
+            for key in before.keys {
+                deltas[key, default: PerformanceFigures()] = deltas[key, default: PerformanceFigures()] - before.figures
+            }
+        }
         if let after { for key in after.keys { deltas[key, default: PerformanceFigures()] += after.figures } }
         try await add(deltas, on: db)
     }
@@ -96,7 +104,9 @@ enum ReportTallies {
     /// What new reports add, summed first so that a group of them costs as few statements as one.
     static func record(adding contributions: [Contribution], on db: any Database) async throws {
         var deltas: [Key: PerformanceFigures] = [:]
-        for contribution in contributions { for key in contribution.keys { deltas[key, default: PerformanceFigures()] += contribution.figures } }
+        for contribution in contributions {
+            for key in contribution.keys { deltas[key, default: PerformanceFigures()] += contribution.figures }
+        }
         try await add(deltas, on: db)
     }
 
@@ -127,16 +137,19 @@ enum ReportTallies {
     /// for every change to a report, and quoting each name through the query builder cost more than the statement.
     private static func upsert(_ rows: [(Key, PerformanceFigures)], columns: [String], on db: any Database) async throws {
         let values = rows.map { key, delta in
-            let row = [key.institutionID, key.direct, key.provinceID, key.period] as [any Encodable & Sendable]
+            let row =
+                [key.institutionID, key.direct, key.provinceID, key.period] as [any Encodable & Sendable]
                 + PerformanceFigures.counters.compactMap { delta[keyPath: $0.path] == 0 ? nil : delta[keyPath: $0.path] }
             return SQLGroupExpression(SQLList(row.map { SQLBind($0) }))
         }
         let sums = columns.map { "\($0) = report_tallies.\($0) + excluded.\($0)" }.joined(separator: ", ")
-        try await db.sql.raw("""
+        try await db.sql.raw(
+            """
             INSERT INTO report_tallies (institution_id, direct, province_id, period, \(unsafeRaw: columns.joined(separator: ", ")))
             VALUES \(SQLList(values))
             ON CONFLICT (institution_id, direct, province_id, period) DO UPDATE SET \(unsafeRaw: sums)
-            """).run()
+            """
+        ).run()
     }
 
     static func month(of date: Date, in zone: TimeZone) -> String {

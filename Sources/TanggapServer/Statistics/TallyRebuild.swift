@@ -6,7 +6,11 @@ import TanggapCore
 /// Counting every report again: after the step that introduced the tallies, after reports were written straight into
 /// the database (the generator, benchmarks), or to repair. One transaction, so readers see the old figures or the new.
 extension ReportTallies {
-    struct RebuildSummary: Sendable { let reports: Int; let rows: Int; let seconds: Double }
+    struct RebuildSummary: Sendable {
+        let reports: Int
+        let rows: Int
+        let seconds: Double
+    }
 
     /// Builds the tallies when there are reports and no tallies yet (the first start after the migration).
     static func buildIfMissing(context: TanggapContext, on db: any Database) async throws {
@@ -44,12 +48,14 @@ extension ReportTallies {
         var cursor: SQLQueryString = ""
         // A row-value comparison, which both engines read as one range of the (created_at, id) index.
         if let (at, id) = after { cursor = "WHERE (r.created_at, r.id) > (\(bind: at), \(bind: id))" }
-        return try await db.sql.raw("""
+        return try await db.sql.raw(
+            """
             SELECT r.id, r.holder_path, r.created_at, COALESCE(g.parent_id, g.id) AS province_id, r.state, r.archive_reason,
                 r.sla_stage, r.sla_light, r.held_at, r.first_answer_late, r.first_answer_working_days, r.rating, r.was_bounced
             FROM reports r LEFT JOIN regions g ON g.id = r.region_id
             \(cursor) ORDER BY r.created_at, r.id LIMIT \(unsafeRaw: String(batchSize))
-            """).all(decoding: Facts.self)
+            """
+        ).all(decoding: Facts.self)
     }
 
     /// Writes whole rows into the emptied table, a few hundred per statement.
@@ -60,8 +66,9 @@ extension ReportTallies {
                 .columns(["institution_id", "direct", "province_id", "period"] + PerformanceFigures.counters.map(\.name))
             for key in keys[chunk..<min(chunk + 200, keys.count)] {
                 let figures = tallies[key]!
-                insert = insert.values([SQLBind(key.institutionID), SQLBind(key.direct), SQLBind(key.provinceID), SQLBind(key.period)]
-                    + PerformanceFigures.counters.map { SQLBind(figures[keyPath: $0.path]) })
+                insert = insert.values(
+                    [SQLBind(key.institutionID), SQLBind(key.direct), SQLBind(key.provinceID), SQLBind(key.period)]
+                        + PerformanceFigures.counters.map { SQLBind(figures[keyPath: $0.path]) })
             }
             try await insert.run()
         }
@@ -70,19 +77,27 @@ extension ReportTallies {
 
     /// Reports answered before working days were kept get them now, in their holder's calendar.
     private static func fillWorkingDays(context: TanggapContext, on db: any Database) async throws {
-        struct Row: Decodable { let id: Int64; let holder_path: String; let created_at: Date; let first_answered_at: Date }
+        struct Row: Decodable {
+            let id: Int64
+            let holder_path: String
+            let created_at: Date
+            let first_answered_at: Date
+        }
         while true {
-            let rows = try await db.sql.raw("""
+            let rows = try await db.sql.raw(
+                """
                 SELECT id, holder_path, created_at, first_answered_at FROM reports
                 WHERE first_answered_at IS NOT NULL AND first_answer_working_days IS NULL ORDER BY id LIMIT 1000
-                """).all(decoding: Row.self)
+                """
+            ).all(decoding: Row.self)
             if rows.isEmpty { return }
             let now = context.clock.now()
             try await db.writeTransaction { db in
                 for row in rows {
                     var days = 0
                     if let holder = InstitutionPath(encoded: row.holder_path) {
-                        days = try await context.calendars.calendar(for: holder, now: now, on: db).workingDays(from: row.created_at, to: row.first_answered_at)
+                        days = try await context.calendars.calendar(for: holder, now: now, on: db).workingDays(
+                            from: row.created_at, to: row.first_answered_at)
                     }
                     try await db.sql.update("reports").set("first_answer_working_days", to: days)
                         .where("id", .equal, row.id).run()

@@ -27,8 +27,9 @@ struct BarChart: Encodable {
         let usable = Double(Self.width - 60)
         bars = items.enumerated().map { index, item in
             let top = index * Self.rowHeight
-            return Bar(label: item.label, value: DisplayFormat.percent(item.percent), labelY: top + 18, barY: top + 25,
-                       width: max(2, Int(((item.percent ?? 0) / 100 * usable).rounded())), tone: tone(item.percent))
+            return Bar(
+                label: item.label, value: DisplayFormat.percent(item.percent), labelY: top + 18, barY: top + 25,
+                width: max(2, Int(((item.percent ?? 0) / 100 * usable).rounded())), tone: tone(item.percent))
         }
         height = max(Self.rowHeight, items.count * Self.rowHeight)
     }

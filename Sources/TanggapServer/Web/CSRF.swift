@@ -36,8 +36,9 @@ enum CSRF {
     }
 
     static func cookie(_ value: String, on req: Request) -> HTTPCookies.Value {
-        HTTPCookies.Value(string: value, expires: nil, path: "/", isSecure: req.tanggap.settings.secureCookies,
-                          isHTTPOnly: true, sameSite: .strict)
+        HTTPCookies.Value(
+            string: value, expires: nil, path: "/", isSecure: req.tanggap.settings.secureCookies,
+            isHTTPOnly: true, sameSite: .strict)
     }
 
     struct Pending: StorageKey { typealias Value = String }

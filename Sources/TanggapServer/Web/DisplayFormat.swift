@@ -6,7 +6,8 @@ import Vapor
 enum DisplayFormat {
     static func dateTime(_ date: Date?, _ req: Request) -> String {
         guard let date else { return "" }
-        return date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale(req), timeZone: req.tanggap.settings.timeZone))
+        return date.formatted(
+            Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale(req), timeZone: req.tanggap.settings.timeZone))
     }
 
     static func date(_ date: Date?, _ req: Request) -> String {
@@ -18,7 +19,9 @@ enum DisplayFormat {
     static func day(_ day: LocalDate, _ req: Request) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) else { return day.iso }
+        guard let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12)) else {
+            return day.iso
+        }
         return noon.formatted(Date.FormatStyle(date: .long, time: .omitted, locale: locale(req), timeZone: calendar.timeZone))
     }
 

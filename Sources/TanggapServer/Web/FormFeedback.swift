@@ -17,7 +17,9 @@ struct FormFeedback: Encodable {
         func message(_ code: String) -> String { localizer.text("error.\(code)", req.language) }
         switch error {
         case let failure as ValidationFailure:
-            return (FormFeedback(general: message("validation_failed"), fields: fieldMessages(failure.errors, on: req)), .unprocessableEntity)
+            return (
+                FormFeedback(general: message("validation_failed"), fields: fieldMessages(failure.errors, on: req)), .unprocessableEntity
+            )
         case let error as APIError:
             return (FormFeedback(general: message(error.code), fields: fieldMessages(error.fields, on: req)), error.status)
         case let error as TransitionError:

@@ -122,7 +122,9 @@ private final class FormTextDecoder: Decoder {
             return typed
         }
 
-        func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type, forKey key: Key
+        ) throws -> KeyedDecodingContainer<NestedKey> {
             throw DecodingError.typeMismatch([String: String].self, .init(codingPath: [key], debugDescription: "not a form field"))
         }
 

@@ -16,8 +16,8 @@ struct StaticFilesMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard request.method == .GET || request.method == .HEAD,
-              let first = request.url.path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: true).first,
-              topLevel.contains(String(first))
+            let first = request.url.path.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: true).first,
+            topLevel.contains(String(first))
         else { return try await next.respond(to: request) }
         return try await files.respond(to: request, chainingTo: next)
     }

@@ -1,9 +1,10 @@
 import Foundation
 import NIOCore
 import Testing
-@testable import TanggapServer
 import Vapor
 import VaporTesting
+
+@testable import TanggapServer
 
 /// A response as the tests look at it: status, headers and the JSON body.
 struct Reply {
@@ -94,8 +95,11 @@ struct Multipart {
 /// Small files of each kind, real enough for the content sniffer.
 enum SampleFiles {
     /// A 1×1 PNG.
-    static let png = Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")!
-    static let jpeg = Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01]) + Data(repeating: 0x20, count: 200) + Data([0xFF, 0xD9])
+    static let png = Data(
+        base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")!
+    static let jpeg =
+        Data([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01])
+        + Data(repeating: 0x20, count: 200) + Data([0xFF, 0xD9])
     static let pdf = Data("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".utf8)
     static let html = Data("<html><body><script>alert(document.cookie)</script></body></html>".utf8)
     static let exe = Data([0x4D, 0x5A, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xFF, 0xFF])

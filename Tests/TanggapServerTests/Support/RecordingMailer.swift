@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 @testable import TanggapServer
 
 /// Keeps what would have been e-mailed, for tests that look at reminders without a mail server.

@@ -2,9 +2,10 @@ import Fluent
 import Foundation
 import SQLKit
 import Synchronization
-@testable import TanggapServer
 import Vapor
 import VaporTesting
+
+@testable import TanggapServer
 
 /// The database the server tests run on: SQLite in a temporary file, or, when `TANGGAP_TEST_DATABASE_URL`
 /// names a PostgreSQL server, a fresh schema on it per test. The test script runs the suite once each way.
@@ -38,7 +39,8 @@ func withTestApp(
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tanggap-test-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let schema = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-    let database: DatabaseLocation = TestDatabase.postgresURL.map { .postgres(url: $0, schema: schema) }
+    let database: DatabaseLocation =
+        TestDatabase.postgresURL.map { .postgres(url: $0, schema: schema) }
         ?? .sqlite(path: directory + "/tanggap.sqlite")
     // Background work is driven by the tests themselves, with their own clock.
     var settings = Settings(database: database, dataDirectory: directory, bcryptCost: 4, migrateOnStart: true, demo: .never, workers: 0)

@@ -1,9 +1,10 @@
 import Fluent
 import Foundation
 import Testing
+import Vapor
+
 @testable import TanggapCore
 @testable import TanggapServer
-import Vapor
 
 /// A person in the test world, with an API token.
 struct Person: Sendable {
@@ -67,8 +68,10 @@ struct World: Sendable {
             technician: try await person("Teknisi PUPR", "teknis@tanggap.test", home: dinas, [(.technicalOfficer, dinas)]),
             channelOperator: try await person("Operator Kanal", "operator@tanggap.test", home: pemkab, [(.operator, pemkab)]),
             oversight: try await person("Pengawas", "pengawas@tanggap.test", home: ombudsman, [(.oversight, national)]),
-            kemenkesAdmin: try await person("Admin Kemenkes", "admin.kemenkes@tanggap.test", home: kemenkes, [(.institutionAdmin, kemenkes)]),
-            kemenkesLiaison: try await person("Penghubung Kemenkes", "penghubung.kemenkes@tanggap.test", home: direktorat, [(.liaisonOfficer, direktorat)]),
+            kemenkesAdmin: try await person(
+                "Admin Kemenkes", "admin.kemenkes@tanggap.test", home: kemenkes, [(.institutionAdmin, kemenkes)]),
+            kemenkesLiaison: try await person(
+                "Penghubung Kemenkes", "penghubung.kemenkes@tanggap.test", home: direktorat, [(.liaisonOfficer, direktorat)]),
             citizen: try await person("Siti Warga", "siti@warga.test", home: nil, []),
             otherCitizen: try await person("Budi Tetangga", "budi@warga.test", home: nil, []),
             categoryID: category.id!, subcategoryID: sub.id!, otherCategoryID: other.id!, regionID: region.id!)
@@ -95,7 +98,9 @@ struct World: Sendable {
 
     /// Files a report (as a visitor unless `by` names someone) and checks it was accepted.
     @discardableResult
-    func submit(_ changes: [String: Any] = [:], by person: Person? = nil, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Submitted {
+    func submit(
+        _ changes: [String: Any] = [:], by person: Person? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Submitted {
         let reply = try await app.request(.POST, "/api/v1/reports", token: person?.token, json: reportFields(changes))
         #expect(reply.status == .created, "\(reply.text)", sourceLocation: sourceLocation)
         return Submitted(trackingID: reply.json["tracking_id"] as? String ?? "", secret: reply.json["secret"] as? String, reply: reply)
@@ -103,14 +108,18 @@ struct World: Sendable {
 
     /// Asks for an action on a report as a person (by token) or as the reporter (by secret).
     @discardableResult
-    func act(_ action: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:]) async throws -> Reply {
+    func act(
+        _ action: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:]
+    ) async throws -> Reply {
         try await app.request(.POST, "/api/v1/reports/\(trackingID)/\(action)", token: person?.token, secret: secret, json: body)
     }
 
     /// Like `act`, but the action must succeed.
     @discardableResult
-    func must(_ action: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:],
-              sourceLocation: SourceLocation = #_sourceLocation) async throws -> Reply {
+    func must(
+        _ action: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Reply {
         let reply = try await act(action, on: trackingID, by: person, secret: secret, body)
         #expect(reply.status == .ok, "\(action): \(reply.text)", sourceLocation: sourceLocation)
         return reply
