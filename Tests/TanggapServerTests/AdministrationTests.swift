@@ -50,9 +50,9 @@ import Vapor
             let main = try await world.dispatchedToDinas(["reporter_email": "utama@warga.test"])
             let copy = try await world.submit(["target_institution_id": world.pemkab.id, "reporter_email": "kembar@warga.test"])
             try await world.must(
-                "archive", on: copy.trackingID, by: world.pemkabAdmin,
+                .archive, on: copy.trackingID, by: world.pemkabAdmin,
                 ["archive_reason": "duplicate", "duplicate_of": main.trackingID])
-            try await world.must("answer", on: main.trackingID, by: world.liaison, ["text": "Lubang sudah ditambal."])
+            try await world.must(.answer, on: main.trackingID, by: world.liaison, ["text": "Lubang sudah ditambal."])
 
             struct Row: Decodable {
                 let address: String

@@ -91,7 +91,7 @@ import Vapor
                     "target_institution_id": world.pemkab.id, "is_anonymous": true,
                     "reporter_name": NSNull(), "reporter_phone": NSNull(),
                 ], by: world.citizen)
-            try await world.must("verify", on: report.trackingID, by: world.pemkabAdmin)
+            try await world.must(.verify, on: report.trackingID, by: world.pemkabAdmin)
             let reportID = try await model(app, report.trackingID).id!
             let now = app.tanggap.clock.now()
             try await Participation.addComment("Masih berlubang sampai hari ini.", to: reportID, by: world.citizen.id, now: now, on: app.db)
@@ -125,7 +125,7 @@ import Vapor
         try await withTestApp(configure: { $0.rateLimits.flagsPerMinute = 2 }) { app in
             let world = try await World.build(app)
             let report = try await world.submit(["target_institution_id": world.pemkab.id])
-            try await world.must("verify", on: report.trackingID, by: world.pemkabAdmin)
+            try await world.must(.verify, on: report.trackingID, by: world.pemkabAdmin)
             let reportID = try await model(app, report.trackingID).id!
             for n in 0..<3 {
                 try await Participation.addComment(
@@ -148,7 +148,7 @@ import Vapor
             form.file("attachments[]", filename: "bukti.png", contentType: "image/png", data: SampleFiles.png)
             let filed = try await app.request(.POST, "/api/v1/reports", multipart: form)
             let id = try #require(filed.json["tracking_id"] as? String)
-            try await world.must("verify", on: id, by: world.pemkabAdmin)
+            try await world.must(.verify, on: id, by: world.pemkabAdmin)
             let report = try await world.get("/api/v1/reports/\(id)")
             let url = try #require(((report.json["attachments"] as? [[String: Any]])?.first?["url"]) as? String)
             let file = try await world.get(url)
@@ -158,7 +158,7 @@ import Vapor
             let etag = try #require(file.headers.first(name: .eTag))
             #expect(try await app.request(.GET, url, headers: [("If-None-Match", etag)]).status == .notModified)
 
-            try await world.must("archive", on: id, by: world.pemkabAdmin, ["archive_reason": "spam"])
+            try await world.must(.archive, on: id, by: world.pemkabAdmin, ["archive_reason": "spam"])
             #expect(try await app.request(.GET, url, headers: [("If-None-Match", etag)]).status == .notFound)
             #expect(try await world.get(url).status == .notFound)
         }
@@ -231,7 +231,7 @@ import Vapor
                 try await world.get("/api/v1/reports/\(report.trackingID)", as: world.channelOperator).status == .notFound,
                 "an operator types reports in; reading the regency's rahasia reports is not part of it")
             try await world.must(
-                "not-our-authority", on: report.trackingID, by: world.liaison, ["reason": "Jalan provinsi, bukan kabupaten."])
+                .notOurAuthority, on: report.trackingID, by: world.liaison, ["reason": "Jalan provinsi, bukan kabupaten."])
             #expect(try await world.get("/api/v1/reports/\(report.trackingID)", as: world.liaison).status == .notFound)
             #expect(try await world.get("/api/v1/reports/\(report.trackingID)", as: world.technician).status == .notFound)
             #expect(
@@ -240,7 +240,7 @@ import Vapor
             let inbox = try await world.get("/api/v1/reports", as: world.liaison)
             #expect(!inbox.text.contains(report.trackingID))
             // Sent back down, the unit reads it again.
-            try await world.must("dispatch", on: report.trackingID, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+            try await world.must(.dispatch, on: report.trackingID, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
             #expect(try await world.get("/api/v1/reports/\(report.trackingID)", as: world.liaison).status == .ok)
         }
     }
@@ -369,8 +369,8 @@ import Vapor
             #expect(try await Conversation.handle(filed, context: app.tanggap, on: app.db) == .report)
             let report = try #require(try await ReportModel.query(on: app.db).filter(\.$channel == .email).first())
             let id = report.trackingID
-            try await world.must("verify", on: id.display, by: world.nationalAdmin)
-            try await world.must("hold", on: id.display, by: world.nationalAdmin, ["question": "Di sebelah mana?"])
+            try await world.must(.verify, on: id.display, by: world.nationalAdmin)
+            try await world.must(.hold, on: id.display, by: world.nationalAdmin, ["question": "Di sebelah mana?"])
             func replies() async throws -> Int {
                 try await ReportEventModel.query(on: app.db).filter(\.$reportID == report.id!).filter(\.$kind == "reply").count()
             }

@@ -167,38 +167,38 @@ import Vapor
             let world = try await World.build(app)
             let report = try await world.submit(["target_institution_id": world.pemkab.id])
             try await refused(world, status: .conflict, code: "wrong_state") {
-                try await world.act("answer", on: report.trackingID, by: world.pemkabAdmin, ["text": "Sudah diperbaiki"])
+                try await world.act(.answer, on: report.trackingID, by: world.pemkabAdmin, ["text": "Sudah diperbaiki"])
             }
             // Someone who may not even see an unverified report is told it does not exist.
             try await refused(world, status: .notFound, code: "report_not_found") {
-                try await world.act("verify", on: report.trackingID, by: world.kemenkesAdmin)
+                try await world.act(.verify, on: report.trackingID, by: world.kemenkesAdmin)
             }
-            try await world.must("verify", on: report.trackingID, by: world.pemkabAdmin)
+            try await world.must(.verify, on: report.trackingID, by: world.pemkabAdmin)
             // Published now, so others see it, but may not act on it.
             try await refused(world, status: .forbidden, code: "out_of_scope") {
-                try await world.act("dispatch", on: report.trackingID, by: world.kemenkesAdmin, ["institution_id": world.direktorat.id])
+                try await world.act(.dispatch, on: report.trackingID, by: world.kemenkesAdmin, ["institution_id": world.direktorat.id])
             }
             try await refused(world, status: .forbidden, code: "no_capacity") {
-                try await world.act("dispatch", on: report.trackingID, by: world.citizen, ["institution_id": world.dinas.id])
+                try await world.act(.dispatch, on: report.trackingID, by: world.citizen, ["institution_id": world.dinas.id])
             }
             try await refused(world, status: .unauthorized, code: "authentication_required") {
-                try await world.act("verify", on: report.trackingID)
+                try await world.act(.verify, on: report.trackingID)
             }
             try await refused(world, status: .unprocessableEntity, code: "validation_failed", fields: ["institution_id:required"]) {
-                try await world.act("dispatch", on: report.trackingID, by: world.pemkabAdmin)
+                try await world.act(.dispatch, on: report.trackingID, by: world.pemkabAdmin)
             }
             try await refused(world, status: .unprocessableEntity, code: "target_not_below_holder") {
-                try await world.act("dispatch", on: report.trackingID, by: world.pemkabAdmin, ["institution_id": world.kemenkes.id])
+                try await world.act(.dispatch, on: report.trackingID, by: world.pemkabAdmin, ["institution_id": world.kemenkes.id])
             }
             try await refused(world, status: .notFound, code: "not_found") {
-                try await world.act("delete", on: report.trackingID, by: world.pemkabAdmin)
+                try await world.act(path: "delete", on: report.trackingID, by: world.pemkabAdmin)
             }
             try await refused(world, status: .unprocessableEntity, code: "validation_failed", fields: ["archive_reason:invalid"]) {
-                try await world.act("archive", on: report.trackingID, by: world.pemkabAdmin, ["archive_reason": "bosan"])
+                try await world.act(.archive, on: report.trackingID, by: world.pemkabAdmin, ["archive_reason": "bosan"])
             }
             // Replayed: the same verification twice is refused the second time.
             try await refused(world, status: .conflict, code: "wrong_state") {
-                try await world.act("verify", on: report.trackingID, by: world.pemkabAdmin)
+                try await world.act(.verify, on: report.trackingID, by: world.pemkabAdmin)
             }
         }
     }

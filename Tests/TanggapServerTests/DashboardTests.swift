@@ -22,17 +22,17 @@ import Vapor
             let late = try await world.dispatchedToDinas()
             let lateOpen = try await world.dispatchedToDinas()
             let bounced = try await world.dispatchedToDinas()
-            try await world.must("not-our-authority", on: bounced.trackingID, by: world.liaison, ["reason": "Ini urusan dinas lain."])
+            try await world.must(.notOurAuthority, on: bounced.trackingID, by: world.liaison, ["reason": "Ini urusan dinas lain."])
             let held = try await world.dispatchedToDinas()
-            try await world.must("hold", on: held.trackingID, by: world.liaison, ["question": "Di mana tepatnya?"])
+            try await world.must(.hold, on: held.trackingID, by: world.liaison, ["question": "Di mana tepatnya?"])
             let spam = try await world.submit(["target_institution_id": world.pemkab.id])
-            try await world.must("archive", on: spam.trackingID, by: world.pemkabAdmin, ["archive_reason": "spam"])
+            try await world.must(.archive, on: spam.trackingID, by: world.pemkabAdmin, ["archive_reason": "spam"])
 
             let due = try #require(try await stored(app, inTime.trackingID).stageDueAt)
             clock.advance(by: due.timeIntervalSince(clock.now))
-            try await world.must("answer", on: inTime.trackingID, by: world.liaison, ["text": "Selesai tepat pada tenggatnya."])
+            try await world.must(.answer, on: inTime.trackingID, by: world.liaison, ["text": "Selesai tepat pada tenggatnya."])
             clock.advance(by: 1)
-            try await world.must("answer", on: late.trackingID, by: world.liaison, ["text": "Selesai, terlambat sedetik."])
+            try await world.must(.answer, on: late.trackingID, by: world.liaison, ["text": "Selesai, terlambat sedetik."])
             let fresh = try await world.submit(["target_institution_id": world.pemkab.id])  // green: just in
 
             let now = clock.now
@@ -94,7 +94,7 @@ import Vapor
             for place in ["Soreang", "Banjaran", "Katapang"] {
                 reports.append(try await world.dispatchedToDinas(["title": "Banjir di \(place)"]))
             }
-            try await world.must("answer", on: reports[0].trackingID, by: world.liaison, ["text": "Pompa air dikirim."])
+            try await world.must(.answer, on: reports[0].trackingID, by: world.liaison, ["text": "Pompa air dikirim."])
             clock.advance(by: 6 * DeadlineTests.day)  // Sunday: the triage of last week's pothole report is long red
 
             let start = Workplace.start(

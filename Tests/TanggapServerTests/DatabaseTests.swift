@@ -86,7 +86,7 @@ import Vapor
         try await withTestApp { app in
             let world = try await World.build(app)
             let report = try await world.dispatchedToDinas()
-            try await world.must("correct", on: report.trackingID, by: world.pemkabAdmin, ["title": "Judul yang dikoreksi"])
+            try await world.must(.correct, on: report.trackingID, by: world.pemkabAdmin, ["title": "Judul yang dikoreksi"])
             let sql = app.db.sql
             let attempts: [SQLQueryString] = [
                 "UPDATE report_events SET note = 'diubah'",

@@ -76,8 +76,8 @@ import Vapor
             #expect((unread.json["items"] as! [[String: Any]]).map { $0["kind"] as! String } == ["yellow"])
 
             // Dispatched: a fresh clock for the unit, and no longer late.
-            try await world.must("verify", on: report.trackingID, by: world.pemkabAdmin)
-            try await world.must("dispatch", on: report.trackingID, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+            try await world.must(.verify, on: report.trackingID, by: world.pemkabAdmin)
+            try await world.must(.dispatch, on: report.trackingID, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
             sla = try await deadlines(world, report.trackingID)
             #expect(sla["stage"] as? String == "answer" && sla["light"] as? String == "green")
             #expect(sla["due_at"] as? String == "2026-12-04T16:59:59Z", "five working days from Friday")
@@ -90,11 +90,11 @@ import Vapor
         try await withTestApp(clock: clock) { app in
             let world = try await World.build(app)
             let report = try await world.dispatchedToDinas()
-            try await world.must("hold", on: report.trackingID, by: world.liaison, ["question": "Di mana tepatnya?"])
+            try await world.must(.hold, on: report.trackingID, by: world.liaison, ["question": "Di mana tepatnya?"])
             #expect(try await deadlines(world, report.trackingID)["on_hold_since"] != nil)
             clock.advance(by: 14 * Self.day)
             #expect((try await sweep(app)).read == 0, "a report on hold does not age")
-            let resumed = try await world.must("reply", on: report.trackingID, secret: report.secret, ["text": "Depan SD Negeri 1."])
+            let resumed = try await world.must(.reply, on: report.trackingID, secret: report.secret, ["text": "Depan SD Negeri 1."])
             let details = (resumed.json["event"] as! [String: Any])["details"] as! [String: Any]
             #expect(details["paused_working_days"] as? Int == 10)
             #expect(details["due_at"] as? String == "2026-12-14T16:59:59Z", "the five working days start again from the reply")
@@ -107,7 +107,7 @@ import Vapor
         try await withTestApp(clock: clock) { app in
             let world = try await World.build(app)
             let answered = try await world.dispatchedToDinas()
-            try await world.must("answer", on: answered.trackingID, by: world.liaison, ["text": "Sudah ditambal."])
+            try await world.must(.answer, on: answered.trackingID, by: world.liaison, ["text": "Sudah ditambal."])
             let forgotten = try await world.dispatchedToDinas()
             clock.advance(by: 15 * Self.day)
             _ = try await sweep(app)

@@ -29,7 +29,7 @@ import Vapor
             let report = try await world.submit()
             #expect(try await received() == 1 && computed.count == 2, "a new report shows at once")
             #expect(try await received() == 1 && computed.count == 2)
-            _ = try await world.must("verify", on: report.trackingID, by: world.nationalAdmin)
+            _ = try await world.must(.verify, on: report.trackingID, by: world.nationalAdmin)
             _ = try await received()
             #expect(computed.count == 3, "an action on a report is a change")
 

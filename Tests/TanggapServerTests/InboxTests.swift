@@ -34,13 +34,13 @@ import Vapor
             let id = report.trackingID
             #expect(try await tabs(app, world.pemkabAdmin, id) == [.new])
             #expect(try await tabs(app, world.liaison, id).isEmpty, "not at the unit yet")
-            try await world.must("verify", on: id, by: world.pemkabAdmin)
-            try await world.must("dispatch", on: id, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+            try await world.must(.verify, on: id, by: world.pemkabAdmin)
+            try await world.must(.dispatch, on: id, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
             #expect(try await tabs(app, world.liaison, id) == [.new, .waiting])
             #expect(try await tabs(app, world.pemkabAdmin, id) == [.new, .waiting], "the regency still sees its units' work")
             #expect(try await tabs(app, world.kemenkesAdmin, id).isEmpty)
 
-            try await world.must("assign", on: id, by: world.liaison, ["user_id": world.technician.id])
+            try await world.must(.assign, on: id, by: world.liaison, ["user_id": world.technician.id])
             #expect(try await tabs(app, world.technician, id) == [.mine, .waiting])
             #expect(try await tabs(app, world.liaison, id).isEmpty, "assigned to someone else: not new, not waiting for the liaison")
 
@@ -52,9 +52,9 @@ import Vapor
             clock.advance(by: 1)  // the moment after: late
             #expect(try await tabs(app, world.technician, id) == [.mine, .waiting, .late])
 
-            try await world.must("answer", on: id, by: world.liaison, ["text": "Sudah diperbaiki."])
+            try await world.must(.answer, on: id, by: world.liaison, ["text": "Sudah diperbaiki."])
             #expect(try await tabs(app, world.liaison, id) == [.answered])
-            try await world.must("reply", on: id, secret: report.secret, ["text": "Belum semuanya."])
+            try await world.must(.reply, on: id, secret: report.secret, ["text": "Belum semuanya."])
             #expect(try await tabs(app, world.technician, id) == [.mine, .waiting], "the reply brings it back to the officer")
         }
     }
@@ -66,8 +66,8 @@ import Vapor
             let world = try await World.build(app)
             var submitted: [String] = []
             for _ in 0..<3 { submitted.append(try await world.submit(["target_institution_id": world.pemkab.id]).trackingID) }
-            try await world.must("verify", on: submitted[0], by: world.pemkabAdmin)
-            try await world.must("dispatch", on: submitted[0], by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+            try await world.must(.verify, on: submitted[0], by: world.pemkabAdmin)
+            try await world.must(.dispatch, on: submitted[0], by: world.pemkabAdmin, ["institution_id": world.dinas.id])
             let hostile = try await InstitutionDirectory.create(
                 name: "<script>alert(1)</script> & \"Dinas\"", kind: .unit, under: world.pemkab, now: app.tanggap.clock.now(), on: app.db)
 

@@ -24,8 +24,8 @@ import Vapor
                 all.append(report.trackingID)
                 clock.advance(by: 86_400)
             }
-            try await world.must("verify", on: all[1], by: world.nationalAdmin)
-            try await world.must("dispatch", on: all[1], by: world.nationalAdmin, ["institution_id": world.dinas.id])
+            try await world.must(.verify, on: all[1], by: world.nationalAdmin)
+            try await world.must(.dispatch, on: all[1], by: world.nationalAdmin, ["institution_id": world.dinas.id])
             let admin = world.nationalAdmin
             #expect(ids(try await world.get("/api/v1/reports", as: admin)) == all.reversed())
             #expect(ids(try await world.get("/api/v1/reports?sort=oldest&limit=3", as: admin)) == Array(all.prefix(3)))
@@ -89,7 +89,7 @@ import Vapor
             #expect(try await search("-jalan aspal") == [road], "a minus sign is not a NOT")
             #expect(try await search("lampu OR aspal").isEmpty, "OR is a word here, and no report has all three")
             // A corrected title is searched as corrected.
-            try await world.must("correct", on: road, by: world.nationalAdmin, ["title": "Trotoar ambles di Soreang"])
+            try await world.must(.correct, on: road, by: world.nationalAdmin, ["title": "Trotoar ambles di Soreang"])
             #expect(try await search("trotoar") == [road])
             #expect(try await search("berlubang") == [road])
             #expect(try await search("rusak berat").isEmpty, "the old title's words are gone")
@@ -119,7 +119,7 @@ import Vapor
             #expect(try await search("kar") == [crowded])
             #expect(try await search("karbn") == [crowded])
 
-            try await world.must("correct", on: road, by: world.nationalAdmin, ["title": "Jalurnya rusak di Soreang"])
+            try await world.must(.correct, on: road, by: world.nationalAdmin, ["title": "Jalurnya rusak di Soreang"])
             #expect(try await search("jalur") == [road], "a corrected word is found before the vocabulary takes it in")
             guard !app.db.isPostgres else { return }  // PostgreSQL searches prefixes through its own index
             #expect(try await search("kafe") == [cafe], "FTS5 folds the accent away (PostgreSQL's 'simple' keeps it)")
@@ -382,7 +382,7 @@ import Vapor
                 try await ReportQueries.ids(filter, scope: everything, now: time, upTo: 2, remembering: remembering, on: app.db)?.count
             }
             #expect(try await ids() == nil, "three are more than two")
-            try await world.must("verify", on: lampu[0].trackingID, by: world.nationalAdmin)
+            try await world.must(.verify, on: lampu[0].trackingID, by: world.nationalAdmin)
             // Two are received now: gathered when asked afresh; within the minute the earlier answer stands.
             #expect(try await ids(remembering: nil) == 2)
             #expect(try await ids() == nil)
@@ -400,9 +400,9 @@ import Vapor
             let world = try await World.build(app)
             let unverified = try await world.submit()
             let published = try await world.submit()
-            try await world.must("verify", on: published.trackingID, by: world.nationalAdmin)
+            try await world.must(.verify, on: published.trackingID, by: world.nationalAdmin)
             let secret = try await world.submit(["is_confidential": true])
-            try await world.must("verify", on: secret.trackingID, by: world.nationalAdmin)
+            try await world.must(.verify, on: secret.trackingID, by: world.nationalAdmin)
             let atDinas = try await world.dispatchedToDinas(["is_confidential": true])
             #expect(
                 ids(try await world.get("/api/v1/reports"))

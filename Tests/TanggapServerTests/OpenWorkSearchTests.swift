@@ -24,12 +24,12 @@ import Vapor
                 .trackingID
             let reopened = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Trotoar ambles di Cileunyi"])
                 .trackingID
-            try await world.must("archive", on: archived, by: world.pemkabAdmin, ["archive_reason": "spam"])
-            try await world.must("correct", on: corrected, by: world.pemkabAdmin, ["title": "Kios pasar rusak di Baleendah"])
-            try await world.must("archive", on: reopened, by: world.pemkabAdmin, ["archive_reason": "spam"])
-            try await world.must("correct", on: reopened, by: world.nationalAdmin, ["title": "Trotoar berlubang di Cileunyi"])
-            try await world.must("reopen", on: reopened, by: world.nationalAdmin, ["reason": "Bukan spam"])
-            try await world.must("verify", on: staying, by: world.pemkabAdmin)  // open to open: stays in, once
+            try await world.must(.archive, on: archived, by: world.pemkabAdmin, ["archive_reason": "spam"])
+            try await world.must(.correct, on: corrected, by: world.pemkabAdmin, ["title": "Kios pasar rusak di Baleendah"])
+            try await world.must(.archive, on: reopened, by: world.pemkabAdmin, ["archive_reason": "spam"])
+            try await world.must(.correct, on: reopened, by: world.nationalAdmin, ["title": "Trotoar berlubang di Cileunyi"])
+            try await world.must(.reopen, on: reopened, by: world.nationalAdmin, ["reason": "Bukan spam"])
+            try await world.must(.verify, on: staying, by: world.pemkabAdmin)  // open to open: stays in, once
 
             func id(_ trackingID: String) async throws -> Int64 {
                 try #require(try await ReportQueries.find(trackingID: TrackingID(parsing: trackingID)!, on: app.db)?.id)
@@ -103,8 +103,8 @@ import Vapor
             }
             #expect(try await found("lampu", heldWithin: [world.pemkab]) == [try await id(moving)])
             #expect(try await found("lampu", heldWithin: [world.dinas]).isEmpty)
-            try await world.must("verify", on: moving, by: world.pemkabAdmin)
-            try await world.must("dispatch", on: moving, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+            try await world.must(.verify, on: moving, by: world.pemkabAdmin)
+            try await world.must(.dispatch, on: moving, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
             #expect(try await found("lampu", heldWithin: [world.dinas]) == [try await id(moving)], "held there now")
             #expect(try await found("lampu", heldWithin: [world.pemkab]) == [try await id(moving)], "and under the level above")
             #expect(try await found("lampu", heldWithin: [world.direktorat, world.dinas]) == [try await id(moving)])
@@ -127,10 +127,10 @@ import Vapor
                     try await world.submit(["target_institution_id": world.pemkab.id, "title": "Lampu jalan padam nomor \(n)"]).trackingID)
             }
             _ = try await world.submit(["target_institution_id": world.pemkab.id, "title": "Jalan berlubang di Soreang"])
-            try await world.must("verify", on: lamps[1], by: world.pemkabAdmin)
-            try await world.must("dispatch", on: lamps[1], by: world.pemkabAdmin, ["institution_id": world.dinas.id])
-            try await world.must("hold", on: lamps[2], by: world.pemkabAdmin, ["question": "Mohon foto lokasinya?"])
-            try await world.must("archive", on: lamps[3], by: world.pemkabAdmin, ["archive_reason": "spam"])
+            try await world.must(.verify, on: lamps[1], by: world.pemkabAdmin)
+            try await world.must(.dispatch, on: lamps[1], by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+            try await world.must(.hold, on: lamps[2], by: world.pemkabAdmin, ["question": "Mohon foto lokasinya?"])
+            try await world.must(.archive, on: lamps[3], by: world.pemkabAdmin, ["archive_reason": "spam"])
 
             let person = world.pemkabAdmin.user
             let scope = VisibilityPolicy.listScope(for: .user(person.actor))

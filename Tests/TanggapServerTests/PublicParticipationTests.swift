@@ -25,21 +25,21 @@ import Vapor
             let late = try await world.dispatchedToDinas()
             let lateAndOpen = try await world.dispatchedToDinas(["is_confidential": true])
             let spam = try await world.submit(["target_institution_id": world.pemkab.id])
-            try await world.must("archive", on: spam.trackingID, by: world.pemkabAdmin, ["archive_reason": "spam"])
+            try await world.must(.archive, on: spam.trackingID, by: world.pemkabAdmin, ["archive_reason": "spam"])
             let due = try #require(try await stored(app, onTime.trackingID).stageDueAt)
 
             clock.advance(by: due.timeIntervalSince(clock.now))  // the deadline's last second
-            try await world.must("answer", on: onTime.trackingID, by: world.liaison, ["text": "Sudah diperbaiki."])
+            try await world.must(.answer, on: onTime.trackingID, by: world.liaison, ["text": "Sudah diperbaiki."])
             clock.advance(by: 1)
-            try await world.must("answer", on: late.trackingID, by: world.liaison, ["text": "Maaf terlambat, sudah diperbaiki."])
+            try await world.must(.answer, on: late.trackingID, by: world.liaison, ["text": "Maaf terlambat, sudah diperbaiki."])
             #expect(try await stored(app, onTime.trackingID).firstAnswerLate == false)
             #expect(try await stored(app, late.trackingID).firstAnswerLate == true)
             #expect(try await stored(app, lateAndOpen.trackingID).firstAnswerLate == nil)
 
             // A second answer after a reply does not change how the first one is remembered.
-            try await world.must("reply", on: onTime.trackingID, secret: onTime.secret, ["text": "Masih ada lubang."])
+            try await world.must(.reply, on: onTime.trackingID, secret: onTime.secret, ["text": "Masih ada lubang."])
             clock.advance(by: 10 * Self.day)
-            try await world.must("answer", on: onTime.trackingID, by: world.liaison, ["text": "Lubang kedua juga sudah."])
+            try await world.must(.answer, on: onTime.trackingID, by: world.liaison, ["text": "Lubang kedua juga sudah."])
             #expect(try await stored(app, onTime.trackingID).firstAnswerLate == false)
 
             _ = try await SLASweeper.sweep(context: app.tanggap, on: app.db)  // lights are counted as the sweep last set them

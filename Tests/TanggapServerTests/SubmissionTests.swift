@@ -17,8 +17,7 @@ import Vapor
             #expect(submitted.reply.headers.first(name: .location) == "/api/v1/reports/\(id.value)")
             #expect(submitted.reply.headers.first(name: .cacheControl) == "no-store")
             // The answer names where the report starts, from what intake looked up rather than a second read.
-            let answered = submitted.reply.json["report"] as! [String: Any]
-            #expect((answered["holder"] as? [String: Any])?["name"] as? String == world.national.name)
+            #expect(try submitted.reply.receipt.report.holder.name == world.national.name)
 
             // Acknowledged means stored: the row, its first event and its route are in the database.
             let stored = try #require(try await ReportModel.query(on: app.db).filter(\.$trackingID == id).first())
@@ -31,8 +30,8 @@ import Vapor
             // The tracking ID is case-insensitive and the secret shows the reporter's own view.
             let mine = try await world.get("/api/v1/reports/\(id.value.lowercased())", secret: submitted.secret!.lowercased())
             #expect(mine.status == .ok)
-            #expect(mine.json["access"] as? String == "reporter")
-            #expect((mine.json["reporter"] as? [String: Any])?["phone"] as? String == "+6281234567890")
+            #expect(try mine.report.access == "reporter")
+            #expect(try mine.report.reporter?.phone == "+6281234567890")
         }
     }
 
@@ -40,10 +39,10 @@ import Vapor
         try await withTestApp { app in
             let world = try await World.build(app)
             let submitted = try await world.submit(["target_institution_id": world.dinas.id])
-            let report = submitted.reply.json["report"] as! [String: Any]
-            #expect((report["holder"] as? [String: Any])?["id"] as? Int64 == world.dinas.id)
-            #expect((report["holder"] as? [String: Any])?["name"] as? String == world.dinas.name)
-            #expect((report["target_institution"] as? [String: Any])?["name"] as? String == world.dinas.name)
+            let report = try submitted.reply.receipt.report
+            #expect(report.holder.id == world.dinas.id)
+            #expect(report.holder.name == world.dinas.name)
+            #expect(report.targetInstitution?.name == world.dinas.name)
         }
     }
 
@@ -53,9 +52,9 @@ import Vapor
             let submitted = try await world.submit(["reporter_name": NSNull(), "reporter_phone": NSNull()], by: world.citizen)
             #expect(submitted.secret == nil)
             let mine = try await world.get("/api/v1/reports?mine=true", as: world.citizen)
-            let items = mine.json["items"] as! [[String: Any]]
-            #expect(items.map { $0["tracking_id"] as! String } == [submitted.trackingID])
-            #expect((items[0]["reporter"] as? [String: Any])?["email"] as? String == "siti@warga.test")
+            let items = try mine.decode(Page<ReportRepresentation>.self).items
+            #expect(items.map(\.trackingID) == [submitted.trackingID])
+            #expect(items[0].reporter?.email == "siti@warga.test")
             #expect(try await world.get("/api/v1/reports?mine=true").errorCode == "authentication_required")
         }
     }
@@ -88,18 +87,17 @@ import Vapor
             form.file("attachments[]", filename: "surat.pdf", contentType: "application/pdf", data: SampleFiles.pdf)
             let reply = try await app.request(.POST, "/api/v1/reports", multipart: form)
             #expect(reply.status == .created, "\(reply.text)")
-            let report = reply.json["report"] as! [String: Any]
-            let files = report["attachments"] as! [[String: Any]]
-            #expect(files.map { $0["name"] as! String } == ["lubang.png", "surat.pdf"])
-            #expect(files.map { $0["content_type"] as! String } == ["image/png", "application/pdf"])
+            let receipt = try reply.receipt
+            let files = try #require(receipt.report.attachments)
+            #expect(files.map(\.name) == ["lubang.png", "surat.pdf"])
+            #expect(files.map(\.contentType) == ["image/png", "application/pdf"])
             #expect(world.storedFileCount() == 2)
 
-            let url = files[0]["url"] as! String
-            let download = try await world.get(url, secret: reply.json["secret"] as? String)
+            let download = try await world.get(files[0].url, secret: receipt.secret)
             #expect(download.status == .ok && download.body == SampleFiles.png)
             #expect(download.headers.first(name: .contentType) == "image/png")
             #expect(download.headers.first(name: "Content-Security-Policy")?.contains("sandbox") == true)
-            let pdf = try await world.get(files[1]["url"] as! String, secret: reply.json["secret"] as? String)
+            let pdf = try await world.get(files[1].url, secret: receipt.secret)
             #expect(pdf.headers.first(name: .contentDisposition)?.hasPrefix("attachment;") == true)
         }
     }

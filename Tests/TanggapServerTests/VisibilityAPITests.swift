@@ -59,13 +59,13 @@ import Vapor
         #expect(reply.status == .created, "\(reply.text)")
         let id = reply.json["tracking_id"] as! String
         let secret = reply.json["secret"] as? String
-        try await world.must("verify", on: id, by: world.nationalAdmin)
-        try await world.must("dispatch", on: id, by: world.nationalAdmin, ["institution_id": world.pemkab.id])
-        try await world.must("dispatch", on: id, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
-        try await world.must("hold", on: id, by: world.liaison, ["question": "Di sebelah mana tepatnya?"])
-        try await world.must("reply", on: id, by: byAccount ? world.citizen : nil, secret: secret, ["text": "Depan toko besi."])
-        try await world.must("note", on: id, by: world.technician, ["text": "Catatan internal tim."])
-        try await world.must("answer", on: id, by: world.liaison, ["text": "Sudah ditambal."])
+        try await world.must(.verify, on: id, by: world.nationalAdmin)
+        try await world.must(.dispatch, on: id, by: world.nationalAdmin, ["institution_id": world.pemkab.id])
+        try await world.must(.dispatch, on: id, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
+        try await world.must(.hold, on: id, by: world.liaison, ["question": "Di sebelah mana tepatnya?"])
+        try await world.must(.reply, on: id, by: byAccount ? world.citizen : nil, secret: secret, ["text": "Depan toko besi."])
+        try await world.must(.note, on: id, by: world.technician, ["text": "Catatan internal tim."])
+        try await world.must(.answer, on: id, by: world.liaison, ["text": "Sudah ditambal."])
         return (id, secret)
     }
 

@@ -14,19 +14,62 @@ struct Reply {
 
     var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
     var text: String { String(decoding: body, as: UTF8.self) }
-    var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
-    var errorMessage: String? { (json["error"] as? [String: Any])?["message"] as? String }
+    var errorCode: String? { (try? decode(ErrorBody.self))?.error.code }
+    var errorMessage: String? { (try? decode(ErrorBody.self))?.error.message }
 
     /// The field errors as "field:code".
     var fieldErrors: Set<String> {
-        let fields = (json["error"] as? [String: Any])?["fields"] as? [[String: Any]] ?? []
-        return Set(fields.map { "\($0["field"] as? String ?? ""):\($0["code"] as? String ?? "")" })
+        Set(((try? decode(ErrorBody.self))?.error.fields ?? []).map { "\($0.field):\($0.code)" })
     }
 
+    /// The body as one of the server's own answer types, read the way a client reads the wire (snake_case keys,
+    /// ISO 8601 dates).
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try Self.decoder.decode(T.self, from: body)
+    }
+
+    /// The answer to an action: the report as it now stands, and the event the action wrote.
+    var acted: ReportsController.ActionResult { get throws { try decode(ReportsController.ActionResult.self) } }
+    /// The answer to a new report: tracking ID, secret, and the report.
+    var receipt: ReportsController.Receipt { get throws { try decode(ReportsController.Receipt.self) } }
+    /// A report as `GET /api/v1/reports/{id}` shows it.
+    var report: ReportRepresentation { get throws { try decode(ReportRepresentation.self) } }
+    /// A report's history as `GET …/events` shows it.
+    var events: [EventRepresentation] { get throws { try decode(Items<EventRepresentation>.self).items } }
+
+    struct ErrorBody: Decodable {
+        struct Detail: Decodable {
+            struct Field: Decodable {
+                let field: String
+                let code: String
+            }
+            let code: String
+            let message: String?
+            let fields: [Field]?
+        }
+        let error: Detail
+    }
+
+    /// snake_case back to the server's property names: `tracking_id` → `trackingID`, `due_at` → `dueAt`.
+    static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(T.self, from: body)
+        decoder.keyDecodingStrategy = .custom { path in
+            let parts = path.last!.stringValue.split(separator: "_")
+            let name = parts.enumerated().map { index, part in
+                index == 0 ? String(part) : part == "id" ? "ID" : part.prefix(1).uppercased() + part.dropFirst()
+            }.joined()
+            return AnyKey(name)
+        }
+        return decoder
+    }()
+
+    private struct AnyKey: CodingKey {
+        let stringValue: String
+        init(_ name: String) { stringValue = name }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
     }
 }
 

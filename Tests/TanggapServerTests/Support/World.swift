@@ -103,21 +103,29 @@ struct World: Sendable {
     ) async throws -> Submitted {
         let reply = try await app.request(.POST, "/api/v1/reports", token: person?.token, json: reportFields(changes))
         #expect(reply.status == .created, "\(reply.text)", sourceLocation: sourceLocation)
-        return Submitted(trackingID: reply.json["tracking_id"] as? String ?? "", secret: reply.json["secret"] as? String, reply: reply)
+        let receipt = try? reply.receipt
+        return Submitted(trackingID: receipt?.trackingID ?? "", secret: receipt?.secret, reply: reply)
     }
 
     /// Asks for an action on a report as a person (by token) or as the reporter (by secret).
     @discardableResult
     func act(
-        _ action: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:]
+        _ action: EventKind, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:]
     ) async throws -> Reply {
-        try await app.request(.POST, "/api/v1/reports/\(trackingID)/\(action)", token: person?.token, secret: secret, json: body)
+        try await act(path: action.pathComponent, on: trackingID, by: person, secret: secret, body)
+    }
+
+    /// An action by the name in its URL, for names that are no action.
+    func act(
+        path: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:]
+    ) async throws -> Reply {
+        try await app.request(.POST, "/api/v1/reports/\(trackingID)/\(path)", token: person?.token, secret: secret, json: body)
     }
 
     /// Like `act`, but the action must succeed.
     @discardableResult
     func must(
-        _ action: String, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:],
+        _ action: EventKind, on trackingID: String, by person: Person? = nil, secret: String? = nil, _ body: [String: Any] = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Reply {
         let reply = try await act(action, on: trackingID, by: person, secret: secret, body)
@@ -128,8 +136,8 @@ struct World: Sendable {
     /// A report filed to the regency and taken to the Dinas (dispatched), ready for an answer.
     func dispatchedToDinas(_ changes: [String: Any] = [:]) async throws -> Submitted {
         let report = try await submit(["target_institution_id": pemkab.id].merging(changes) { $1 })
-        try await must("verify", on: report.trackingID, by: pemkabAdmin)
-        try await must("dispatch", on: report.trackingID, by: pemkabAdmin, ["institution_id": dinas.id])
+        try await must(.verify, on: report.trackingID, by: pemkabAdmin)
+        try await must(.dispatch, on: report.trackingID, by: pemkabAdmin, ["institution_id": dinas.id])
         return report
     }
 
