@@ -14,18 +14,25 @@ import Vapor
     static func monday() -> TestClock { TestClock(try! Date("2026-11-23T03:00:00Z", strategy: .iso8601)) }
     static let day: TimeInterval = 86_400
 
-    func deadlines(_ world: World, _ id: String, as person: Person? = nil) async throws -> [String: Any] {
-        (try await world.get("/api/v1/reports/\(id)", as: person ?? world.nationalAdmin)).json["deadlines"] as? [String: Any] ?? [:]
+    func deadlines(_ world: World, _ id: String, as person: Person? = nil) async throws -> ReportRepresentation.Deadlines? {
+        try await world.get("/api/v1/reports/\(id)", as: person ?? world.nationalAdmin).report.deadlines
     }
+
+    /// A moment as the API writes it.
+    static func at(_ iso: String) -> Date { try! Date(iso, strategy: .iso8601) }
 
     func sweep(_ app: Application) async throws -> SLASweeper.Summary {
         try await SLASweeper.sweep(context: app.tanggap, on: app.db)
     }
 
-    func ids(_ reply: Reply) -> Set<String> { Set((reply.json["items"] as? [[String: Any]] ?? []).map { $0["tracking_id"] as! String }) }
+    func ids(_ reply: Reply) throws -> Set<String> { Set(try reply.decode(Page<ReportRepresentation>.self).items.map(\.trackingID)) }
 
-    func events(_ world: World, _ id: String) async throws -> [[String: Any]] {
-        (try await world.get("/api/v1/reports/\(id)/events", as: world.nationalAdmin)).json["items"] as? [[String: Any]] ?? []
+    func events(_ world: World, _ id: String) async throws -> [EventRepresentation] {
+        try await world.get("/api/v1/reports/\(id)/events", as: world.nationalAdmin).events
+    }
+
+    func notifications(_ reply: Reply) throws -> [NotificationsController.Item] {
+        try reply.decode(Items<NotificationsController.Item>.self).items
     }
 
     @Test func aReportTurnsYellowThenRedAndTheSweeperWritesItDown() async throws {
@@ -33,55 +40,55 @@ import Vapor
         try await withTestApp(clock: clock) { app in
             let world = try await World.build(app)
             let report = try await world.submit(["target_institution_id": world.pemkab.id])
-            var sla = try await deadlines(world, report.trackingID)
-            #expect(sla["stage"] as? String == "triage" && sla["light"] as? String == "green")
-            #expect(sla["due_at"] as? String == "2026-11-26T16:59:59Z", "end of Thursday, WIB")
-            #expect(sla["case_due_at"] as? String == "2027-01-22T16:59:59Z")
+            var sla = try #require(try await deadlines(world, report.trackingID))
+            #expect(sla.stage == .triage && sla.light == .green)
+            #expect(sla.dueAt == Self.at("2026-11-26T16:59:59Z"), "end of Thursday, WIB")
+            #expect(sla.caseDueAt == Self.at("2027-01-22T16:59:59Z"))
             #expect((try await sweep(app)).read == 0, "nothing to look at before the first change")
 
             clock.advance(by: 3 * Self.day)  // Thursday 10:00: the last day
-            #expect(try await deadlines(world, report.trackingID)["light"] as? String == "yellow", "the light is right even before a sweep")
+            #expect(try await deadlines(world, report.trackingID)?.light == .yellow, "the light is right even before a sweep")
             let yellow = try await sweep(app)
             #expect(yellow.read == 1 && yellow.changed == 1)
-            #expect(ids(try await world.get("/api/v1/reports?due_within_days=1", as: world.nationalAdmin)) == [report.trackingID])
+            #expect(try ids(await world.get("/api/v1/reports?due_within_days=1", as: world.nationalAdmin)) == [report.trackingID])
 
             clock.advance(by: Self.day)  // Friday: late
             let red = try await sweep(app)
             #expect(red.changed == 1)
             #expect((try await sweep(app)).read == 0, "a second sweep has nothing to do")
-            sla = try await deadlines(world, report.trackingID)
-            #expect(sla["light"] as? String == "red" && sla["is_late"] as? Bool == true)
-            #expect(ids(try await world.get("/api/v1/reports?late=true", as: world.nationalAdmin)) == [report.trackingID])
-            #expect(ids(try await world.get("/api/v1/reports?late=false", as: world.nationalAdmin)).isEmpty)
+            sla = try #require(try await deadlines(world, report.trackingID))
+            #expect(sla.light == .red && sla.isLate)
+            #expect(try ids(await world.get("/api/v1/reports?late=true", as: world.nationalAdmin)) == [report.trackingID])
+            #expect(try ids(await world.get("/api/v1/reports?late=false", as: world.nationalAdmin)).isEmpty)
 
             let history = try await events(world, report.trackingID)
-            let clockEvents = history.filter { $0["kind"] as? String == "deadline" }
-            #expect(clockEvents.map { ($0["details"] as? [String: Any])?["light"] as? String } == ["yellow", "red"])
-            #expect(clockEvents.allSatisfy { ($0["actor"] as? [String: Any])?["kind"] as? String == "system" })
+            let clockEvents = history.filter { $0.kind == EventKind.deadline.rawValue }
+            #expect(clockEvents.map { $0.details?.light } == [.yellow, .red])
+            #expect(clockEvents.allSatisfy { $0.actor.kind == "system" })
             // The regency's admin was told both times, in the in-app list.
             let inbox = try await world.get("/api/v1/notifications", as: world.pemkabAdmin)
-            let items = inbox.json["items"] as! [[String: Any]]
-            #expect(items.map { $0["kind"] as! String } == ["red", "yellow"])
+            let items = try notifications(inbox)
+            #expect(items.map(\.kind) == ["red", "yellow"])
             #expect(
                 try await app.request(.POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [Int64]()]).status
                     == .noContent)
             #expect(
-                (try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin).json["items"] as! [Any]).count == 2,
+                try notifications(await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin)).count == 2,
                 "an empty list marks nothing read")
             #expect(
                 try await app.request(
-                    .POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [items[0]["id"] as! Int64]]
+                    .POST, "/api/v1/notifications/read", token: world.pemkabAdmin.token, json: ["ids": [items[0].id]]
                 ).status == .noContent)
             let unread = try await world.get("/api/v1/notifications?unread=true", as: world.pemkabAdmin)
-            #expect((unread.json["items"] as! [[String: Any]]).map { $0["kind"] as! String } == ["yellow"])
+            #expect(try notifications(unread).map(\.kind) == ["yellow"])
 
             // Dispatched: a fresh clock for the unit, and no longer late.
             try await world.must(.verify, on: report.trackingID, by: world.pemkabAdmin)
             try await world.must(.dispatch, on: report.trackingID, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
-            sla = try await deadlines(world, report.trackingID)
-            #expect(sla["stage"] as? String == "answer" && sla["light"] as? String == "green")
-            #expect(sla["due_at"] as? String == "2026-12-04T16:59:59Z", "five working days from Friday")
-            #expect(ids(try await world.get("/api/v1/reports?late=true", as: world.nationalAdmin)).isEmpty)
+            sla = try #require(try await deadlines(world, report.trackingID))
+            #expect(sla.stage == .answer && sla.light == .green)
+            #expect(sla.dueAt == Self.at("2026-12-04T16:59:59Z"), "five working days from Friday")
+            #expect(try ids(await world.get("/api/v1/reports?late=true", as: world.nationalAdmin)).isEmpty)
         }
     }
 
@@ -91,14 +98,14 @@ import Vapor
             let world = try await World.build(app)
             let report = try await world.dispatchedToDinas()
             try await world.must(.hold, on: report.trackingID, by: world.liaison, ["question": "Di mana tepatnya?"])
-            #expect(try await deadlines(world, report.trackingID)["on_hold_since"] != nil)
+            #expect(try await deadlines(world, report.trackingID)?.onHoldSince != nil)
             clock.advance(by: 14 * Self.day)
             #expect((try await sweep(app)).read == 0, "a report on hold does not age")
             let resumed = try await world.must(.reply, on: report.trackingID, secret: report.secret, ["text": "Depan SD Negeri 1."])
-            let details = (resumed.json["event"] as! [String: Any])["details"] as! [String: Any]
-            #expect(details["paused_working_days"] as? Int == 10)
-            #expect(details["due_at"] as? String == "2026-12-14T16:59:59Z", "the five working days start again from the reply")
-            #expect(try await deadlines(world, report.trackingID)["light"] as? String == "green")
+            let details = try #require(try resumed.acted.event?.details)
+            #expect(details.pausedWorkingDays == 10)
+            #expect(details.dueAt == Self.at("2026-12-14T16:59:59Z"), "the five working days start again from the reply")
+            #expect(try await deadlines(world, report.trackingID)?.light == .green)
         }
     }
 
@@ -111,21 +118,19 @@ import Vapor
             let forgotten = try await world.dispatchedToDinas()
             clock.advance(by: 15 * Self.day)
             _ = try await sweep(app)
-            let completed = try await world.get("/api/v1/reports/\(answered.trackingID)", as: world.nationalAdmin)
-            #expect(completed.json["state"] as? String == "completed" && completed.json["deadlines"] == nil)
-            #expect(try await events(world, answered.trackingID).last?["kind"] as? String == "confirm")
+            let completed = try await world.get("/api/v1/reports/\(answered.trackingID)", as: world.nationalAdmin).report
+            #expect(completed.state == .completed && completed.deadlines == nil)
+            #expect(try await events(world, answered.trackingID).last?.kind == EventKind.confirm.rawValue)
 
             clock.advance(by: 50 * Self.day)
             _ = try await sweep(app)
             let escalated = try await world.get("/api/v1/reports/\(forgotten.trackingID)", as: world.nationalAdmin)
-            #expect(escalated.json["is_escalated"] as? Bool == true)
+            #expect(try escalated.report.isEscalated)
             let last = try await events(world, forgotten.trackingID).last
-            #expect(last?["kind"] as? String == "escalate" && (last?["actor"] as? [String: Any])?["kind"] as? String == "system")
+            #expect(last?.kind == EventKind.escalate.rawValue && last?.actor.kind == "system")
             // Red long enough: the regency above the Dinas was told, then the national level above it.
-            let ladder = try await events(world, forgotten.trackingID).compactMap {
-                ($0["details"] as? [String: Any])?["notified_institution"] as? [String: Any]
-            }
-            #expect(ladder.map { $0["id"] as! Int64 } == [world.pemkab.id, world.national.id])
+            let ladder = try await events(world, forgotten.trackingID).compactMap { $0.details?.notifiedInstitution }
+            #expect(ladder.map(\.id) == [world.pemkab.id, world.national.id])
         }
     }
 
@@ -177,11 +182,11 @@ import Vapor
             #expect(holiday.status == .created && holiday.json["kind"] as? String == "local")
             let report = try await world.dispatchedToDinas()
             #expect(
-                try await deadlines(world, report.trackingID)["due_at"] as? String == "2026-11-26T16:59:59Z",
+                try await deadlines(world, report.trackingID)?.dueAt == Self.at("2026-11-26T16:59:59Z"),
                 "Tuesday and Thursday: Wednesday is the regency's holiday")
             // An aspiration keeps the national five days.
             let aspiration = try await world.dispatchedToDinas(["classification": "aspirasi"])
-            #expect(try await deadlines(world, aspiration.trackingID)["due_at"] as? String == "2026-12-01T16:59:59Z")
+            #expect(try await deadlines(world, aspiration.trackingID)?.dueAt == Self.at("2026-12-01T16:59:59Z"))
             // A ministry elsewhere is not affected by the regency's day off.
             let calendar = try await world.get("/api/v1/institutions/\(world.kemenkes.id)/calendar?year=2026")
             #expect(!((calendar.json["holidays"] as! [[String: Any]]).contains { $0["name"] as? String == "Hari Jadi Kabupaten Bandung" }))
