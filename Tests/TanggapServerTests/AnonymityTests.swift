@@ -147,10 +147,10 @@ import Vapor
             for (key, value) in world.reportFields(["target_institution_id": world.pemkab.id]) { form.field(key, "\(value)") }
             form.file("attachments[]", filename: "bukti.png", contentType: "image/png", data: SampleFiles.png)
             let filed = try await app.request(.POST, "/api/v1/reports", multipart: form)
-            let id = try #require(filed.json["tracking_id"] as? String)
+            let id = try filed.receipt.trackingID
             try await world.must(.verify, on: id, by: world.pemkabAdmin)
             let report = try await world.get("/api/v1/reports/\(id)")
-            let url = try #require(((report.json["attachments"] as? [[String: Any]])?.first?["url"]) as? String)
+            let url = try #require(try report.report.attachments?.first?.url)
             let file = try await world.get(url)
             #expect(file.status == .ok)
             let cache = file.headers.first(name: .cacheControl) ?? ""

@@ -96,7 +96,7 @@ import Vapor
             let injection = "'); DROP TABLE reports; --"
             let submitted = try await world.submit(["title": "\(script) \(injection)", "location_text": "../../etc/passwd"])
             let report = try await world.get("/api/v1/reports/\(submitted.trackingID)", secret: submitted.secret)
-            #expect(report.json["title"] as? String == "\(script) \(injection)")
+            #expect(try report.report.title == "\(script) \(injection)")
             #expect(report.headers.contentType == .json, "JSON, never HTML that a browser would run")
             #expect(try await world.tableCounts()["reports"] == 1)
         }
@@ -212,8 +212,8 @@ import Vapor
             let english = try await app.request(
                 .POST, "/api/v1/reports", json: ["title": ""], headers: [("Accept-Language", "en-GB,en;q=0.9,id;q=0.5")])
             #expect(english.errorMessage == "Some fields need to be corrected.")
-            let fields = (english.json["error"] as! [String: Any])["fields"] as! [[String: Any]]
-            #expect(fields.contains { $0["field"] as? String == "title" && $0["message"] as? String == "This field is required." })
+            let fields = try english.decode(Reply.ErrorBody.self).error.fields ?? []
+            #expect(fields.contains { $0.field == "title" && $0.message == "This field is required." })
             let preferIndonesian = try await app.request(
                 .GET, "/api/v1/reports/XXXXX", headers: [("Accept-Language", "en;q=0.4, id;q=0.8")])
             #expect(preferIndonesian.errorMessage?.hasPrefix("Laporan tidak ditemukan") == true)

@@ -25,7 +25,9 @@ import Vapor
         try await SLASweeper.sweep(context: app.tanggap, on: app.db)
     }
 
-    func ids(_ reply: Reply) throws -> Set<String> { Set(try reply.decode(Page<ReportRepresentation>.self).items.map(\.trackingID)) }
+    func ids(_ reply: Reply) throws -> Set<String> {
+        Set(try reply.decode(TanggapServer.Page<ReportRepresentation>.self).items.map(\.trackingID))
+    }
 
     func events(_ world: World, _ id: String) async throws -> [EventRepresentation] {
         try await world.get("/api/v1/reports/\(id)/events", as: world.nationalAdmin).events

@@ -52,7 +52,7 @@ import Vapor
             let submitted = try await world.submit(["reporter_name": NSNull(), "reporter_phone": NSNull()], by: world.citizen)
             #expect(submitted.secret == nil)
             let mine = try await world.get("/api/v1/reports?mine=true", as: world.citizen)
-            let items = try mine.decode(Page<ReportRepresentation>.self).items
+            let items = try mine.decode(TanggapServer.Page<ReportRepresentation>.self).items
             #expect(items.map(\.trackingID) == [submitted.trackingID])
             #expect(items[0].reporter?.email == "siti@warga.test")
             #expect(try await world.get("/api/v1/reports?mine=true").errorCode == "authentication_required")

@@ -57,8 +57,9 @@ import Vapor
         form.file("attachments[]", filename: "bukti.png", contentType: "image/png", data: SampleFiles.png)
         let reply = try await world.app.request(.POST, "/api/v1/reports", token: byAccount ? world.citizen.token : nil, multipart: form)
         #expect(reply.status == .created, "\(reply.text)")
-        let id = reply.json["tracking_id"] as! String
-        let secret = reply.json["secret"] as? String
+        let receipt = try reply.receipt
+        let id = receipt.trackingID
+        let secret = receipt.secret
         try await world.must(.verify, on: id, by: world.nationalAdmin)
         try await world.must(.dispatch, on: id, by: world.nationalAdmin, ["institution_id": world.pemkab.id])
         try await world.must(.dispatch, on: id, by: world.pemkabAdmin, ["institution_id": world.dinas.id])
@@ -134,7 +135,7 @@ import Vapor
             form.file("attachments[]", filename: "survei.jpg", contentType: "image/jpeg", data: SampleFiles.jpeg)
             let noted = try await app.request(
                 .POST, "/api/v1/reports/\(report.trackingID)/note", token: world.technician.token, multipart: form)
-            let url = try #require(((noted.json["event"] as? [String: Any])?["attachments"] as? [[String: Any]])?.first?["url"] as? String)
+            let url = try #require(try noted.acted.event?.attachments.first?.url)
             #expect(try await world.get(url, as: world.liaison).status == .ok)
             #expect(try await world.get(url, secret: report.secret).status == .notFound)
             // Files may only come with actions that carry them.

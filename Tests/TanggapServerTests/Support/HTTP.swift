@@ -42,6 +42,7 @@ struct Reply {
             struct Field: Decodable {
                 let field: String
                 let code: String
+                let message: String?
             }
             let code: String
             let message: String?
