@@ -372,7 +372,7 @@ import Vapor
             try await world.must(.verify, on: id.display, by: world.nationalAdmin)
             try await world.must(.hold, on: id.display, by: world.nationalAdmin, ["question": "Di sebelah mana?"])
             func replies() async throws -> Int {
-                try await ReportEventModel.query(on: app.db).filter(\.$reportID == report.id!).filter(\.$kind == "reply").count()
+                try await ReportEventModel.query(on: app.db).filter(\.$reportID == report.id!).filter(\.$kind == .reply).count()
             }
             var forged = InboundMessage(
                 channel: .email, sender: "siti@contoh.id", senderName: "Siti", text: "Saya tarik laporannya.",

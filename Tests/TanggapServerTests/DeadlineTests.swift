@@ -64,7 +64,7 @@ import Vapor
             #expect(try ids(await world.get("/api/v1/reports?late=false", as: world.nationalAdmin)).isEmpty)
 
             let history = try await events(world, report.trackingID)
-            let clockEvents = history.filter { $0.kind == EventKind.deadline.rawValue }
+            let clockEvents = history.filter { $0.kind == .deadline }
             #expect(clockEvents.map { $0.details?.light } == [.yellow, .red])
             #expect(clockEvents.allSatisfy { $0.actor.kind == "system" })
             // The regency's admin was told both times, in the in-app list.
@@ -122,14 +122,14 @@ import Vapor
             _ = try await sweep(app)
             let completed = try await world.get("/api/v1/reports/\(answered.trackingID)", as: world.nationalAdmin).report
             #expect(completed.state == .completed && completed.deadlines == nil)
-            #expect(try await events(world, answered.trackingID).last?.kind == EventKind.confirm.rawValue)
+            #expect(try await events(world, answered.trackingID).last?.kind == .confirm)
 
             clock.advance(by: 50 * Self.day)
             _ = try await sweep(app)
             let escalated = try await world.get("/api/v1/reports/\(forgotten.trackingID)", as: world.nationalAdmin)
             #expect(try escalated.report.isEscalated)
             let last = try await events(world, forgotten.trackingID).last
-            #expect(last?.kind == EventKind.escalate.rawValue && last?.actor.kind == "system")
+            #expect(last?.kind == .escalate && last?.actor.kind == "system")
             // Red long enough: the regency above the Dinas was told, then the national level above it.
             let ladder = try await events(world, forgotten.trackingID).compactMap { $0.details?.notifiedInstitution }
             #expect(ladder.map(\.id) == [world.pemkab.id, world.national.id])

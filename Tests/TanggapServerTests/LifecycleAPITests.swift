@@ -8,7 +8,7 @@ import Vapor
 
 /// The whole life of a report through the API, with the history each step leaves.
 @Suite struct LifecycleAPITests {
-    func kinds(_ world: World, _ trackingID: String, as person: Person) async throws -> [String] {
+    func kinds(_ world: World, _ trackingID: String, as person: Person) async throws -> [EventKind] {
         let reply = try await world.get("/api/v1/reports/\(trackingID)/events", as: person)
         return try reply.events.map(\.kind)
     }
@@ -38,7 +38,7 @@ import Vapor
 
             #expect(
                 try await kinds(world, id, as: world.nationalAdmin) == [
-                    "submitted", "verify", "dispatch", "dispatch", "assign", "note", "answer", "reply", "answer", "confirm", "rate",
+                    .submitted, .verify, .dispatch, .dispatch, .assign, .note, .answer, .reply, .answer, .confirm, .rate,
                 ])
             let events = try await world.get("/api/v1/reports/\(id)/events", as: world.nationalAdmin).events
             #expect(events.map(\.seq) == Array(1...11))
@@ -48,11 +48,11 @@ import Vapor
             #expect(dispatch.note == "Kewenangan kabupaten")
             #expect(events[4].details?.assignee != nil)
             // The reporter reads the public events and their own exchange, but not internal work.
-            #expect(try await kinds(world, id, as: world.citizen).contains("note") == false)
+            #expect(try await kinds(world, id, as: world.citizen).contains(.note) == false)
             let reporterView = try await world.get("/api/v1/reports/\(id)/events", secret: report.secret).events
             #expect(
                 reporterView.map(\.kind) == [
-                    "submitted", "verify", "dispatch", "dispatch", "answer", "reply", "answer", "confirm", "rate",
+                    .submitted, .verify, .dispatch, .dispatch, .answer, .reply, .answer, .confirm, .rate,
                 ])
         }
     }

@@ -89,18 +89,18 @@ import Vapor
             let event = ReportEventModel()
             event.reportID = report.id!
             event.seq = 1
-            event.kind = "submitted"
+            event.kind = .submitted
             event.at = now
             event.actorKind = "user"
             event.actorUserID = world.liaison.id
             event.actorInstitutionID = world.pemkab.id
-            event.fromState = "received"
-            event.toState = "verified"
+            event.fromState = .received
+            event.toState = .verified
             event.fromInstitutionID = world.pemkab.id
             event.toInstitutionID = world.upt.id
             event.note = "Catatan"
-            event.channel = "web"
-            event.audience = "internal"
+            event.channel = .web
+            event.audience = .staff
             event.details = "{\"due_at\":\"2026-12-03T16:59:59Z\"}"
             try await event.insertRow(on: app.db)
             let storedEvent = try #require(try await ReportEventModel.find(event.id, on: app.db))

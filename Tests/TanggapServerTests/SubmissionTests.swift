@@ -24,7 +24,7 @@ import Vapor
             #expect(stored.state == .received && stored.holderID == world.national.id && stored.channel == .api)
             #expect(stored.reporterUserID == nil && stored.secretDigest != nil && stored.secretDigest != submitted.secret)
             let events = try await ReportHistory.events(of: stored.id!, on: app.db)
-            #expect(events.map(\.kind) == ["submitted"] && events[0].seq == 1)
+            #expect(events.map(\.kind) == [.submitted] && events[0].seq == 1)
             #expect(try await ReportHistory.route(of: stored.id!, on: app.db) == [world.national.path])
 
             // The tracking ID is case-insensitive and the secret shows the reporter's own view.
@@ -70,7 +70,7 @@ import Vapor
                 stored.reporterUserID == nil && stored.channel == .walkIn
                     && stored.reporter(for: ReportAccess(level: .staff, seesReporterIdentity: true))?.name == "Ibu Euis")
             let event = try await ReportHistory.events(of: stored.id!, on: app.db)[0]
-            #expect(event.actorUserID == world.channelOperator.id && event.channel == "walk_in")
+            #expect(event.actorUserID == world.channelOperator.id && event.channel == .walkIn)
             // A citizen may not claim an offline channel.
             let refused = try await app.request(
                 .POST, "/api/v1/reports", token: world.citizen.token, json: world.reportFields(["channel": "radio"]))

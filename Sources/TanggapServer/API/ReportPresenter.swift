@@ -45,7 +45,7 @@ enum ReportPresenter {
     ) -> [EventRepresentation] {
         let trackingID = report.trackingID
         let filesByEvent = Dictionary(grouping: attachments.filter { $0.eventID != nil }, by: { $0.eventID! })
-        return events.filter { access.mayRead(EventAudience(rawValue: $0.audience) ?? .staff) }.map { event in
+        return events.filter { access.mayRead($0.audience) }.map { event in
             let details = EventDetails.decode(event.details)
             return EventRepresentation(
                 seq: event.seq, kind: event.kind, at: event.at, fromState: event.fromState, toState: event.toState,

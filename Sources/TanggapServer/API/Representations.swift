@@ -109,15 +109,15 @@ struct EventRepresentation: Content {
     }
 
     let seq: Int
-    let kind: String
+    let kind: EventKind
     let at: Date
-    let fromState: String
-    let toState: String
+    let fromState: ReportState
+    let toState: ReportState
     let fromInstitution: Named
     let toInstitution: Named
     let note: String?
-    let channel: String
-    let audience: String
+    let channel: TanggapCore.Channel
+    let audience: EventAudience
     let actor: Actor
     let details: Details?
     let attachments: [AttachmentRepresentation]

@@ -18,6 +18,7 @@ extension TanggapCore.Channel: Labelled { static var labelPrefix: String { "chan
 extension TrafficLight: Labelled { static var labelPrefix: String { "light" } }
 extension Rating: Labelled { static var labelPrefix: String { "rating" } }
 extension ArchiveReason: Labelled { static var labelPrefix: String { "archive" } }
+extension EventKind: Labelled { static var labelPrefix: String { "event" } }
 
 extension Localizer {
     func label(_ word: some Labelled, _ language: Language) -> String { text(word.labelKey, language) }

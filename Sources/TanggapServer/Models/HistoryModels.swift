@@ -8,18 +8,18 @@ final class ReportEventModel: Model, @unchecked Sendable {
     @ID(custom: "id", generatedBy: .database) var id: Int64?
     @Field(key: "report_id") var reportID: Int64
     @Field(key: "seq") var seq: Int
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: EventKind
     @Field(key: "at") var at: Date
     @Field(key: "actor_kind") var actorKind: String
     @OptionalField(key: "actor_user_id") var actorUserID: Int64?
     @OptionalField(key: "actor_institution_id") var actorInstitutionID: Int64?
-    @Field(key: "from_state") var fromState: String
-    @Field(key: "to_state") var toState: String
+    @Field(key: "from_state") var fromState: ReportState
+    @Field(key: "to_state") var toState: ReportState
     @Field(key: "from_institution_id") var fromInstitutionID: Int64
     @Field(key: "to_institution_id") var toInstitutionID: Int64
     @OptionalField(key: "note") var note: String?
-    @Field(key: "channel") var channel: String
-    @Field(key: "audience") var audience: String
+    @Field(key: "channel") var channel: TanggapCore.Channel
+    @Field(key: "audience") var audience: EventAudience
     @OptionalField(key: "details") var details: String?
 
     init() {}

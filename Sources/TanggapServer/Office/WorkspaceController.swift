@@ -99,7 +99,7 @@ enum WorkspaceController {
             typed.text = template.body
         }
         let notice = (try? req.query.get(String.self, at: "selesai")).flatMap(EventKind.init(rawValue:)).map {
-            req.text("workspace.done", ["action": req.text("event.\($0.rawValue)")])
+            req.text("workspace.done", ["action": req.label($0)])
         }
         return try await req.renderPage("kelola/laporan", try await build(viewed, user: user, typed: typed, notice: notice, on: req))
     }

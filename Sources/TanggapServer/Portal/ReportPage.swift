@@ -132,9 +132,9 @@ struct ReportPage: Encodable {
     static func timeline(_ events: [EventRepresentation], file: (AttachmentRepresentation) -> File, on req: Request) -> [Event] {
         events.map { event in
             Event(
-                at: DisplayFormat.dateTime(event.at, req), title: req.text("event.\(event.kind)"),
-                actor: actorName(event.actor, on: req), note: event.note, isAnswer: event.kind == EventKind.answer.rawValue,
-                isInternal: event.audience == EventAudience.staff.rawValue, files: event.attachments.map(file).nilIfEmpty)
+                at: DisplayFormat.dateTime(event.at, req), title: req.label(event.kind),
+                actor: actorName(event.actor, on: req), note: event.note, isAnswer: event.kind == .answer,
+                isInternal: event.audience == .staff, files: event.attachments.map(file).nilIfEmpty)
         }
     }
 

@@ -91,20 +91,20 @@ enum ReportHistory {
         let event = ReportEventModel()
         event.reportID = reportID
         event.seq = seq
-        event.kind = kind.rawValue
+        event.kind = kind
         event.at = now
         event.actorKind = actor.kind
         if case .user(let id, let institutionID) = actor {
             event.actorUserID = id
             event.actorInstitutionID = institutionID
         }
-        event.fromState = from.0.rawValue
-        event.toState = to.0.rawValue
+        event.fromState = from.0
+        event.toState = to.0
         event.fromInstitutionID = from.1.institutionID
         event.toInstitutionID = to.1.institutionID
         event.note = note
-        event.channel = channel.rawValue
-        event.audience = audience.rawValue
+        event.channel = channel
+        event.audience = audience
         event.details = details?.encoded
         return event
     }
