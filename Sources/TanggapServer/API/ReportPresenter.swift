@@ -80,12 +80,12 @@ enum ReportPresenter {
     }
 
     static func readable(_ attachment: AttachmentModel, by access: ReportAccess) -> Bool {
-        access.mayRead(EventAudience(rawValue: attachment.audience) ?? .staff)
+        access.mayRead(attachment.audience)
     }
 
     static func attachment(_ a: AttachmentModel, of trackingID: TrackingID) -> AttachmentRepresentation {
         AttachmentRepresentation(
-            id: a.publicID, name: a.displayName, contentType: AttachmentKind(rawValue: a.kind)?.contentType ?? "application/octet-stream",
+            id: a.publicID, name: a.displayName, contentType: a.kind.contentType,
             size: a.size, url: "/api/v1/reports/\(trackingID.value)/attachments/\(a.publicID)")
     }
 }

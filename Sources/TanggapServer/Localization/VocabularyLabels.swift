@@ -19,6 +19,7 @@ extension TrafficLight: Labelled { static var labelPrefix: String { "light" } }
 extension Rating: Labelled { static var labelPrefix: String { "rating" } }
 extension ArchiveReason: Labelled { static var labelPrefix: String { "archive" } }
 extension EventKind: Labelled { static var labelPrefix: String { "event" } }
+extension Role: Labelled { static var labelPrefix: String { "role" } }
 
 extension Localizer {
     func label(_ word: some Labelled, _ language: Language) -> String { text(word.labelKey, language) }

@@ -34,10 +34,10 @@ final class AttachmentModel: Model, @unchecked Sendable {
     @Field(key: "public_id") var publicID: String
     @Field(key: "storage_key") var storageKey: String
     @Field(key: "display_name") var displayName: String
-    @Field(key: "kind") var kind: String
+    @Field(key: "kind") var kind: AttachmentKind
     @Field(key: "size") var size: Int64
     @Field(key: "sha256") var sha256: String
-    @Field(key: "audience") var audience: String
+    @Field(key: "audience") var audience: EventAudience
     @Field(key: "created_at") var createdAt: Date
 
     init() {}

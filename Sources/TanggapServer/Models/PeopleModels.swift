@@ -23,7 +23,7 @@ final class RoleGrantModel: Model, @unchecked Sendable {
 
     @ID(custom: "id", generatedBy: .database) var id: Int64?
     @Field(key: "user_id") var userID: Int64
-    @Field(key: "role") var role: String
+    @Field(key: "role") var role: Role
     @Field(key: "institution_id") var institutionID: Int64
     @Field(key: "created_at") var createdAt: Date
 
@@ -31,7 +31,7 @@ final class RoleGrantModel: Model, @unchecked Sendable {
 
     init(userID: Int64, role: Role, institutionID: Int64, at date: Date) {
         self.userID = userID
-        self.role = role.rawValue
+        self.role = role
         self.institutionID = institutionID
         self.createdAt = date
     }

@@ -82,7 +82,7 @@ enum AdministrationController {
             places: try await Workplace.institutions(of: user, on: req).map {
                 Choice(String($0.id), $0.name, selected: $0.id == institution.id)
             },
-            roles: grantable.map { Choice($0.rawValue, req.text("role.\($0.rawValue)")) },
+            roles: grantable.map { Choice($0.rawValue, req.label($0)) },
             templates: try await ReplyTemplates.available(for: institution.path, on: req.db)
                 .filter { $0.institution_id == institution.id }.map { Line(title: $0.title, detail: $0.body) }.nilIfEmpty,
             holidays: holidays.map { Line(title: $0.date, detail: $0.name) }.nilIfEmpty,

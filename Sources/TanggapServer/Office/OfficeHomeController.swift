@@ -40,12 +40,12 @@ enum OfficeHomeController {
             name: user.name,
             grants: user.grants.map {
                 Home.Grant(
-                    role: localizer.text("role.\($0.role.rawValue)", req.language),
+                    role: localizer.label($0.role, req.language),
                     institution: names[$0.scope.institutionID] ?? "")
             },
             counts: ReportState.allCases.map {
                 Home.Count(
-                    state: $0.rawValue, label: localizer.text("state.\($0.rawValue)", req.language),
+                    state: $0.rawValue, label: localizer.label($0, req.language),
                     count: DisplayFormat.count(counts[$0] ?? 0, cappedAt: countCap, req))
             },
             total: counts.values.contains { $0 >= countCap } ? DisplayFormat.number(total, req) + "+" : DisplayFormat.number(total, req),

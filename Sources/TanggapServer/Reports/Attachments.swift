@@ -50,10 +50,10 @@ struct PendingAttachments: Sendable {
             model.publicID = APITokens.randomHex(bytes: 12)
             model.storageKey = file.stored.storageKey
             model.displayName = file.accepted.displayName
-            model.kind = file.accepted.kind.rawValue
+            model.kind = file.accepted.kind
             model.size = Int64(file.size)
             model.sha256 = file.stored.sha256
-            model.audience = audience.rawValue
+            model.audience = audience
             model.createdAt = now
             try await model.create(on: db)
         }

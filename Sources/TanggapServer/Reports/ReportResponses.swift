@@ -30,8 +30,9 @@ enum ReportResponses {
         guard
             let file = try await AttachmentModel.query(on: req.db)
                 .filter(\.$reportID == viewed.report.id!).filter(\.$publicID == publicID).first(),
-            ReportPresenter.readable(file, by: viewed.access), let kind = AttachmentKind(rawValue: file.kind)
+            ReportPresenter.readable(file, by: viewed.access)
         else { throw APIError.notFound }
+        let kind = file.kind
         let data = try await req.tanggap.attachments.load(file.storageKey)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: kind.contentType)
