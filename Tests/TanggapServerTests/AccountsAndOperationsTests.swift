@@ -14,13 +14,13 @@ import Vapor
             let login = try await app.request(
                 .POST, "/api/v1/auth/tokens", json: ["email": "Penghubung@Tanggap.test", "password": World.password, "label": "ponsel"])
             #expect(login.status == .created, "\(login.text)")
-            let token = try #require(login.json["token"] as? String)
-            #expect(token.hasPrefix("tg_") && login.json["token_type"] as? String == "Bearer")
-            let me = try await app.request(.GET, "/api/v1/me", token: token)
-            #expect(me.json["email"] as? String == "penghubung@tanggap.test")
-            let roles = me.json["roles"] as! [[String: Any]]
-            #expect(roles.count == 1 && roles[0]["role"] as? String == "liaison_officer")
-            #expect((roles[0]["institution"] as! [String: Any])["id"] as? Int64 == world.dinas.id)
+            let issued = try login.decode(AccountsController.TokenIssued.self)
+            let token = issued.token
+            #expect(token.hasPrefix("tg_") && issued.tokenType == "Bearer")
+            let me = try await app.request(.GET, "/api/v1/me", token: token).decode(AccountsController.Me.self)
+            #expect(me.email == "penghubung@tanggap.test")
+            #expect(me.roles.count == 1 && me.roles[0].role == Role.liaisonOfficer.rawValue)
+            #expect(me.roles[0].institution.id == world.dinas.id)
             // Only a digest of the secret is stored.
             let stored = try await APITokenModel.query(on: app.db).filter(\.$label == "ponsel").first()
             #expect(stored != nil && !token.contains(stored!.secretDigest))
@@ -56,7 +56,7 @@ import Vapor
                 .POST, "/api/v1/accounts",
                 json: ["name": "Ani Warga", "email": "ani@warga.test", "password": "rahasia-ani-2026", "phone": "0812 1111 2222"])
             #expect(created.status == .created, "\(created.text)")
-            #expect(((created.json["user"] as! [String: Any])["roles"] as? [Any])?.isEmpty == true)
+            #expect(try created.decode(AccountsController.TokenIssued.self).user.roles.isEmpty)
             let again = try await app.request(
                 .POST, "/api/v1/accounts", json: ["name": "Ani Lagi", "email": "ANI@warga.test", "password": "rahasia-ani-2026"])
             #expect(again.status == .conflict && again.errorCode == "email_taken")

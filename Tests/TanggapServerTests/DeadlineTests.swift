@@ -175,13 +175,13 @@ import Vapor
                     "institution_id": world.pemkab.id, "classification": "pengaduan", "answer": ["amount": 2, "unit": "working_days"],
                 ])
             #expect(override.status == .ok, "\(override.text)")
-            #expect((override.json["answer"] as? [String: Any])?["amount"] as? Int == 2)
+            #expect(try override.decode(SLAController.Policy.self).answer.amount == 2)
             let holiday = try await app.request(
                 .POST, "/api/v1/holidays", token: world.pemkabAdmin.token,
                 json: [
                     "institution_id": world.pemkab.id, "date": "2026-11-25", "name": "Hari Jadi Kabupaten Bandung",
                 ])
-            #expect(holiday.status == .created && holiday.json["kind"] as? String == "local")
+            #expect(try holiday.status == .created && holiday.decode(CalendarController.HolidayItem.self).kind == "local")
             let report = try await world.dispatchedToDinas()
             #expect(
                 try await deadlines(world, report.trackingID)?.dueAt == Self.at("2026-11-26T16:59:59Z"),
@@ -191,11 +191,12 @@ import Vapor
             #expect(try await deadlines(world, aspiration.trackingID)?.dueAt == Self.at("2026-12-01T16:59:59Z"))
             // A ministry elsewhere is not affected by the regency's day off.
             let calendar = try await world.get("/api/v1/institutions/\(world.kemenkes.id)/calendar?year=2026")
-            #expect(!((calendar.json["holidays"] as! [[String: Any]]).contains { $0["name"] as? String == "Hari Jadi Kabupaten Bandung" }))
+            let holidays = try calendar.decode(CalendarController.Calendar.self).holidays
+            #expect(!holidays.contains { $0.name == "Hari Jadi Kabupaten Bandung" })
             #expect(
-                (calendar.json["holidays"] as! [[String: Any]]).contains { $0["name"] as? String == "Hari Kemerdekaan Republik Indonesia" })
+                holidays.contains { $0.name == "Hari Kemerdekaan Republik Indonesia" })
             let dinas = try await world.get("/api/v1/institutions/\(world.dinas.id)/calendar?year=2026")
-            #expect((dinas.json["holidays"] as! [[String: Any]]).contains { $0["date"] as? String == "2026-11-25" })
+            #expect(try dinas.decode(CalendarController.Calendar.self).holidays.contains { $0.date == "2026-11-25" })
         }
     }
 
@@ -220,7 +221,8 @@ import Vapor
             let week = try await app.request(
                 .PUT, "/api/v1/institutions/\(world.upt.id)/calendar", token: world.pemkabAdmin.token,
                 json: ["time_zone": "Asia/Makassar", "working_weekdays": [1, 2, 3, 4, 5, 6]])
-            #expect(week.json["time_zone"] as? String == "Asia/Makassar" && week.json["working_weekdays"] as? [Int] == [1, 2, 3, 4, 5, 6])
+            let set = try week.decode(CalendarController.Calendar.self)
+            #expect(set.timeZone == "Asia/Makassar" && set.workingWeekdays == [1, 2, 3, 4, 5, 6])
             let bad = try await app.request(
                 .PUT, "/api/v1/institutions/\(world.upt.id)/calendar", token: world.pemkabAdmin.token,
                 json: ["time_zone": "Mars/Olympus", "working_weekdays": [0, 8]])
@@ -232,7 +234,7 @@ import Vapor
                 .PUT, "/api/v1/sla", token: world.nationalAdmin.token,
                 json: ["answer": ["amount": 0, "unit": "fortnights"], "yellow_share": 2])
             #expect(badLimit.fieldErrors == ["answer:invalid", "yellow_share:invalid"])
-            let id = added.json["id"] as! Int64
+            let id = try added.decode(CalendarController.HolidayItem.self).id
             #expect(try await app.request(.DELETE, "/api/v1/holidays/\(id)", token: world.pemkabAdmin.token).status == .forbidden)
             #expect(try await app.request(.DELETE, "/api/v1/holidays/\(id)", token: world.nationalAdmin.token).status == .noContent)
             #expect(try await app.request(.GET, "/api/v1/jobs", token: world.pemkabAdmin.token).status == .forbidden)
@@ -243,11 +245,11 @@ import Vapor
                 ).status == .forbidden)
             let deployment = try await app.request(
                 .PUT, "/api/v1/sla", token: world.nationalAdmin.token, json: ["triage": ["amount": 4, "unit": "working_days"]])
-            #expect((deployment.json["triage"] as? [String: Any])?["amount"] as? Int == 4)
-            #expect(((try await world.get("/api/v1/sla")).json["triage"] as? [String: Any])?["amount"] as? Int == 4)
+            #expect(try deployment.decode(SLAController.Policy.self).triage.amount == 4)
+            #expect(try await world.get("/api/v1/sla").decode(SLAController.Policy.self).triage.amount == 4)
             let inherited = try await world.get("/api/v1/sla?institution_id=\(world.upt.id)&classification=aspirasi")
-            #expect((inherited.json["triage"] as? [String: Any])?["amount"] as? Int == 4)
-            #expect((inherited.json["answer"] as? [String: Any])?["amount"] as? Int == 5)
+            let policy = try inherited.decode(SLAController.Policy.self)
+            #expect(policy.triage.amount == 4 && policy.answer.amount == 5)
         }
     }
 }

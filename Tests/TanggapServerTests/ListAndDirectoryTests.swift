@@ -424,28 +424,30 @@ import Vapor
             let world = try await World.build(app)
             let top = try await world.get("/api/v1/institutions?parent_id=\(world.national.id)")
             #expect(
-                Set((top.json["items"] as! [[String: Any]]).map { $0["name"] as! String }) == [
+                try Set(top.decode(TanggapServer.Page<DirectoryController.InstitutionItem>.self).items.map(\.name)) == [
                     "Pemerintah Kabupaten Bandung", "Kementerian Kesehatan", "Ombudsman Republik Indonesia",
                 ])
             let search = try await world.get("/api/v1/institutions?q=dinas%20pekerjaan")
-            #expect((search.json["items"] as! [[String: Any]]).map { $0["id"] as! Int64 } == [world.dinas.id])
+            #expect(try search.decode(TanggapServer.Page<DirectoryController.InstitutionItem>.self).items.map(\.id) == [world.dinas.id])
             let detail = try await world.get("/api/v1/institutions/\(world.upt.id)")
             #expect(
-                (detail.json["ancestors"] as! [[String: Any]]).map { $0["id"] as! Int64 } == [
+                try detail.decode(DirectoryController.InstitutionDetail.self).ancestors.map(\.id) == [
                     world.national.id, world.pemkab.id, world.dinas.id,
                 ])
             #expect(try await world.get("/api/v1/institutions/424242").status == .notFound)
             #expect(try await world.get("/api/v1/institutions?parent_id=abc").fieldErrors == ["parent_id:invalid"])
             let paged = try await world.get("/api/v1/institutions?limit=4")
-            #expect((paged.json["items"] as! [Any]).count == 4 && paged.json["next_cursor"] as? String != nil)
+            let page = try paged.decode(TanggapServer.Page<DirectoryController.InstitutionItem>.self)
+            #expect(page.items.count == 4 && page.nextCursor != nil)
 
             let categories = try await world.get("/api/v1/categories")
-            let first = (categories.json["items"] as! [[String: Any]]).first { $0["id"] as? Int64 == world.categoryID }!
-            #expect((first["subcategories"] as! [[String: Any]]).map { $0["name"] as! String } == ["JALAN BERLUBANG"])
+            let first = try #require(
+                try categories.decode(Items<DirectoryController.CategoryItem>.self).items.first { $0.id == world.categoryID })
+            #expect(first.subcategories.map(\.name) == ["JALAN BERLUBANG"])
             let provinces = try await world.get("/api/v1/regions")
-            let province = (provinces.json["items"] as! [[String: Any]])[0]
-            let regencies = try await world.get("/api/v1/regions?parent_id=\(province["id"] as! Int64)")
-            #expect((regencies.json["items"] as! [[String: Any]]).map { $0["name"] as! String } == ["Kabupaten Bandung"])
+            let province = try #require(try provinces.decode(Items<DirectoryController.RegionItem>.self).items.first)
+            let regencies = try await world.get("/api/v1/regions?parent_id=\(province.id)")
+            #expect(try regencies.decode(Items<DirectoryController.RegionItem>.self).items.map(\.name) == ["Kabupaten Bandung"])
         }
     }
 
