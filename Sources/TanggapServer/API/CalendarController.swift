@@ -39,7 +39,7 @@ enum CalendarController {
         let rows = try await req.db.sql.select().columns("id", "institution_id", "date", "name", "kind").from("holidays")
             .where { $0.where("institution_id", .is, SQLLiteral.null).orWhere("institution_id", .in, institution.path.ids) }
             .where("date", .greaterThanOrEqual, SQLBind("\(year)-01-01")).where("date", .lessThanOrEqual, SQLBind("\(year)-12-31"))
-            .orderBy("date").all(decoding: HolidayStore.Row.self)
+            .orderBy("date").all(decoding: HolidayStore.StoredHoliday.self)
         return Calendar(
             institutionID: institution.id, timeZone: calendar.timeZone.identifier,
             workingWeekdays: calendar.workingWeekdays.sorted(), year: year, holidays: rows.map(item))
@@ -123,14 +123,14 @@ enum CalendarController {
         return .noContent
     }
 
-    private static func item(_ row: HolidayStore.Row) -> HolidayItem {
+    private static func item(_ row: HolidayStore.StoredHoliday) -> HolidayItem {
         HolidayItem(id: row.id, institutionID: row.institution_id, date: row.date, name: row.name, kind: row.kind)
     }
 
-    private static func holiday(_ req: Request) async throws -> HolidayStore.Row {
+    private static func holiday(_ req: Request) async throws -> HolidayStore.StoredHoliday {
         guard let id = req.parameters.get("id", as: Int64.self),
             let row = try await req.db.sql.select().columns("id", "institution_id", "date", "name", "kind").from("holidays")
-                .where("id", .equal, SQLBind(id)).first(decoding: HolidayStore.Row.self)
+                .where("id", .equal, SQLBind(id)).first(decoding: HolidayStore.StoredHoliday.self)
         else { throw APIError.notFound }
         return row
     }

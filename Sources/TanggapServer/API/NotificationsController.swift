@@ -24,7 +24,7 @@ enum NotificationsController {
         let readAt: Date?
     }
 
-    private struct Row: Decodable {
+    private struct StoredNotification: Decodable {
         let id: Int64
         let kind: String
         let tracking_id: String
@@ -45,7 +45,7 @@ enum NotificationsController {
             WHERE n.user_id = \(bind: user.id)\(unsafeRaw: unreadOnly ? " AND n.read_at IS NULL" : "")
             ORDER BY n.id DESC LIMIT 200
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: StoredNotification.self)
         return Items(
             items: rows.map { row in
                 Item(

@@ -119,7 +119,7 @@ enum AccountService {
     }
 
     static func grants(of userID: Int64, on db: any Database) async throws -> [RoleGrant] {
-        struct Row: Decodable {
+        struct StoredGrant: Decodable {
             let role: String
             let path: String
         }
@@ -128,7 +128,7 @@ enum AccountService {
             SELECT g.role, i.path FROM role_grants g JOIN institutions i ON i.id = g.institution_id
             WHERE g.user_id = \(bind: userID) ORDER BY g.id
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: StoredGrant.self)
         return rows.compactMap { row in
             guard let role = Role(rawValue: row.role), let path = InstitutionPath(encoded: row.path) else { return nil }
             return RoleGrant(role, on: path)

@@ -14,7 +14,7 @@ enum Deliveries {
     struct Payload: Codable { let delivery: Int64 }
 
     /// What the job needs of a message.
-    struct Row: Decodable, Sendable {
+    struct PendingMessage: Decodable, Sendable {
         let id: Int64
         let channel: String
         let address: String
@@ -59,7 +59,7 @@ enum Deliveries {
         let payload = try run.payload(Payload.self)
         guard
             let row = try await run.db.sql.select().columns("id", "channel", "address", "subject", "body").from("deliveries")
-                .where("id", .equal, payload.delivery).first(decoding: Row.self)
+                .where("id", .equal, payload.delivery).first(decoding: PendingMessage.self)
         else { return }
         guard let channel = TanggapCore.Channel(rawValue: row.channel), try await take(row.id, now: run.now, on: run.db) else { return }
         let message = OutboundMessage(channel: channel, address: row.address, subject: row.subject, body: row.body)

@@ -108,10 +108,9 @@ enum DatabaseSetup {
     /// The migrations that have not run yet, by name.
     static func pendingMigrations(on db: any Database) async throws -> [String] {
         let sql = db as! any SQLDatabase
-        struct Row: Decodable { let name: String }
         let applied: Set<String>
         do {
-            applied = Set(try await sql.raw("SELECT name FROM _fluent_migrations").all(decoding: Row.self).map(\.name))
+            applied = Set(try await sql.raw("SELECT name FROM _fluent_migrations").all(decodingColumn: "name", as: String.self))
         } catch {
             // No table yet means nothing ran; a database that does not answer is not a fresh one.
             try await sql.raw("SELECT 1").run()

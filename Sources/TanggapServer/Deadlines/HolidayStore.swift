@@ -5,7 +5,7 @@ import TanggapCore
 
 /// Dated days off: national ones (no institution) and those an institution adds for its own subtree.
 enum HolidayStore {
-    struct Row: Decodable, Sendable {
+    struct StoredHoliday: Decodable, Sendable {
         let id: Int64
         let institution_id: Int64?
         let date: String
@@ -17,17 +17,17 @@ enum HolidayStore {
     static func holidays(onPath holder: InstitutionPath, on db: any Database) async throws -> [Holiday] {
         let rows = try await db.sql.select().columns("id", "institution_id", "date", "name", "kind").from("holidays")
             .where { $0.where("institution_id", .is, SQLLiteral.null).orWhere("institution_id", .in, holder.ids) }
-            .all(decoding: Row.self)
+            .all(decoding: StoredHoliday.self)
         return rows.compactMap(\.holiday)
     }
 
     /// The holidays set on one institution (nil: the national ones), in a date range.
-    static func list(institutionID: Int64?, from: LocalDate, to: LocalDate, on db: any Database) async throws -> [Row] {
+    static func list(institutionID: Int64?, from: LocalDate, to: LocalDate, on db: any Database) async throws -> [StoredHoliday] {
         var query = db.sql.select().columns("id", "institution_id", "date", "name", "kind").from("holidays")
             .where("date", .greaterThanOrEqual, SQLBind(from.iso)).where("date", .lessThanOrEqual, SQLBind(to.iso))
         query =
             institutionID.map { query.where("institution_id", .equal, SQLBind($0)) } ?? query.where("institution_id", .is, SQLLiteral.null)
-        return try await query.orderBy("date").all(decoding: Row.self)
+        return try await query.orderBy("date").all(decoding: StoredHoliday.self)
     }
 
     /// Adds a holiday, or renames it when the day is already one; returns its id.
@@ -79,7 +79,7 @@ enum HolidayStore {
     }
 }
 
-extension HolidayStore.Row {
+extension HolidayStore.StoredHoliday {
     var holiday: Holiday? {
         guard let date = LocalDate(iso: date), let kind = HolidayKind(rawValue: kind) else { return nil }
         return Holiday(date: date, name: name, kind: kind)

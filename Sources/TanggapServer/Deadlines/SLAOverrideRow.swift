@@ -9,7 +9,7 @@ struct SLAOverrideRow: Sendable {
     let classification: Classification?
     let override: SLAPolicy.Override
 
-    private struct Row: Decodable {
+    private struct StoredPolicy: Decodable {
         let institution_id: Int64?
         let classification: String?
         let triage: String?
@@ -55,7 +55,7 @@ struct SLAOverrideRow: Sendable {
         try await db.sql.select().columns(
             "institution_id", "classification", "triage", "answer", "reply", "whole_case", "yellow_share", "ladder_step"
         )
-        .from("sla_policies").where(group: condition).all(decoding: Row.self).map { row in
+        .from("sla_policies").where(group: condition).all(decoding: StoredPolicy.self).map { row in
             SLAOverrideRow(
                 institutionID: row.institution_id, classification: row.classification.flatMap(Classification.init(rawValue:)),
                 override: SLAPolicy.Override(

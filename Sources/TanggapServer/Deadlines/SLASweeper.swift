@@ -57,7 +57,7 @@ enum SLASweeper {
 
     /// The reports whose next check has come, in order, continuing after the last one of the previous batch.
     private static func dueReports(now: Date, after: (Date, Int64)?, limit: Int, on db: any Database) async throws -> [(Date, Int64)] {
-        struct Row: Decodable {
+        struct DueReport: Decodable {
             let id: Int64
             let sla_next_check_at: Date
         }
@@ -69,7 +69,7 @@ enum SLASweeper {
                     SQLQueryString(
                         "sla_next_check_at > \(bind: at) OR (sla_next_check_at = \(bind: at) AND id > \(bind: id))")))
         }
-        return try await query.orderBy("sla_next_check_at").orderBy("id").limit(limit).all(decoding: Row.self)
+        return try await query.orderBy("sla_next_check_at").orderBy("id").limit(limit).all(decoding: DueReport.self)
             .map { ($0.sla_next_check_at, $0.id) }
     }
 

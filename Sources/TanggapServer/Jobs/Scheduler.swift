@@ -30,12 +30,11 @@ enum Scheduler {
         try await db.sql.insert(into: "periodic_leases").columns("name", "holder", "leased_until")
             .values(SQLBind(task.name), SQLLiteral.null, SQLBind(Date(timeIntervalSince1970: 0)))
             .ignoringConflicts(with: ["name"]).run()
-        struct Row: Decodable { let name: String }
         let won =
             try await db.sql.update("periodic_leases").set("holder", to: SQLBind(holder))
             .set("leased_until", to: SQLBind(now.addingTimeInterval(task.interval))).set("last_run_at", to: SQLBind(now))
             .where("name", .equal, SQLBind(task.name)).where("leased_until", .lessThanOrEqual, SQLBind(now))
-            .returning("name").first(decoding: Row.self) != nil
+            .returning("name").first(decodingColumn: "name", as: String.self) != nil
         guard won else { return }
         do {
             try await task.body(context, db, logger)

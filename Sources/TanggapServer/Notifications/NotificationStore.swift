@@ -21,13 +21,12 @@ enum NotificationStore {
     /// One digest job per person with notifications not yet e-mailed (a person already waiting for one gets
     /// no second).
     static func enqueueDigests(now: Date, on db: any Database) async throws -> Int {
-        struct Row: Decodable { let user_id: Int64 }
         let users = try await db.sql.raw("SELECT DISTINCT user_id FROM notifications WHERE emailed_at IS NULL ORDER BY user_id")
-            .all(decoding: Row.self)
-        for row in users {
+            .all(decodingColumn: "user_id", as: Int64.self)
+        for user in users {
             try await JobQueue.enqueue(
-                JobKinds.emailDigest, payload: DigestMail.Payload(userID: row.user_id), runAt: now,
-                dedupeKey: "digest:\(row.user_id)", on: db)
+                JobKinds.emailDigest, payload: DigestMail.Payload(userID: user), runAt: now,
+                dedupeKey: "digest:\(user)", on: db)
         }
         return users.count
     }

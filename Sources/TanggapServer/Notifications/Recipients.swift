@@ -18,7 +18,7 @@ enum Recipients {
 
     /// The reminder-relevant grants of active people on the institutions along `holder`'s path.
     private static func grants(along holder: InstitutionPath, on db: any Database) async throws -> [StaffGrant] {
-        struct Row: Decodable {
+        struct StoredGrant: Decodable {
             let user_id: Int64
             let role: String
             let institution_id: Int64
@@ -29,7 +29,7 @@ enum Recipients {
             WHERE u.is_active = \(bind: true) AND g.role IN ('liaison_officer', 'institution_admin', 'national_admin')
               AND g.institution_id IN (\(binds: holder.ids))
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: StoredGrant.self)
         return rows.compactMap { row in
             guard let role = Role(rawValue: row.role), let depth = holder.ids.firstIndex(of: row.institution_id) else { return nil }
             return StaffGrant(userID: row.user_id, grant: RoleGrant(role, on: InstitutionPath(Array(holder.ids.prefix(depth + 1)))))

@@ -6,7 +6,7 @@ import TanggapCore
 /// The figures of the staff dashboard: for an institution and each unit one level below it, the public figures
 /// and the workload (lights, bounced, working days), plus who works there and how active they are.
 enum Dashboard {
-    typealias Row = InstitutionFigures.Line
+    typealias UnitFigures = InstitutionFigures.Line
 
     struct Person: Decodable, Sendable {
         let name: String
@@ -17,8 +17,8 @@ enum Dashboard {
     }
 
     struct Result: Sendable {
-        var overall: Row
-        var units: [Row]
+        var overall: UnitFigures
+        var units: [UnitFigures]
         var people: [Person]
     }
 
@@ -30,7 +30,7 @@ enum Dashboard {
         under institution: Institution, periods: [String], cache: FiguresCache? = nil, now: Date, on db: any Database
     ) async throws -> Result {
         let (figures, units) = try await InstitutionFigures.lines(under: institution, periods: periods, cache: cache, now: now, on: db)
-        let overall = Row(id: institution.id, name: institution.name, figures: figures.overall)
+        let overall = UnitFigures(id: institution.id, name: institution.name, figures: figures.overall)
 
         let people = try await db.sql.raw(
             """

@@ -71,7 +71,7 @@ enum DashboardController {
         let pageNumber = min(max((try? req.query.get(Int.self, at: "halaman")) ?? 1, 1), pages)
         let shown = ranked.indices.dropFirst((pageNumber - 1) * unitsPerPage).prefix(unitsPerPage)
         let withChildren = try await InstitutionDirectory.parents(among: shown.map { ranked[$0].id }, on: req.db)
-        func line(_ row: Dashboard.Row, rank: Int) -> Line {
+        func line(_ row: Dashboard.UnitFigures, rank: Int) -> Line {
             let p = row.figures, w = row.figures
             let drill = row.id != institution.id && withChildren.contains(row.id)
             return Line(

@@ -21,7 +21,7 @@ enum InboxController {
 
     /// Tabs count this far and then say "1000+": past it the number changes nothing for the reader.
     static let countCap = 1_000
-    struct Row: Encodable {
+    struct InboxLine: Encodable {
         let trackingID: String
         let title: String
         let state: String
@@ -71,7 +71,7 @@ enum InboxController {
         let classifications: [Choice]
         let channels: [Choice]
         let provinces: [Choice]
-        let rows: [Row]?
+        let rows: [InboxLine]?
         let nextLink: String?
         let caption: String
         let targets: [Choice]
@@ -119,7 +119,7 @@ enum InboxController {
         let holders = try await NameBook.names(in: "institutions", Set(reports.map(\.holder_id)), on: req.db)
         let rows = reports.map { report in
             let deadlines = ReportPresenter.deadlines(report.sla, now: req.now)
-            return Row(
+            return InboxLine(
                 trackingID: report.tracking_id.display, title: report.title,
                 state: req.label(report.state), stateKey: report.state, holder: holders[report.holder_id] ?? "",
                 due: deadlines.map { DisplayFormat.dateTime($0.dueAt, req) }, light: deadlines?.light,

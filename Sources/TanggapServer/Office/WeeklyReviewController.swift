@@ -10,7 +10,7 @@ enum WeeklyReviewController {
         pages.get("kelola", "tinjauan.csv", use: csv)
     }
 
-    struct Row: Encodable {
+    struct ReportLine: Encodable {
         let trackingID: String
         let title: String
         let detail: String
@@ -27,9 +27,9 @@ enum WeeklyReviewController {
         let weekLabel: String
         let previousWeek: String
         let nextWeek: String?
-        let received: [Row]?
+        let received: [ReportLine]?
         let receivedCount: Int
-        let red: [Row]?
+        let red: [ReportLine]?
         let answerers: [Topic]?
         let risingTerms: [Topic]?
         let risingCategories: [Topic]?
@@ -70,14 +70,14 @@ enum WeeklyReviewController {
             previousWeek: base + monday.adding(days: -7).iso,
             nextWeek: monday.adding(days: 7) <= today ? base + monday.adding(days: 7).iso : nil,
             received: result.received.map { r in
-                Row(
+                ReportLine(
                     trackingID: TrackingID(stored: r.tracking_id).display, title: r.title,
                     detail: names.institution(r.holder_id)?.name ?? "",
                     when: DisplayFormat.dateTime(r.created_at, req))
             }.nilIfEmpty,
             receivedCount: result.received.count,
             red: result.red.map { r in
-                Row(
+                ReportLine(
                     trackingID: TrackingID(stored: r.tracking_id).display, title: r.title,
                     detail: names.institution(r.holder_id)?.name ?? "",
                     when: DisplayFormat.dateTime(r.stage_due_at.addingTimeInterval(1), req))

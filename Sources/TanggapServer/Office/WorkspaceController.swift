@@ -21,13 +21,13 @@ enum WorkspaceController {
         .verify, .dispatch, .assign, .hold, .answer, .notOurAuthority, .archive, .note, .correct, .escalate, .reopen,
     ]
 
-    struct Other: Encodable {
+    struct OtherReport: Encodable {
         let trackingID: String
         let title: String
         let state: String
     }
 
-    struct Typed: Encodable {
+    struct Drafts: Encodable {
         var text = ""
         var question = ""
         var reason = ""
@@ -58,7 +58,7 @@ enum WorkspaceController {
         let reporter: ReportRepresentation.Reporter?
         let files: [ReportPage.File]?
         let timeline: [ReportPage.Event]
-        let others: [Other]?
+        let others: [OtherReport]?
         let offers: ActionOffers
         let targets: [Choice]?
         let officers: [Choice]?
@@ -67,7 +67,7 @@ enum WorkspaceController {
         let classifications: [Choice]
         let categories: [Choice]
         let feedback: FormFeedback
-        let typed: Typed
+        let typed: Drafts
         let notice: String?
     }
 
@@ -90,7 +90,7 @@ enum WorkspaceController {
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         guard let (viewed, user) = try await load(req) else { return req.seeOther("/masuk?next=\(req.url.path)") }
-        var typed = Typed()
+        var typed = Drafts()
         if let templateID = try? req.query.get(Int64.self, at: "templat"),
             let template = try await ReplyTemplates.available(for: viewed.report.snapshot.holder, on: req.db).first(where: {
                 $0.id == templateID
@@ -126,7 +126,7 @@ enum WorkspaceController {
             }
             return req.seeOther("/kelola/laporan/\(trackingID)?selesai=\(kind.rawValue)")
         } refused: { feedback, status in
-            let typed = Typed(
+            let typed = Drafts(
                 text: input["text"] ?? "", question: input["question"] ?? "", reason: input["reason"] ?? "", note: input["note"] ?? "")
             return try await req.renderPage(
                 "kelola/laporan", try await build(viewed, user: user, feedback: feedback, typed: typed, on: req), status: status)
@@ -134,7 +134,7 @@ enum WorkspaceController {
     }
 
     static func build(
-        _ viewed: ViewedReport, user: SignedInUser, feedback: FormFeedback = .none, typed: Typed = Typed(), notice: String? = nil,
+        _ viewed: ViewedReport, user: SignedInUser, feedback: FormFeedback = .none, typed: Drafts = Drafts(), notice: String? = nil,
         on req: Request
     ) async throws -> Workspace {
         let report = viewed.report
@@ -187,7 +187,7 @@ enum WorkspaceController {
 
     /// People who work where the report is held and may be given it.
     static func officers(for holder: InstitutionPath, on req: Request) async throws -> [Choice] {
-        struct Row: Decodable {
+        struct Officer: Decodable {
             let id: Int64
             let name: String
         }
@@ -198,7 +198,7 @@ enum WorkspaceController {
             WHERE u.is_active = \(bind: true) AND g.role IN (\(binds: roles)) AND \(bind: holder.encoded) LIKE i.path || '%'
             ORDER BY u.name LIMIT 200
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: Officer.self)
         return rows.map { Choice(String($0.id), $0.name) }
     }
 
@@ -206,7 +206,7 @@ enum WorkspaceController {
     /// form proves nothing (anyone can file with a suspect's number), so contact details never link reports. A
     /// candidate is listed only where the viewer may see *that* report's reporter too, so a named report never
     /// ties the same person to their anonim ones.
-    static func otherReports(of report: ReportModel, for user: SignedInUser, on req: Request) async throws -> [Other] {
+    static func otherReports(of report: ReportModel, for user: SignedInUser, on req: Request) async throws -> [OtherReport] {
         guard let account = report.reporterUserID else { return [] }
         let candidates = try await req.db.sql.raw(
             """
@@ -217,6 +217,6 @@ enum WorkspaceController {
         return candidates.filter { candidate in
             VisibilityPolicy.access(for: .user(user.actor), to: candidate.privacy(route: routes[candidate.id!] ?? []))?
                 .mayListAsSameReporter == true
-        }.prefix(10).map { Other(trackingID: $0.trackingID.display, title: $0.title, state: req.label($0.state)) }
+        }.prefix(10).map { OtherReport(trackingID: $0.trackingID.display, title: $0.title, state: req.label($0.state)) }
     }
 }

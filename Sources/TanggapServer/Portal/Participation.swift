@@ -71,10 +71,9 @@ enum Participation {
     /// hides the comment once the flags weigh enough. Returns the report the comment belongs to.
     static func flag(_ commentID: Int64, by userID: Int64, now: Date, on db: any Database) async throws -> Int64? {
         try await db.writeTransaction { db in
-            struct Row: Decodable { let report_id: Int64 }
             guard
-                let row = try await db.sql.select().column("report_id").from("report_comments")
-                    .where("id", .equal, commentID).first(decoding: Row.self),
+                let reportID = try await db.sql.select().column("report_id").from("report_comments")
+                    .where("id", .equal, commentID).first(decodingColumn: "report_id", as: Int64.self),
                 let account = try await UserModel.find(userID, on: db)
             else { return nil }
             let weight = CommentModeration.flagWeight(accountAge: now.timeIntervalSince(account.createdAt))
@@ -99,8 +98,8 @@ enum Participation {
                 try await db.sql.update("report_comments").set("status", to: CommentModeration.Status.hidden.rawValue)
                     .where("id", .equal, commentID).where("status", .equal, CommentModeration.Status.visible.rawValue).run()
             }
-            try await recountComments(of: row.report_id, on: db)
-            return row.report_id
+            try await recountComments(of: reportID, on: db)
+            return reportID
         }
     }
 

@@ -36,7 +36,7 @@ enum PortalChoices {
     static func searchCategories(_ query: String, selected: Int64?, on req: Request) async throws -> [Choice] {
         let words = query.lowercased().split(whereSeparator: \.isWhitespace).prefix(5).map(String.init)
         guard !words.isEmpty, query.count <= 100 else { return [] }
-        struct Row: Decodable {
+        struct CategoryMatch: Decodable {
             let id: Int64
             let name: String
             let parent: String
@@ -51,7 +51,7 @@ enum PortalChoices {
             SELECT c.id, c.name, p.name AS parent FROM categories c JOIN categories p ON p.id = c.parent_id
             WHERE c.is_active AND \(SQLList(conditions, separator: SQLRaw(" AND "))) ORDER BY p.name, c.name LIMIT 30
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: CategoryMatch.self)
         return rows.map { Choice(String($0.id), "\(displayName($0.parent)) › \(displayName($0.name))", selected: $0.id == selected) }
     }
 
@@ -59,7 +59,7 @@ enum PortalChoices {
     /// Units deeper down are reached by dispatch, which is the institutions' own work. Read as plain rows: decoding
     /// the 400 as models was a quarter of the public list's page.
     static func institutions(selected: Int64?, on req: Request) async throws -> [Choice] {
-        struct Row: Decodable {
+        struct InstitutionName: Decodable {
             let id: Int64
             let name: String
         }
@@ -69,7 +69,7 @@ enum PortalChoices {
             SELECT id, name FROM institutions WHERE is_active = \(bind: true) AND depth <= \(bind: root.path.depth + 2)
             ORDER BY path LIMIT 400
             """
-        ).all(decoding: Row.self)
+        ).all(decoding: InstitutionName.self)
         return rows.map { Choice(String($0.id), $0.name, selected: $0.id == selected) }
     }
 

@@ -6,12 +6,12 @@ import TanggapCore
 /// The figures behind the statistics pages: per institution one level below the one looked at, and per
 /// province. Spam is not counted; rahasia reports are, since they are work done, but only ever as numbers.
 enum PublicStatistics {
-    typealias Row = InstitutionFigures.Line
+    typealias UnitFigures = InstitutionFigures.Line
 
     struct Result: Sendable {
         var overall = PerformanceFigures()
-        var institutions: [Row]
-        var regions: [Row]
+        var institutions: [UnitFigures]
+        var regions: [UnitFigures]
     }
 
     /// Reports received in the tally periods (see `StatisticsPeriod`) and held anywhere under `institution`: per child
@@ -24,6 +24,6 @@ enum PublicStatistics {
         let provinces = try await RegionModel.query(on: db).filter(\.$parentID == nil).sort(\.$name).all()
         return Result(
             overall: figures.overall, institutions: institutions,
-            regions: provinces.map { Row(id: $0.id!, name: $0.name, figures: figures.provinces[$0.id!] ?? PerformanceFigures()) })
+            regions: provinces.map { UnitFigures(id: $0.id!, name: $0.name, figures: figures.provinces[$0.id!] ?? PerformanceFigures()) })
     }
 }

@@ -26,7 +26,7 @@ struct ReportPage: Encodable {
         let body: String
     }
     /// What the viewer typed into the page's forms, kept when a post is refused.
-    struct Typed: Encodable {
+    struct Drafts: Encodable {
         var text = ""
         var comment = ""
         var ratingComment = ""
@@ -68,10 +68,10 @@ struct ReportPage: Encodable {
     let signedIn: Bool
     let comments: [Comment]?
     let feedback: FormFeedback
-    let typed: Typed
+    let typed: Drafts
 
     static func build(
-        _ viewed: ViewedReport, feedback: FormFeedback = .none, typed: Typed = Typed(), on req: Request
+        _ viewed: ViewedReport, feedback: FormFeedback = .none, typed: Drafts = Drafts(), on req: Request
     ) async throws -> ReportPage {
         let report = viewed.report
         let trackingID = report.trackingID

@@ -81,7 +81,7 @@ enum ReportPageController {
                 attributedTo: eventActor, channel: .web, context: req.tanggap, on: req.db)
             return req.seeOther("/laporan/\(viewed.report.trackingID.display)#riwayat")
         } refused: { feedback, status in
-            let typed = ReportPage.Typed(
+            let typed = ReportPage.Drafts(
                 text: posted.fields["text"] ?? posted.fields["note"] ?? "", ratingComment: posted.fields["comment"] ?? "")
             let page = try await ReportPage.build(viewed, feedback: feedback, typed: typed, on: req)
             return try await req.renderPage("portal/laporan", page, status: status)

@@ -60,7 +60,7 @@ enum StatisticsController {
         let ranked = result.institutions.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
         let silent = result.institutions.count - ranked.count
         let hasChildren = try await InstitutionDirectory.parents(among: ranked.map(\.id), on: req.db)
-        func line(_ row: PublicStatistics.Row, rank: Int, drill: Bool) -> Line {
+        func line(_ row: PublicStatistics.UnitFigures, rank: Int, drill: Bool) -> Line {
             let f = row.figures
             return Line(
                 id: String(row.id),
@@ -87,7 +87,8 @@ enum StatisticsController {
             parentLink: institution.parentID.map { "/statistik?instansi=\($0)&periode=\(period.rawValue)" },
             periods: StatisticsPeriod.allCases.map { Choice($0.rawValue, req.text("stats.period_\($0.rawValue)"), selected: $0 == period) },
             period: period.rawValue,
-            overall: line(PublicStatistics.Row(id: institution.id, name: institution.name, figures: result.overall), rank: 0, drill: false),
+            overall: line(
+                PublicStatistics.UnitFigures(id: institution.id, name: institution.name, figures: result.overall), rank: 0, drill: false),
             silent: silent > 0 ? req.text("stats.silent", ["count": String(silent)]) : nil,
             chart: chart, institutions: lines.nilIfEmpty,
             regions: regions.enumerated().map { line($0.element, rank: $0.offset + 1, drill: false) }.nilIfEmpty,
@@ -105,7 +106,7 @@ enum StatisticsController {
             "level", "id", "name", "received", "answered", "answered_in_time", "answered_in_time_percent", "late_now", "completed",
             "median_working_days_to_first_answer", "rated", "satisfied", "satisfied_percent",
         ])
-        func add(_ level: String, _ row: PublicStatistics.Row) {
+        func add(_ level: String, _ row: PublicStatistics.UnitFigures) {
             let f = row.figures
             func number(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
             csv.append([
@@ -114,7 +115,7 @@ enum StatisticsController {
                 String(f.rated), String(f.satisfied), number(f.satisfiedPercent),
             ])
         }
-        add("total", PublicStatistics.Row(id: institution.id, name: institution.name, figures: result.overall))
+        add("total", PublicStatistics.UnitFigures(id: institution.id, name: institution.name, figures: result.overall))
         for row in result.institutions.sorted(by: { PerformanceRanking.precedes($0.figures, $1.figures) }) { add("institution", row) }
         for row in result.regions where row.figures.received > 0 { add("province", row) }
         var headers = HTTPHeaders()

@@ -29,7 +29,7 @@ enum InstitutionDirectory {
     /// One institution as a plain row: every report taken in looks up two, and a Fluent model costs far more to
     /// decode than the lookup.
     private static func first(where condition: SQLQueryString, on db: any Database) async throws -> Institution? {
-        struct Row: Decodable {
+        struct StoredInstitution: Decodable {
             let id: Int64, parent_id: Int64?, name: String, short_name: String?, kind: String, code: String?, path: String
             let region_id: Int64?, time_zone: String?, is_active: Bool
         }
@@ -38,7 +38,7 @@ enum InstitutionDirectory {
             SELECT id, parent_id, name, short_name, kind, code, path, region_id, time_zone, is_active FROM institutions
             WHERE \(condition) LIMIT 1
             """
-        ).first(decoding: Row.self)
+        ).first(decoding: StoredInstitution.self)
         guard let row, let path = InstitutionPath(encoded: row.path) else { return nil }
         return Institution(
             id: row.id, parentID: row.parent_id, name: row.name, shortName: row.short_name,
@@ -94,11 +94,10 @@ enum InstitutionDirectory {
     /// Which of `ids` have institutions under them (to offer a way down the tree).
     static func parents(among ids: [Int64], on db: any Database) async throws -> Set<Int64> {
         guard !ids.isEmpty else { return [] }  // PostgreSQL refuses an empty IN list
-        struct Row: Decodable { let parent_id: Int64 }
         let list = SQLList(ids.map { SQLBind($0) })
         return Set(
-            try await db.sql.raw("SELECT DISTINCT parent_id FROM institutions WHERE parent_id IN (\(list))").all(decoding: Row.self).map(
-                \.parent_id))
+            try await db.sql.raw("SELECT DISTINCT parent_id FROM institutions WHERE parent_id IN (\(list))").all(
+                decodingColumn: "parent_id", as: Int64.self))
     }
 
     /// Names for a set of institution ids, in one query.

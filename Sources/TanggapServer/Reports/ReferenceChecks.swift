@@ -22,8 +22,7 @@ enum ReferenceChecks {
 
     static func region(_ id: Int64?, field: String = "region_id", into check: inout FieldChecker, on db: any Database) async throws {
         guard let id else { return }
-        struct Row: Decodable { let id: Int64 }
-        if try await db.sql.raw("SELECT id FROM regions WHERE id = \(bind: id)").first(decoding: Row.self) == nil {
+        if try await db.sql.raw("SELECT id FROM regions WHERE id = \(bind: id)").first(decodingColumn: "id", as: Int64.self) == nil {
             check.add(field, .unknown)
         }
     }

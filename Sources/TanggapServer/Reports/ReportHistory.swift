@@ -139,20 +139,19 @@ enum ReportHistory {
     }
 
     static func route(of reportID: Int64, on db: any Database) async throws -> [InstitutionPath] {
-        struct Row: Decodable { let path: String }
         return try await db.sql.select().column("path").from("report_routes").where("report_id", .equal, reportID)
-            .all(decoding: Row.self).compactMap { InstitutionPath(encoded: $0.path) }
+            .all(decodingColumn: "path", as: String.self).compactMap(InstitutionPath.init(encoded:))
     }
 
     /// Routes of many reports at once, for lists.
     static func routes(of reportIDs: [Int64], on db: any Database) async throws -> [Int64: [InstitutionPath]] {
         guard !reportIDs.isEmpty else { return [:] }
-        struct Row: Decodable {
+        struct Route: Decodable {
             let report_id: Int64
             let path: String
         }
         let rows = try await db.sql.select().columns("report_id", "path").from("report_routes")
-            .where("report_id", .in, reportIDs).all(decoding: Row.self)
+            .where("report_id", .in, reportIDs).all(decoding: Route.self)
         return Dictionary(grouping: rows, by: \.report_id).mapValues { $0.compactMap { InstitutionPath(encoded: $0.path) } }
     }
 }

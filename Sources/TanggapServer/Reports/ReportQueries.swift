@@ -93,12 +93,12 @@ enum ReportQueries {
         _ filter: ReportFilter, scope: ListScope, now: Date, upTo limit: Int, remembering plans: SearchPlanMemory? = nil,
         on db: any Database
     ) async throws -> [Int64]? {
-        struct Row: Decodable { let id: Int64 }
+        struct ReportID: Decodable { let id: Int64 }
         let question = SearchPlanMemory.Question(filter: filter, scope: scope, need: limit, newestFirst: nil)
         if plans?.foundMany(question, now: now) == true { return nil }
         var page = PageRequest()
         page.limit = limit
-        let (rows, more) = try await list(["id"], as: Row.self, filter, scope: scope, page: page, now: now, remembering: plans, on: db)
+        let (rows, more) = try await list(["id"], as: ReportID.self, filter, scope: scope, page: page, now: now, remembering: plans, on: db)
         if more { plans?.rememberFoundMany(question, now: now) }
         return more ? nil : rows.map(\.id)
     }
@@ -136,10 +136,9 @@ enum ReportQueries {
 
     /// How many reports a list would hold, all pages together.
     static func count(_ filter: ReportFilter, scope: ListScope, now: Date, on db: any Database) async throws -> Int {
-        struct Row: Decodable { let n: Int }
         let count = SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))
         let plan = try await searchPlan(filter, scope: scope, now: now, on: db)
-        return try await filtered(count, filter, plan, scope: scope, now: now, on: db).first(decoding: Row.self)?.n ?? 0
+        return try await filtered(count, filter, plan, scope: scope, now: now, on: db).first(decodingColumn: "n", as: Int.self) ?? 0
     }
 
     /// How many, counting no further than `cap`: a count that stops once it is past what anyone reads exactly
@@ -148,7 +147,6 @@ enum ReportQueries {
         _ filter: ReportFilter, scope: ListScope, now: Date, upTo cap: Int, plan forced: SearchPlan? = nil,
         remembering plans: SearchPlanMemory? = nil, on db: any Database
     ) async throws -> Int {
-        struct Row: Decodable { let n: Int }
         let plan =
             if let forced { forced } else {
                 try await searchPlan(filter, scope: scope, now: now, need: cap, newestFirst: nil, remembering: plans, on: db)
@@ -159,7 +157,7 @@ enum ReportQueries {
             matching = matching.orderBy(
                 SQLOrderBy(expression: id, direction: newestFirst ? SQLDirection.descending : SQLDirection.ascending))
         }
-        return try await db.sql.raw("SELECT COUNT(*) AS n FROM (\(matching.query)) capped").first(decoding: Row.self)?.n ?? 0
+        return try await db.sql.raw("SELECT COUNT(*) AS n FROM (\(matching.query)) capped").first(decodingColumn: "n", as: Int.self) ?? 0
     }
 
     /// The reports table confined to the viewer's scope and narrowed by the filter.

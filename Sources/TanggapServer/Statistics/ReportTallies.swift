@@ -76,9 +76,8 @@ enum ReportTallies {
     static func contribution(of report: ReportModel, zone: TimeZone, on db: any Database) async throws -> Contribution? {
         var province: Int64?
         if let region = report.regionID {
-            struct Row: Decodable { let province_id: Int64 }
             province = try await db.sql.raw("SELECT COALESCE(parent_id, id) AS province_id FROM regions WHERE id = \(bind: region)")
-                .first(decoding: Row.self)?.province_id
+                .first(decodingColumn: "province_id", as: Int64.self)
         }
         return contribution(
             Facts(

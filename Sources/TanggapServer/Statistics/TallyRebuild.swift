@@ -77,7 +77,7 @@ extension ReportTallies {
 
     /// Reports answered before working days were kept get them now, in their holder's calendar.
     private static func fillWorkingDays(context: TanggapContext, on db: any Database) async throws {
-        struct Row: Decodable {
+        struct AnsweredReport: Decodable {
             let id: Int64
             let holder_path: String
             let created_at: Date
@@ -89,7 +89,7 @@ extension ReportTallies {
                 SELECT id, holder_path, created_at, first_answered_at FROM reports
                 WHERE first_answered_at IS NOT NULL AND first_answer_working_days IS NULL ORDER BY id LIMIT 1000
                 """
-            ).all(decoding: Row.self)
+            ).all(decoding: AnsweredReport.self)
             if rows.isEmpty { return }
             let now = context.clock.now()
             try await db.writeTransaction { db in

@@ -29,13 +29,13 @@ enum WebSessions {
     /// The user behind the request's session cookie, if it is current.
     static func user(for req: Request) async throws -> SignedInUser? {
         guard let token = req.cookies[cookieName]?.string, token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
-        struct Row: Decodable {
+        struct Session: Decodable {
             let user_id: Int64
             let expires_at: Date
         }
         guard
             let row = try await req.db.sql.select().columns("user_id", "expires_at").from("web_sessions")
-                .where("token_digest", .equal, APITokens.digest(token)).first(decoding: Row.self),
+                .where("token_digest", .equal, APITokens.digest(token)).first(decoding: Session.self),
             row.expires_at > req.now
         else { return nil }
         return try await AccountService.signedInUser(id: row.user_id, on: req.db)
