@@ -24,11 +24,14 @@ let package = Package(
     targets: [
         // The rules: pure Swift, no I/O, no framework.
         .target(name: "TanggapCore"),
+        // Image containers read and rewritten without their metadata: pure Swift, no dependency.
+        .target(name: "ImageMetadata"),
         // The Vapor application around the core.
         .target(
             name: "TanggapServer",
             dependencies: [
                 "TanggapCore",
+                "ImageMetadata",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -56,6 +59,7 @@ let package = Package(
         ),
         .executableTarget(name: "tanggap", dependencies: ["TanggapCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TanggapCoreTests", dependencies: ["TanggapCore"]),
+        .testTarget(name: "ImageMetadataTests", dependencies: ["ImageMetadata"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TanggapServerTests",
             dependencies: [

@@ -14,6 +14,7 @@ import email.policy
 import hashlib
 import hmac
 import itertools
+import os
 import json
 import threading
 import time
@@ -28,6 +29,17 @@ SMS_SECRET, SMS_SEND_TOKEN = "rahasia-gateway-sms", "token-kirim-sms"
 WA_VERIFY, WA_APP_SECRET, WA_TOKEN, WA_PHONE_ID = "verifikasi-wa", "rahasia-aplikasi-wa", "token-akses-wa", "106540352242922"
 TG_TOKEN, TG_SECRET = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", "rahasia-webhook-telegram"
 MAIL_SECRET = "rahasia-webhook-email"
+
+# WhatsApp media by id: the one a test names "phone-photo" is a phone's JPEG full of metadata (see photos.py).
+PHONE_PHOTO_ID = "phone-photo"
+
+
+def media(media_id):
+    if media_id == PHONE_PHOTO_ID:
+        with open(os.path.join(os.path.dirname(__file__), "..", "ImageMetadataTests", "Fixtures", "phone.jpg"), "rb") as f:
+            return f.read(), "image/jpeg"
+    return PNG, "image/png"
+
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
 
@@ -78,7 +90,7 @@ def post_twilio(tanggap, public_url, message_id, sender, text, token=TWILIO_TOKE
 def whatsapp_payload(message_id, sender, text=None, image_id=None, name="Warga WhatsApp"):
     message = {"from": sender, "id": message_id, "timestamp": str(int(time.time()))}
     if image_id:
-        message.update(type="image", image={"id": image_id, "mime_type": "image/png", "caption": text or ""})
+        message.update(type="image", image={"id": image_id, "mime_type": media(image_id)[1], "caption": text or ""})
     else:
         message.update(type="text", text={"body": text})
     return {"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
@@ -179,11 +191,12 @@ class Handler(BaseHTTPRequestHandler):
                 return
             media_id = path.rsplit("/", 1)[1]
             host = self.headers.get("Host")
-            return self.reply(200, {"url": f"http://{host}/whatsapp-media/{media_id}", "mime_type": "image/png", "id": media_id})
+            return self.reply(200, {"url": f"http://{host}/whatsapp-media/{media_id}", "mime_type": media(media_id)[1], "id": media_id})
         if path.startswith("/whatsapp-media/"):
             if not self.authorized(f"Bearer {WA_TOKEN}"):
                 return
-            return self.reply(200, raw=PNG, content_type="image/png")
+            data, content_type = media(path.rsplit("/", 1)[1])
+            return self.reply(200, raw=data, content_type=content_type)
         if path == f"/file/bot{TG_TOKEN}/photos/file_1.png":
             return self.reply(200, raw=PNG, content_type="image/png")
         self.reply(404, {"error": "not found"})

@@ -5,6 +5,16 @@ import time
 import requests
 
 
+def _segment(marker, payload):
+    return bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+# A 51 KB JPEG whose segments are in order (tables, frame, scan, end), as the server's metadata stripper demands
+# of any picture; its scan is filler with no 0xFF byte, so the file is as big as a phone photo and cheap to make.
+PHOTO = (b"\xff\xd8" + _segment(0xDB, b"\x00" + bytes(range(1, 65))) + _segment(0xC0, b"\x08\x00\x08\x00\x08\x01\x01\x11\x00")
+         + _segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + bytes(range(255)) * 200 + b"\xff\xd9")
+
+
 class Load:
     """`clients` threads posting reports to `url` until `stop()`; every answer is kept with its start and length."""
 
@@ -37,7 +47,7 @@ class Load:
                       "reporter_name": "Warga Uji Gangguan", "reporter_phone": "081300000000"}
             try:
                 if self.files:
-                    photo = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 200 + b"\xff\xd9"
+                    photo = PHOTO
                     reply = requests.post(self.url + "/api/v1/reports", data=fields, timeout=self.timeout,
                                           files={"attachments[]": ("foto.jpg", photo, "image/jpeg")})
                 else:

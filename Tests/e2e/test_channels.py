@@ -13,6 +13,7 @@ import requests
 
 import fake_gateway as fg
 from conftest import ENGINES, Server, free_port
+from photos import assert_clean, stored_files
 from portal import Officer
 
 TRACKING = re.compile(r"\b([2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5})\b")
@@ -165,6 +166,21 @@ def test_whatsapp_text_and_photo_to_the_answer_on_whatsapp(server, gateway):
         assert fg.post_whatsapp(server.url, statuses).status_code == 200
     log = requests.get(f"{server.url}/api/v1/reports/{tracking_id}/deliveries", headers=admin.headers, timeout=10).json()["items"]
     assert log[0]["gateway_status"] == "read" and all(d["channel"] == "whatsapp" for d in log)
+
+
+def test_a_phone_photo_sent_on_whatsapp_is_kept_without_its_metadata(server, gateway):
+    number = unique_phone()[1:]
+    answer = gateway.deliver(server, channel="whatsapp", id="wamid." + uuid.uuid4().hex, sender=number,
+                             image_id=fg.PHONE_PHOTO_ID, text="Kuitansi pungutan liar di kantor kecamatan, difoto kemarin")
+    assert answer["status"] == 200, answer
+    tracking_id = TRACKING.search(gateway.wait_for("whatsapp", number, "diterima")[0]["body"]).group(1)
+    stored = report(server, tracking_id)
+    assert [a["content_type"] for a in stored["attachments"]] == ["image/jpeg"]
+    admin = Officer(server, "admin@tanggap.test")
+    served = requests.get(server.url + stored["attachments"][0]["url"], headers=admin.headers, timeout=10)
+    assert served.status_code == 200
+    assert_clean(served.content, "phone.jpg", 6)
+    assert served.content in stored_files(server)
 
 
 def test_telegram_message_and_photo_to_the_answer_on_telegram(server, gateway):

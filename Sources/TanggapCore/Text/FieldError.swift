@@ -13,6 +13,8 @@ public struct FieldError: Hashable, Sendable, Codable {
         case typeMismatch = "type_mismatch"
         /// A file type that is not accepted.
         case unsupportedType = "unsupported_type"
+        /// A picture that is cut short or broken: it cannot be cleaned of its metadata, so it is not kept.
+        case corruptFile = "corrupt_file"
         case tooLarge = "too_large"
         case tooMany = "too_many"
         case inFuture = "in_future"

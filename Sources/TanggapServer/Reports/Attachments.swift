@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import ImageMetadata
 import TanggapCore
 import Vapor
 
@@ -9,6 +10,13 @@ struct Upload: Sendable {
     let data: Data
 
     var incoming: IncomingFile { IncomingFile(name: name, size: data.count, head: Array(data.prefix(16))) }
+}
+
+/// A file that passed the checks, with an image's metadata already stripped: these bytes are the ones stored, the
+/// ones received are never written anywhere.
+struct CheckedUpload: Sendable {
+    let accepted: AcceptedFile
+    let data: Data
 }
 
 /// Files checked and written to disk, waiting for their rows. If the transaction fails they are removed again.
@@ -22,17 +30,34 @@ struct PendingAttachments: Sendable {
     let files: [File]
     let store: AttachmentStore
 
-    /// Checks the uploads against the attachment rules; throws the field errors, writes nothing, when they fail.
-    static func check(_ uploads: [Upload], limit: Int) throws(ValidationFailure) -> [AcceptedFile] {
-        try AttachmentPolicy.check(uploads.map(\.incoming), totalLimit: limit).get()
+    /// Checks the uploads against the attachment rules and cleans every picture of what it says about its maker
+    /// (GPS, camera, owner); throws the field errors, keeps nothing, when a file fails. Documents are kept as sent.
+    static func check(_ uploads: [Upload], limit: Int) throws(ValidationFailure) -> [CheckedUpload] {
+        let accepted = try AttachmentPolicy.check(uploads.map(\.incoming), totalLimit: limit).get()
+        var check = FieldChecker()
+        var checked: [CheckedUpload] = []
+        for file in accepted {
+            let data = uploads[file.index].data
+            guard let format = ImageFormat(file.kind) else {
+                checked.append(CheckedUpload(accepted: file, data: data))
+                continue
+            }
+            do {
+                let clean = try MetadataStripper.strip([UInt8](data), as: format)
+                checked.append(CheckedUpload(accepted: file, data: Data(clean.bytes)))
+            } catch {
+                check.add("attachments[\(file.index)]", .corruptFile)
+            }
+        }
+        guard check.errors.isEmpty else { throw ValidationFailure(check.errors) }
+        return checked
     }
 
-    static func write(_ uploads: [Upload], accepted: [AcceptedFile], to store: AttachmentStore) async throws -> PendingAttachments {
+    static func write(_ checked: [CheckedUpload], to store: AttachmentStore) async throws -> PendingAttachments {
         var files: [File] = []
         do {
-            for file in accepted {
-                let data = uploads[file.index].data
-                files.append(File(stored: try await store.save(data), accepted: file, size: data.count))
+            for file in checked {
+                files.append(File(stored: try await store.save(file.data), accepted: file.accepted, size: file.data.count))
             }
         } catch {
             await store.remove(files.map(\.stored.storageKey))
@@ -71,5 +96,18 @@ extension LocalDate {
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: date)
         self = LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
+}
+
+extension ImageFormat {
+    /// The container to clean for a file kind; nil for documents, which are kept as sent.
+    init?(_ kind: AttachmentKind) {
+        switch kind {
+        case .jpeg: self = .jpeg
+        case .png: self = .png
+        case .gif: self = .gif
+        case .webp: self = .webp
+        case .pdf: return nil
+        }
     }
 }

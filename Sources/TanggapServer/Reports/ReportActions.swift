@@ -75,12 +75,12 @@ enum ReportActions {
 
     /// Checks the uploads against the action and the limits, and writes them aside until the action commits.
     private static func stage(_ uploads: [Upload], for kind: EventKind, context: TanggapContext) async throws -> PendingAttachments {
-        var accepted: [AcceptedFile] = []
+        var checked: [CheckedUpload] = []
         if !uploads.isEmpty {
             guard takesAttachments.contains(kind) else { throw APIError.field("attachments", .notAllowed) }
-            accepted = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes)
+            checked = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes)
         }
-        return try await PendingAttachments.write(uploads, accepted: accepted, to: context.attachments)
+        return try await PendingAttachments.write(checked, to: context.attachments)
     }
 
     /// Takes the report's lock before reading it, so concurrent actions queue instead of racing.

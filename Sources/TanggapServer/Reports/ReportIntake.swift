@@ -53,8 +53,8 @@ enum ReportIntake {
         do { report = try Intake.validate(input, from: submitter.core, today: today, defaultChannel: defaultChannel) } catch {
             errors += error.errors
         }
-        var accepted: [AcceptedFile] = []
-        do { accepted = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes) } catch {
+        var checked: [CheckedUpload] = []
+        do { checked = try PendingAttachments.check(uploads, limit: context.settings.attachmentLimitBytes) } catch {
             errors += error.errors
         }
 
@@ -77,7 +77,7 @@ enum ReportIntake {
         let clock = try await context.calendars.context(
             for: holder, classification: report.classification, isEscalated: false, now: now, on: db)
         let deadlines = SLAClock.received(at: now, clock)
-        let files = try await PendingAttachments.write(uploads, accepted: accepted, to: context.attachments)
+        let files = try await PendingAttachments.write(checked, to: context.attachments)
         do {
             for _ in 0..<3 {
                 let trackingID = TrackingID.generate(using: &generator)
