@@ -1,3 +1,4 @@
+import Foundation
 import TanggapCore
 import Testing
 
@@ -21,28 +22,45 @@ import Testing
             case .oversightElsewhere: .user(UserActor(id: 31, grants: [RoleGrant(.oversight, on: Tree.kemenkes)]))
             }
         }
+
+        var userID: Int64? {
+            if case .user(let user) = viewer { user.id } else { nil }
+        }
     }
 
     /// Held by the UPT, after Kemenkes sent it back up as not theirs.
-    func facts(anonim: Bool, rahasia: Bool) -> PrivacyFacts {
+    func facts(anonim: Bool, rahasia: Bool, openedTo: Set<Int64> = []) -> PrivacyFacts {
         PrivacyFacts(
             isAnonymous: anonim, isConfidential: rahasia, isVerified: true, reporterUserID: 99,
-            route: [Tree.national, Tree.kemenkes, Tree.pemkab, Tree.upt])
+            route: [Tree.national, Tree.kemenkes, Tree.pemkab, Tree.upt], openedTo: openedTo)
     }
 
     static let flags = [(false, false), (true, false), (false, true), (true, true)]
 
-    @Test(arguments: Who.allCases)
-    func eachViewerUnderEachFlagCombination(_ who: Who) {
+    /// Each viewer, with the identity opened to them (by a reason they gave) or not.
+    @Test(arguments: Who.allCases, [false, true])
+    func eachViewerUnderEachFlagCombination(_ who: Who, opened: Bool) {
         for (anonim, rahasia) in Self.flags {
-            let access = VisibilityPolicy.access(for: who.viewer, to: facts(anonim: anonim, rahasia: rahasia))
-            let label = "\(who) anonim=\(anonim) rahasia=\(rahasia)"
-            #expect(access == expected(who, anonim: anonim, rahasia: rahasia), "\(label)")
+            let openedTo: Set<Int64> = opened ? Set([who.userID].compactMap { $0 }) : []
+            let access = VisibilityPolicy.access(for: who.viewer, to: facts(anonim: anonim, rahasia: rahasia, openedTo: openedTo))
+            let label = "\(who) anonim=\(anonim) rahasia=\(rahasia) opened=\(opened)"
+            #expect(access == expected(who, anonim: anonim, rahasia: rahasia, opened: opened), "\(label)")
         }
     }
 
+    @Test func anOpeningIsOnlyForThePersonWhoMadeIt() {
+        // The national admin opened it; the oversight officer on the same report still sees it sealed.
+        let opened = facts(anonim: true, rahasia: false, openedTo: [Who.nationalAdmin.userID!])
+        #expect(VisibilityPolicy.access(for: Who.oversight.viewer, to: opened)?.seesReporterIdentity == false)
+        #expect(VisibilityPolicy.access(for: Who.nationalAdmin.viewer, to: opened)?.seesReporterIdentity == true)
+        // An officer without such a role cannot have it opened at all.
+        let toOfficer = facts(anonim: true, rahasia: false, openedTo: [Who.officerOfHolder.userID!])
+        #expect(VisibilityPolicy.access(for: Who.officerOfHolder.viewer, to: toOfficer)?.seesReporterIdentity == false)
+        #expect(VisibilityPolicy.access(for: Who.officerOfHolder.viewer, to: toOfficer)?.mayOpenIdentity == false)
+    }
+
     /// The rules of DOMAIN.md, written out per viewer.
-    func expected(_ who: Who, anonim: Bool, rahasia: Bool) -> ReportAccess? {
+    func expected(_ who: Who, anonim: Bool, rahasia: Bool, opened: Bool) -> ReportAccess? {
         let asPublic = rahasia ? nil : ReportAccess(level: .public, seesReporterIdentity: false)
         switch who {
         case .publicVisitor, .otherCitizen, .officerElsewhere:
@@ -52,8 +70,9 @@ import Testing
         case .officerOfHolder, .officerOnTheRoute:
             return ReportAccess(level: .staff, seesReporterIdentity: !anonim)
         case .nationalAdmin, .oversight, .oversightElsewhere:
-            // Kemenkes was on the route, so its oversight sees the report too, and oversight sees reporters.
-            return ReportAccess(level: .staff, seesReporterIdentity: true)
+            // Kemenkes was on the route, so its oversight sees the report too; these roles may know an anonim
+            // reporter, but only once they opened the identity with a reason.
+            return ReportAccess(level: .staff, seesReporterIdentity: !anonim || opened, mayOpenIdentity: true)
         }
     }
 
@@ -156,7 +175,10 @@ import Testing
         let regency = UserActor(id: 50, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab)])
         let national = UserActor(id: 51, grants: [RoleGrant(.nationalAdmin, on: Tree.national)])
         #expect(VisibilityPolicy.access(for: .user(regency), to: anonim)?.mayListAsSameReporter == false)
-        #expect(VisibilityPolicy.access(for: .user(national), to: anonim)?.mayListAsSameReporter == true)
+        #expect(VisibilityPolicy.access(for: .user(national), to: anonim)?.mayListAsSameReporter == false, "sealed until opened")
+        var opened = anonim
+        opened.openedTo = [national.id]
+        #expect(VisibilityPolicy.access(for: .user(national), to: opened)?.mayListAsSameReporter == true)
         #expect(VisibilityPolicy.access(for: .publicVisitor, to: anonim)?.mayListAsSameReporter == false)
     }
 
@@ -165,5 +187,40 @@ import Testing
         #expect(CommentModeration.flagWeight(accountAge: 5 * 86_400) == 50)
         #expect(CommentModeration.flagWeight(accountAge: 90 * 86_400) == 100)
         #expect(!CommentModeration.hides(totalWeight: 250) && CommentModeration.hides(totalWeight: 300))
+    }
+}
+
+@Suite struct IdentityRevealTests {
+    @Test func aReasonMustSaySomething() throws {
+        #expect(throws: ValidationFailure([FieldError("reason", .required)])) { try IdentityReveal.checkedReason("   ") }
+        #expect(throws: ValidationFailure([FieldError("reason", .tooShort, limit: 20)])) { try IdentityReveal.checkedReason("cek") }
+        #expect(throws: ValidationFailure([FieldError("reason", .tooLong, limit: 1_000)])) {
+            try IdentityReveal.checkedReason(String(repeating: "a", count: 1_001))
+        }
+        #expect(
+            try IdentityReveal.checkedReason("  Laporan penyalahgunaan: pelapor mengancam petugas  ")
+                == "Laporan penyalahgunaan: pelapor mengancam petugas")
+    }
+
+    @Test func anOpeningLastsHalfAnHour() {
+        let opened = Date(timeIntervalSince1970: 1_000_000)
+        #expect(IdentityReveal.isOpen(since: opened, at: opened))
+        #expect(IdentityReveal.isOpen(since: opened, at: opened + 29 * 60))
+        #expect(!IdentityReveal.isOpen(since: opened, at: opened + 30 * 60))
+        #expect(!IdentityReveal.isOpen(since: opened, at: opened - 1))
+    }
+
+    @Test func onlyARoleThatMayKnowTheReporterOpensAndOnlyOnAnAnonimReport() {
+        let route = [Tree.national, Tree.pemkab, Tree.upt]
+        let anonim = PrivacyFacts(isAnonymous: true, isConfidential: false, isVerified: true, reporterUserID: 9, route: route)
+        var named = anonim
+        named.isAnonymous = false
+        let oversight = UserActor(id: 1, grants: [RoleGrant(.liaisonOfficer, on: Tree.upt), RoleGrant(.oversight, on: Tree.pemkab)])
+        let officer = UserActor(id: 2, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab)])
+        let elsewhere = UserActor(id: 3, grants: [RoleGrant(.oversight, on: InstitutionPath([1, 5, 8]))])
+        #expect(IdentityReveal.role(of: oversight, on: anonim) == .oversight)
+        #expect(IdentityReveal.role(of: oversight, on: named) == nil)
+        #expect(IdentityReveal.role(of: officer, on: anonim) == nil)
+        #expect(IdentityReveal.role(of: elsewhere, on: anonim) == nil)
     }
 }

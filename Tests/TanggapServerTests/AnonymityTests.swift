@@ -45,9 +45,9 @@ import Vapor
             #expect(!page.contains(anonim.trackingID), "the anonim one is not: the regency may not know who filed it")
             let national = try await pages.signedIn(app, "admin@tanggap.test")
             #expect(
-                try await app.request(.GET, "/kelola/laporan/\(named.trackingID)", headers: [national.header]).text.contains(
-                    anonim.trackingID),
-                "the national admin may know the anonim reporter, so it is listed there")
+                !(try await app.request(.GET, "/kelola/laporan/\(named.trackingID)", headers: [national.header]).text.contains(
+                    anonim.trackingID)),
+                "the national admin may know the anonim reporter, but only by opening that report's sealed identity")
 
             // Bait: anyone can file with a suspect's phone number; it links the bait to nothing.
             let suspect = try await world.submit([
@@ -74,9 +74,16 @@ import Vapor
                 for person in [world.liaison, world.technician, world.pemkabAdmin, world.nationalAdmin] {
                     let reply = try await world.get("/api/v1/reports/\(report.trackingID)/deliveries", as: person)
                     #expect(reply.status == .ok)
-                    let sees = !anonim || person.id == world.nationalAdmin.id
-                    #expect(reply.text.contains("6281277776666") == sees, "anonim=\(anonim) \(person.user.email)")
+                    #expect(reply.text.contains("6281277776666") == !anonim, "anonim=\(anonim) \(person.user.email)")
                     #expect(reply.text.contains("Laporan Anda diteruskan."))
+                }
+                if anonim {
+                    // The national admin may know the reporter, once the sealed identity is opened with a reason.
+                    #expect(try await world.openIdentity(of: report.trackingID, by: world.nationalAdmin).status == .created)
+                    let opened = try await world.get("/api/v1/reports/\(report.trackingID)/deliveries", as: world.nationalAdmin)
+                    #expect(opened.text.contains("6281277776666"))
+                    let liaison = try await world.get("/api/v1/reports/\(report.trackingID)/deliveries", as: world.liaison)
+                    #expect(!liaison.text.contains("6281277776666"), "opened to the admin alone")
                 }
             }
         }

@@ -15,6 +15,8 @@ import Vapor
         let sees: Bool
         let identity: Bool
         let audiences: Set<String>
+        /// The identity is sealed to this viewer, who may open it with a reason.
+        var mayOpen = false
     }
 
     /// DOMAIN.md's privacy rules, written out per viewer for a report that went national → Pemkab → Dinas.
@@ -27,7 +29,8 @@ import Vapor
         case .holderLiaison, .holderTechnician, .routeAdmin:
             return Expectation(sees: true, identity: !anonim, audiences: ["public", "participants", "staff"])
         case .nationalAdmin, .oversight:
-            return Expectation(sees: true, identity: true, audiences: ["public", "participants", "staff"])
+            // They may know an anonim reporter, once they open the sealed identity with a reason.
+            return Expectation(sees: true, identity: !anonim, audiences: ["public", "participants", "staff"], mayOpen: anonim)
         }
     }
 
@@ -120,6 +123,16 @@ import Vapor
                         let url = try #require(file, "attachment listed: \(label)")
                         let download = try await world.get(url, as: who, secret: secret)
                         #expect(download.status == .ok && download.body == SampleFiles.png, "file: \(label)")
+                        // Sealed: opening it with a reason shows the reporter to this person, in the detail and history.
+                        #expect(detail.json["identity_sealed"] as? Bool == expect.mayOpen, "sealed: \(label)")
+                        guard let who else { continue }
+                        let opening = try await world.openIdentity(of: report.id, by: who)
+                        #expect(opening.status == (expect.mayOpen ? .created : .forbidden), "open: \(label)")
+                        if expect.mayOpen {
+                            #expect(opening.json["reporter"] != nil, "opened: \(label)")
+                            let opened = try await world.get("/api/v1/reports/\(report.id)/events", as: who)
+                            for marker in identityMarkers.prefix(1) { #expect(opened.text.contains(marker), "opened history: \(label)") }
+                        }
                     }
                 }
             }

@@ -19,11 +19,14 @@ public struct PrivacyFacts: Hashable, Sendable {
     public var reporterUserID: Int64?
     /// Every institution that has held the report, the current holder included.
     public var route: [InstitutionPath]
+    /// People for whom an anonim reporter's identity is open now, each after giving a reason (`IdentityReveal`).
+    public var openedTo: Set<Int64>
 
     public init(
         isAnonymous: Bool, isConfidential: Bool, isVerified: Bool, archiveReason: ArchiveReason? = nil,
-        reporterUserID: Int64?, route: [InstitutionPath]
+        reporterUserID: Int64?, route: [InstitutionPath], openedTo: Set<Int64> = []
     ) {
+        self.openedTo = openedTo
         self.isAnonymous = isAnonymous
         self.isConfidential = isConfidential
         self.isVerified = isVerified
@@ -46,10 +49,13 @@ public struct ReportAccess: Hashable, Sendable {
     public let level: Level
     /// Name, contact and account of the reporter.
     public let seesReporterIdentity: Bool
+    /// The identity is sealed to this viewer but theirs to open, with a reason (`IdentityReveal`).
+    public let mayOpenIdentity: Bool
 
-    public init(level: Level, seesReporterIdentity: Bool) {
+    public init(level: Level, seesReporterIdentity: Bool, mayOpenIdentity: Bool = false) {
         self.level = level
         self.seesReporterIdentity = seesReporterIdentity
+        self.mayOpenIdentity = mayOpenIdentity && !seesReporterIdentity
     }
 
     /// The history events this viewer may read.
@@ -107,10 +113,11 @@ public enum VisibilityPolicy {
             let covering = user.grants.filter { grant in grant.role.readsReports && report.route.contains { grant.covers($0) } }
             let isReporter = report.reporterUserID != nil && report.reporterUserID == user.id
             if !covering.isEmpty {
-                let identity =
-                    isReporter || !report.isAnonymous
-                    || covering.contains { $0.role.seesAnonymousIdentity }
-                return ReportAccess(level: .staff, seesReporterIdentity: identity)
+                // An anonim reporter's identity stays sealed even to the roles that may know it, until that person
+                // opens it with a reason.
+                let mayOpen = covering.contains { $0.role.seesAnonymousIdentity }
+                let identity = isReporter || !report.isAnonymous || (mayOpen && report.openedTo.contains(user.id))
+                return ReportAccess(level: .staff, seesReporterIdentity: identity, mayOpenIdentity: mayOpen)
             }
             if isReporter { return ReportAccess(level: .reporter, seesReporterIdentity: true) }
             return report.isPublished ? ReportAccess(level: .public, seesReporterIdentity: false) : nil
@@ -122,7 +129,9 @@ public enum VisibilityPolicy {
     public static func access(for viewers: [Viewer], to report: PrivacyFacts) -> ReportAccess? {
         let granted = viewers.compactMap { access(for: $0, to: report) }
         guard let level = granted.map(\.level).max() else { return nil }
-        return ReportAccess(level: level, seesReporterIdentity: granted.contains { $0.seesReporterIdentity })
+        return ReportAccess(
+            level: level, seesReporterIdentity: granted.contains { $0.seesReporterIdentity },
+            mayOpenIdentity: granted.contains { $0.mayOpenIdentity })
     }
 
     /// The route a report keeps after `decliner` said "not our authority" and it went back up to `newHolder`:

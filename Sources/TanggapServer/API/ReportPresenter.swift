@@ -29,7 +29,7 @@ enum ReportPresenter {
             attachments: attachments.map { files in
                 files.filter { $0.eventID == nil && readable($0, by: access) }.map { attachment($0, of: trackingID) }
             },
-            actions: offered.map(\.pathComponent), access: access.level.name)
+            actions: offered.map(\.pathComponent), access: access.level.name, identitySealed: access.mayOpenIdentity)
     }
 
     /// The light is worked out for this moment, so it is right even between two sweeps.

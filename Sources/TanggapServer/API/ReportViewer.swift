@@ -47,7 +47,31 @@ enum ReportViewer {
         var viewers: [Viewer] = [req.signedInUser.map { .user($0.actor) } ?? .publicVisitor]
         if provedReporter { viewers.append(.reporter) }
         let route = try await ReportHistory.route(of: report.id!, on: req.db)
-        return VisibilityPolicy.access(for: viewers, to: report.privacy(route: route))
+        // Only staff can have a sealed identity opened to them; nobody else needs the record read.
+        let openedTo =
+            report.isAnonymous && req.signedInUser?.isStaff == true
+            ? try await IdentityReveals.openTo(reportID: report.id!, now: req.now, on: req.db) : []
+        return VisibilityPolicy.access(for: viewers, to: report.privacy(route: route, openedTo: openedTo))
+    }
+
+    /// Opens the sealed identity of `viewed`'s reporter to the signed-in person, who gives `reason`; refused unless
+    /// their role may know an anonim reporter on this report. The opening is recorded before anything is shown.
+    static func openIdentity(of viewed: ViewedReport, reason: String?, field: String = "reason", for req: Request) async throws {
+        let user = try req.requireSignedInUser()
+        let route = try await ReportHistory.route(of: viewed.report.id!, on: req.db)
+        guard viewed.access.mayOpenIdentity, let role = IdentityReveal.role(of: user.actor, on: viewed.report.privacy(route: route))
+        else { throw APIError.forbidden }
+        let reason = try IdentityReveal.checkedReason(reason, field: field)
+        let now = req.now
+        try await req.db.writeTransaction { db in
+            try await IdentityReveals.record(report: viewed.report, by: user, as: role, reason: reason, now: now, on: db)
+        }
+        req.logger.notice(
+            "reporter identity opened",
+            metadata: [
+                "tracking_id": .string(viewed.report.trackingID.value), "user_id": .stringConvertible(user.id),
+                "role": .string(role.rawValue),
+            ])
     }
 
     /// True when `secret` is this report's secret; an offered secret that does not match is refused outright.

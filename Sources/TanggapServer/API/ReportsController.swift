@@ -13,6 +13,7 @@ enum ReportsController {
         reports.get(":tracking_id", "events", use: events)
         reports.get(":tracking_id", "deliveries", use: deliveries)
         reports.get(":tracking_id", "attachments", ":attachment_id", use: attachment)
+        reports.post(":tracking_id", "identity-openings", use: openIdentity)
         reports.on(.POST, ":tracking_id", ":action", body: .withAttachments(upTo: attachmentLimit), use: act)
     }
 
@@ -95,6 +96,24 @@ enum ReportsController {
     @Sendable static func attachment(_ req: Request) async throws -> Response {
         let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
         return try await ReportResponses.file(try req.routeParameter("attachment_id"), of: viewed, for: req)
+    }
+
+    struct IdentityOpeningRequest: Content {
+        let reason: String?
+    }
+
+    /// Opens a sealed identity to the signed-in person for `IdentityReveal.lasts`, with a reason that is kept for
+    /// good; answers with the report, the reporter now shown.
+    @Sendable static func openIdentity(_ req: Request) async throws -> Response {
+        let trackingID = try req.routeParameter("tracking_id")
+        let viewed = try await ReportViewer.load(trackingID, for: req)
+        try await ReportViewer.openIdentity(of: viewed, reason: try req.decodeBody(IdentityOpeningRequest.self).reason, for: req)
+        let reloaded = try await ReportViewer.load(trackingID, for: req)
+        let representation = try await ReportResponses.representation(
+            reloaded.report, access: reloaded.access, actor: reloaded.actor, now: req.now, on: req.db)
+        let response = try await ReportResponses.personal(representation, for: req)
+        response.status = .created
+        return response
     }
 
     struct ActionResult: Content {

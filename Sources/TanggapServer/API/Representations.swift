@@ -74,6 +74,10 @@ struct ReportRepresentation: Content {
     var attachments: [AttachmentRepresentation]?
     let actions: [String]
     let access: String
+    /// The reporter is anonim and this viewer may open the identity, with a reason (`POST …/identity-openings`).
+    let identitySealed: Bool
+    /// When an anonim reporter's identity was opened, and under which role: told to the reporter and to staff.
+    var identityOpenings: [IdentityReveals.Opening]?
 }
 
 struct AttachmentRepresentation: Content {

@@ -30,5 +30,6 @@ enum TanggapMigrations {
         M0025_IndexOpenReportHolders(),
         M0026_WeighCommentFlags(),
         M0027_AddReadinessProbe(),
+        M0028_CreateIdentityReveals(),
     ]
 }

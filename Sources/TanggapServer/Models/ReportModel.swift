@@ -108,11 +108,11 @@ final class ReportModel: Model, @unchecked Sendable {
     }
 
     /// What the visibility policy needs; `route` is every institution that has held the report.
-    func privacy(route: [InstitutionPath]) -> PrivacyFacts {
+    func privacy(route: [InstitutionPath], openedTo: Set<Int64> = []) -> PrivacyFacts {
         PrivacyFacts(
             isAnonymous: isAnonymous, isConfidential: isConfidential, isVerified: isVerified,
             archiveReason: archiveReason, reporterUserID: reporterUserID,
-            route: route)
+            route: route, openedTo: openedTo)
     }
 
     /// Writes the outcome of a transition onto the row, with the moments that mark each milestone.

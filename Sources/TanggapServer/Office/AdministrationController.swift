@@ -44,6 +44,7 @@ enum AdministrationController {
         let isNational: Bool
         let categories: [Choice]
         let audit: [Line]?
+        let reveals: [Line]?
         let feedback: FormFeedback
         let notice: String?
     }
@@ -93,6 +94,15 @@ enum AdministrationController {
                 Line(
                     title: "\(DisplayFormat.dateTime(entry.at, req)) · \(entry.actor ?? "Tanggap") · \(entry.institution ?? "")",
                     detail: "\(req.text("admin.action.\(entry.action)")): \(entry.details)")
+            }.nilIfEmpty,
+            reveals: try await IdentityReveals.recent(under: institution.path, on: req.db).map { entry in
+                Line(
+                    title: [
+                        DisplayFormat.dateTime(entry.at, req), entry.person, req.label(entry.role), entry.trackingID.display,
+                        entry.institution,
+                    ]
+                    .joined(separator: " · "),
+                    detail: entry.reason)
             }.nilIfEmpty,
             feedback: feedback, notice: notice)
     }

@@ -32,6 +32,8 @@ enum WeeklyReview {
         let received: [Received]
         let red: [Red]
         let answerers: [Answerer]
+        /// How many times an anonim reporter's sealed identity was opened within the subtree this week.
+        let identityOpenings: Int
         let risingTerms: [RisingTopics.Topic]
         let risingCategories: [RisingTopics.Topic]
     }
@@ -57,8 +59,10 @@ enum WeeklyReview {
         let before = samples.dropFirst().reduce(into: WeekSample()) { $0.add($1) }
         let coverage = RisingTopics.Coverage(thisWeek: thisWeek.share, before: before.share)
         let (received, red, answerers) = try await listed
+        let openings = try await IdentityReveals.count(
+            under: institution.path, from: weekStart, to: weekStart.addingTimeInterval(7 * 86_400), on: db)
         return Result(
-            received: received, red: red, answerers: answerers,
+            received: received, red: red, answerers: answerers, identityOpenings: openings,
             risingTerms: RisingTopics.rising(thisWeek: thisWeek.titles, before: before.titles, coverage: coverage),
             risingCategories: RisingTopics.rising(thisWeek: thisWeek.categories, before: before.categories, minimum: 1, coverage: coverage))
     }

@@ -31,6 +31,7 @@ enum WeeklyReviewController {
         let receivedCount: Int
         let red: [ReportLine]?
         let answerers: [Topic]?
+        let identityOpenings: String
         let risingTerms: [Topic]?
         let risingCategories: [Topic]?
         let csvLink: String
@@ -83,6 +84,7 @@ enum WeeklyReviewController {
                     when: DisplayFormat.dateTime(r.stage_due_at.addingTimeInterval(1), req))
             }.nilIfEmpty,
             answerers: result.answerers.map { Topic(term: "\($0.name) (\($0.institution))", thisWeek: $0.answers, before: "") }.nilIfEmpty,
+            identityOpenings: req.text("review.reveals", ["count": String(result.identityOpenings)]),
             risingTerms: topics(result.risingTerms), risingCategories: topics(result.risingCategories),
             csvLink: "/kelola/tinjauan.csv?instansi=\(institution.id)&minggu=\(monday.iso)")
         return try await req.renderPage("kelola/tinjauan", review)
@@ -105,6 +107,7 @@ enum WeeklyReviewController {
             ])
         }
         for a in result.answerers { writer.append(["answered_by", "", a.name, a.institution, "", String(a.answers), ""]) }
+        writer.append(["identity_openings", "", "", institution.name, "", String(result.identityOpenings), ""])
         for t in result.risingTerms {
             writer.append(["rising_term", "", t.term, "", "", String(t.thisWeek), String(format: "%.2f", t.weeklyBefore)])
         }

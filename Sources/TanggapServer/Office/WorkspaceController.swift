@@ -14,6 +14,7 @@ enum WorkspaceController {
         pages.on(
             .POST, "kelola", "laporan", ":tracking_id", "tindakan", ":action",
             body: .withAttachments(upTo: attachmentLimit), use: act)
+        pages.post("kelola", "laporan", ":tracking_id", "buka-identitas", use: openIdentity)
     }
 
     /// The staff actions a page offers (the reporter's own are on the portal).
@@ -32,6 +33,15 @@ enum WorkspaceController {
         var question = ""
         var reason = ""
         var note = ""
+        var identityReason = ""
+    }
+
+    /// The anonim reporter's identity as this person may have it: sealed (theirs to open with a reason), open to
+    /// them until a moment, and every opening so far.
+    struct SealedIdentity: Encodable {
+        let sealed: Bool
+        let openUntil: String?
+        let openings: [String]?
     }
 
     struct Workspace: Encodable {
@@ -56,6 +66,7 @@ enum WorkspaceController {
         let isConfidential: Bool
         let isEscalated: Bool
         let reporter: ReportRepresentation.Reporter?
+        let identity: SealedIdentity?
         let files: [ReportPage.File]?
         let timeline: [ReportPage.Event]
         let others: [OtherReport]?
@@ -98,9 +109,11 @@ enum WorkspaceController {
         {
             typed.text = template.body
         }
-        let notice = (try? req.query.get(String.self, at: "selesai")).flatMap(EventKind.init(rawValue:)).map {
-            req.text("workspace.done", ["action": req.label($0)])
-        }
+        let done = try? req.query.get(String.self, at: "selesai")
+        let notice =
+            done == "identitas"
+            ? req.text("workspace.identity_opened")
+            : done.flatMap(EventKind.init(rawValue:)).map { req.text("workspace.done", ["action": req.label($0)]) }
         return try await req.renderPage("kelola/laporan", try await build(viewed, user: user, typed: typed, notice: notice, on: req))
     }
 
@@ -165,6 +178,7 @@ enum WorkspaceController {
             lightLabel: deadlines.map { req.label($0.light) }, channel: req.label(representation.channel),
             createdAt: DisplayFormat.dateTime(representation.createdAt, req), isAnonymous: report.isAnonymous,
             isConfidential: report.isConfidential, isEscalated: report.isEscalated, reporter: representation.reporter,
+            identity: try await sealedIdentity(representation, of: report, for: user, on: req),
             files: (representation.attachments ?? []).map(file).nilIfEmpty,
             timeline: ReportPage.timeline(presented, file: file, on: req),
             others: viewed.access.seesReporterIdentity ? try await otherReports(of: report, for: user, on: req).nilIfEmpty : nil,
@@ -177,6 +191,38 @@ enum WorkspaceController {
             classifications: PortalChoices.classifications(selected: report.classification, on: req),
             categories: try await PortalChoices.categories(selected: report.categoryID, on: req),
             feedback: feedback, typed: typed, notice: notice)
+    }
+
+    /// Opens the identity with the typed reason, then back to the report, the reporter now shown.
+    @Sendable static func openIdentity(_ req: Request) async throws -> Response {
+        try CSRF.verify(req)
+        guard let (viewed, user) = try await load(req) else { return req.seeOther("/masuk") }
+        let fields = try req.content.decode(FormFields.self)
+        return try await req.handlingForm {
+            try await ReportViewer.openIdentity(of: viewed, reason: fields["identity_reason"], field: "identity_reason", for: req)
+            return req.seeOther("/kelola/laporan/\(viewed.report.trackingID.display)?selesai=identitas")
+        } refused: { feedback, status in
+            var typed = Drafts()
+            typed.identityReason = fields["identity_reason"] ?? ""
+            return try await req.renderPage(
+                "kelola/laporan", try await build(viewed, user: user, feedback: feedback, typed: typed, on: req), status: status)
+        }
+    }
+
+    static func sealedIdentity(
+        _ representation: ReportRepresentation, of report: ReportModel, for user: SignedInUser, on req: Request
+    ) async throws -> SealedIdentity? {
+        guard report.isAnonymous else { return nil }
+        let openedAt =
+            representation.reporter == nil
+            ? nil : try await IdentityReveals.openedAt(reportID: report.id!, by: user.id, now: req.now, on: req.db)
+        return SealedIdentity(
+            sealed: representation.identitySealed && representation.reporter == nil,
+            openUntil: openedAt.map {
+                req.text(
+                    "workspace.identity_open_until", ["until": DisplayFormat.dateTime($0.addingTimeInterval(IdentityReveal.lasts), req)])
+            },
+            openings: representation.identityOpenings?.map { $0.line(on: req) }.nilIfEmpty)
     }
 
     /// Institutions a report may be sent down to from its holder.

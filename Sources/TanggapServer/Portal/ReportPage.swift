@@ -50,6 +50,8 @@ struct ReportPage: Encodable {
     let isLate: Bool
     let reporterName: String?
     let isAnonymous: Bool
+    /// Each time staff opened the anonim reporter's sealed identity: when, by which role (told to the reporter).
+    let identityOpenings: [String]?
     let isConfidential: Bool
     let rating: String?
     /// The main report this one was merged into; its reporter follows that one now.
@@ -108,7 +110,10 @@ struct ReportPage: Encodable {
             dueAt: representation.deadlines.map { DisplayFormat.dateTime($0.dueAt, req) },
             light: representation.deadlines?.light, lightLabel: representation.deadlines.map { req.label($0.light) },
             isLate: representation.deadlines?.isLate ?? false,
-            reporterName: representation.reporter?.name, isAnonymous: report.isAnonymous, isConfidential: report.isConfidential,
+            reporterName: representation.reporter?.name, isAnonymous: report.isAnonymous,
+            identityOpenings: representation.identityOpenings?.map { $0.line(on: req) }
+                .nilIfEmpty,
+            isConfidential: report.isConfidential,
             rating: representation.rating.map { req.text("rating.\($0)") }, duplicateOf: representation.duplicateOf,
             files: (representation.attachments ?? []).map(file).nilIfEmpty,
             timeline: timeline(presented, file: file, on: req),

@@ -15,7 +15,11 @@ enum ReportResponses {
         let names = try await NameBook.load(reports: [report], known: known, on: db)
         var files = attachments ?? []
         if attachments == nil { files = try await ReportQueries.attachments(of: report.id!, on: db) }
-        return ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: files, now: now)
+        var representation = ReportPresenter.report(report, access: access, actor: actor, names: names, attachments: files, now: now)
+        if report.isAnonymous && access.level >= .reporter {
+            representation.identityOpenings = try await IdentityReveals.openings(of: report.id!, on: db)
+        }
+        return representation
     }
 
     /// Anything beyond the public view is personal: never cached by a shared cache.

@@ -122,6 +122,13 @@ struct World: Sendable {
         try await app.request(.POST, "/api/v1/reports/\(trackingID)/\(path)", token: person?.token, secret: secret, json: body)
     }
 
+    /// Asks to open an anonim reporter's sealed identity, with a reason.
+    func openIdentity(
+        of trackingID: String, by person: Person?, reason: String = "Ancaman kekerasan terhadap petugas, perlu dihubungi"
+    ) async throws -> Reply {
+        try await act(path: "identity-openings", on: trackingID, by: person, ["reason": reason])
+    }
+
     /// Like `act`, but the action must succeed.
     @discardableResult
     func must(
