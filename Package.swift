@@ -26,12 +26,15 @@ let package = Package(
         .target(name: "TanggapCore"),
         // Image containers read and rewritten without their metadata: pure Swift, no dependency.
         .target(name: "ImageMetadata"),
+        // QR codes drawn as SVG (the second factor's enrolment): pure Swift, no dependency.
+        .target(name: "QRCode"),
         // The Vapor application around the core.
         .target(
             name: "TanggapServer",
             dependencies: [
                 "TanggapCore",
                 "ImageMetadata",
+                "QRCode",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -60,6 +63,7 @@ let package = Package(
         .executableTarget(name: "tanggap", dependencies: ["TanggapCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TanggapCoreTests", dependencies: ["TanggapCore"]),
         .testTarget(name: "ImageMetadataTests", dependencies: ["ImageMetadata"], exclude: ["Fixtures"]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(
             name: "TanggapServerTests",
             dependencies: [

@@ -129,6 +129,20 @@ import Testing
         #expect(AdministrationPolicy.mayConfigure(Tree.kemenkes, by: national))
         #expect(AdministrationPolicy.mayManageJobs(national) && !AdministrationPolicy.mayManageJobs(pemkab))
     }
+
+    @Test func anAdminManagesTheAccountsWhollyWithinTheirSubtreeButNeverTheirOwn() {
+        let pemkab = UserActor(id: 2, grants: [RoleGrant(.institutionAdmin, on: Tree.pemkab)])
+        let liaison = UserActor(id: 3, grants: [RoleGrant(.liaisonOfficer, on: Tree.dinas)])
+        let twoPlaces = UserActor(
+            id: 4, grants: [RoleGrant(.liaisonOfficer, on: Tree.dinas), RoleGrant(.liaisonOfficer, on: Tree.kemenkes)])
+        let noRoles = UserActor(id: 5, grants: [])
+        #expect(AdministrationPolicy.mayManageAccount(of: liaison, at: Tree.pemkab, by: pemkab))
+        #expect(!AdministrationPolicy.mayManageAccount(of: pemkab, at: Tree.pemkab, by: pemkab), "never oneself")
+        #expect(!AdministrationPolicy.mayManageAccount(of: twoPlaces, at: Tree.pemkab, by: pemkab), "also works elsewhere")
+        #expect(!AdministrationPolicy.mayManageAccount(of: noRoles, at: Tree.pemkab, by: pemkab))
+        #expect(!AdministrationPolicy.mayManageAccount(of: pemkab, at: Tree.pemkab, by: liaison), "not an admin")
+        #expect(!AdministrationPolicy.mayManageAccount(of: liaison, at: Tree.kemenkes, by: pemkab), "not their institution")
+    }
 }
 
 /// Reports held within a scope's subtrees are in the scope; anything wider is not.
@@ -222,5 +236,19 @@ import Testing
         #expect(IdentityReveal.role(of: oversight, on: named) == nil)
         #expect(IdentityReveal.role(of: officer, on: anonim) == nil)
         #expect(IdentityReveal.role(of: elsewhere, on: anonim) == nil)
+    }
+}
+
+@Suite struct SecondFactorPolicyTests {
+    @Test(arguments: Role.allCases)
+    func rolesThatSeeIdentitiesOrManageAccountsNeedASecondFactor(_ role: Role) {
+        let grants = [RoleGrant(role, on: Tree.pemkab)]
+        let sensitive: Set<Role> = [.nationalAdmin, .institutionAdmin, .oversight]
+        #expect(SecondFactorPolicy.isRequired(for: grants, reach: .sensitiveRoles) == sensitive.contains(role))
+        #expect(SecondFactorPolicy.isRequired(for: grants, reach: .allStaff))
+    }
+
+    @Test func citizensNeverDo() {
+        for reach in SecondFactorPolicy.Reach.allCases { #expect(!SecondFactorPolicy.isRequired(for: [], reach: reach)) }
     }
 }

@@ -11,6 +11,8 @@ import uuid
 import pytest
 import requests
 
+import authenticator
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BINARY = os.environ.get("TANGGAP_BIN", os.path.join(ROOT, ".build", "debug", "tanggap"))
 POSTGRES_URL = os.environ.get("TANGGAP_E2E_POSTGRES_URL", "")
@@ -69,6 +71,7 @@ class Server:
         match = re.search(r"password: (\S+)", self.log())
         if match:
             self.password = match.group(1)
+        authenticator.same_deployment(self.url, (self.data_dir, self.env.get("TANGGAP_DATABASE_URL")))
         return self
 
     def log(self):
@@ -88,9 +91,8 @@ class Server:
         return self.process.returncode if self.process else None
 
     def token(self, email="admin@tanggap.test"):
-        reply = requests.post(self.url + "/api/v1/auth/tokens", json={"email": email, "password": self.password}, timeout=10)
-        assert reply.status_code == 201, reply.text
-        return reply.json()["token"]
+        """A bearer token for a demo account (a code from its authenticator where it needs a second factor)."""
+        return authenticator.api_token(self.url, email, self.password)
 
 
 def fresh_postgres_database():

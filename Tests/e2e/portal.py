@@ -5,6 +5,8 @@ import re
 import tempfile
 
 import requests
+
+import authenticator
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -83,10 +85,24 @@ def submit_report(driver, url, title, body, name=None, phone=None, anonymous=Fal
 
 
 def sign_in(driver, url, email, password, next_path="/"):
+    """The sign-in form in the browser; then the code from the person's authenticator, or their first enrolment."""
     driver.get(f"{url}/masuk?next={next_path}")
     fill(driver, "email", email)
     fill(driver, "password", password)
     submit_form_of(driver, "password")
+    if "/masuk/kode" in driver.current_url:
+        fill(driver, "code", authenticator.phone(url, email).next_code())
+        submit_form_of(driver, "code")
+    elif "/akun/dua-langkah" in driver.current_url:
+        def confirm(code):
+            fill(driver, "code", code)
+            click_id(driver, "confirm-second-factor")
+            WebDriverWait(driver, 10).until(
+                lambda d: d.find_elements(By.ID, "recovery-codes") or d.find_elements(By.ID, "second-factor-error"))
+            return driver.page_source
+
+        authenticator.enrol_from_page(url, email, driver.page_source, confirm)
+        driver.get(url + next_path)
 
 
 class Officer:
@@ -122,20 +138,12 @@ def answer(server, tracking_id, text, unit="Dinas Kesehatan", liaison="penghubun
     return Officer(server, liaison).act(tracking_id, "answer", text=text)
 
 
-def csrf_of(html):
-    match = re.search(r'name="_csrf" value="([0-9a-f]{64})"', html)
-    assert match, "the page has no form token"
-    return match.group(1)
+csrf_of = authenticator.csrf_of
 
 
 def web_session(url, email, password):
-    """A requests session signed in through the sign-in form, as a browser would be."""
-    session = requests.Session()
-    token = csrf_of(session.get(url + "/masuk", timeout=10).text)
-    reply = session.post(url + "/masuk", data={"_csrf": token, "email": email, "password": password, "next": "/"},
-                         timeout=10, allow_redirects=False)
-    assert reply.status_code == 303, reply.text
-    return session
+    """A requests session signed in through the sign-in form, as a browser would be (code step included)."""
+    return authenticator.sign_in_session(url, email, password)
 
 
 def register(url, name, email, password):

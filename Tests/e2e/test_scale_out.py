@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+import authenticator
 import fake_gateway as fg
 from conftest import BINARY, POSTGRES_URL, ROOT, Server, free_port
 from test_channels import TRACKING, GatewayProcess
@@ -126,8 +127,7 @@ def sms_from(phone, message_id, text, proxy):
 
 def test_two_servers_and_a_worker_behind_nginx_take_a_load_without_errors_or_duplicate_messages(cluster):
     proxy, gateway = cluster["proxy"], cluster["gateway"]
-    token = requests.post(proxy.url + "/api/v1/auth/tokens", json={"email": "admin@tanggap.test", "password": cluster["password"]},
-                          timeout=10).json()["token"]
+    token = authenticator.api_token(proxy.url, "admin@tanggap.test", cluster["password"])
     staff = {"Authorization": f"Bearer {token}"}
     phones = ["+62813" + str(uuid.uuid4().int)[:7] for _ in range(REPORTERS)]
     messages = {phone: uuid.uuid4().hex for phone in phones}

@@ -16,6 +16,14 @@ public enum AdministrationPolicy {
         }
     }
 
+    /// Changing another person's account at `institution` (deactivating it, resetting their second factor): its
+    /// admins may, for someone whose every role lies within its subtree, and never for themselves — so one admin
+    /// cannot quietly lower their own protection, nor act on someone who also works elsewhere.
+    public static func mayManageAccount(of member: UserActor, at institution: InstitutionPath, by user: UserActor) -> Bool {
+        guard member.id != user.id, !member.grants.isEmpty, mayConfigure(institution, by: user) else { return false }
+        return member.grants.allSatisfy { $0.scope.isWithin(institution) }
+    }
+
     /// Dead jobs (messages that could not be delivered) are the national admins' to see and retry.
     public static func mayManageJobs(_ user: UserActor) -> Bool {
         user.grants.contains { $0.role == .nationalAdmin }

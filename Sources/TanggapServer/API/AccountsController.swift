@@ -15,6 +15,8 @@ enum AccountsController {
     struct Credentials: Content {
         var email: String?
         var password: String?
+        /// The authenticator code (or a recovery code), for an account with a second factor.
+        var code: String?
         var label: String?
     }
 
@@ -43,6 +45,11 @@ enum AccountsController {
         let credentials = try req.decodeBody(Credentials.self)
         let user = try await AccountService.authenticate(
             email: credentials.email, password: credentials.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
+        // A token is a sign-in of its own: it needs the second factor too, and none is made before one is enrolled.
+        if user.mustEnrolSecondFactor(req.tanggap.settings.secondFactorReach) { throw APIError.secondFactorRequired }
+        if user.hasSecondFactor, try await !SecondFactors.verify(user.id, code: credentials.code, now: req.now, on: req.db) {
+            throw APIError.invalidSecondFactor
+        }
         let label = credentials.label.map(TextNormalizer.singleLine).map { String($0.prefix(100)) }
         let issued = try await APITokens.issue(
             for: user.id, label: label, lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)

@@ -115,7 +115,7 @@ enum AccountService {
         guard let user = try await UserModel.find(id, on: db), user.isActive else { return nil }
         return SignedInUser(
             id: id, name: user.name, email: user.email, institutionID: user.institutionID,
-            grants: try await grants(of: id, on: db))
+            grants: try await grants(of: id, on: db), hasSecondFactor: try await SecondFactors.isEnrolled(id, on: db))
     }
 
     static func grants(of userID: Int64, on db: any Database) async throws -> [RoleGrant] {

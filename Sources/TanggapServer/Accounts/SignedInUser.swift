@@ -8,9 +8,16 @@ struct SignedInUser: Authenticatable, Sendable, Hashable {
     let email: String
     let institutionID: Int64?
     let grants: [RoleGrant]
+    /// Whether the person has a confirmed second factor.
+    var hasSecondFactor = false
 
     var actor: UserActor { UserActor(id: id, grants: grants) }
     var isStaff: Bool { !grants.isEmpty }
+
+    /// Whether this person must enrol a second factor before doing anything else.
+    func mustEnrolSecondFactor(_ reach: SecondFactorPolicy.Reach) -> Bool {
+        !hasSecondFactor && SecondFactorPolicy.isRequired(for: grants, reach: reach)
+    }
 }
 
 extension Request {

@@ -57,6 +57,8 @@ public struct Settings: Sendable {
     /// The longest any wait on the database may take: a connection from a pool, a group commit, the readiness
     /// write. Past it the client hears 503 with Retry-After instead of waiting.
     public var databaseDeadline: Duration = .seconds(5)
+    /// Who must sign in with a second factor: the sensitive roles always; every staff member if asked.
+    public var secondFactorReach: SecondFactorPolicy.Reach = .sensitiveRoles
 
     public enum DemoMode: String, Sendable {
         /// Seed the demo into an empty embedded database; never into PostgreSQL.
@@ -172,6 +174,12 @@ public struct Settings: Sendable {
             try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
             ?? settings.rateLimits.channelMessagesPerMinute
         if let seconds = try reader.int("TANGGAP_DATABASE_DEADLINE_SECONDS", in: 1...600) { settings.databaseDeadline = .seconds(seconds) }
+        if let reach = reader.string("TANGGAP_SECOND_FACTOR") {
+            guard let value = SecondFactorPolicy.Reach(rawValue: reach) else {
+                throw SettingsError.invalid("TANGGAP_SECOND_FACTOR", "sensitive (identities and accounts) or staff (everyone)")
+            }
+            settings.secondFactorReach = value
+        }
         return settings
     }
 }

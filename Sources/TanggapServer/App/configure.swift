@@ -79,6 +79,7 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
 private func routes(_ app: Application, _ settings: Settings) throws {
     HealthController.register(app)
     let api = app.grouped("api", "v1").grouped(BearerAuthenticationMiddleware())
+        .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .api))
     try OpenAPIDocument.load(from: app.directory.workingDirectory).register(api)
     ReportsController.register(api, attachmentLimit: settings.attachmentLimitBytes)
     AccountsController.register(api)
@@ -90,6 +91,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     WebhookController.register(app, settings: settings)
 
     let pages = app.grouped(LanguageCookieMiddleware()).grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
+        .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .pages))
     PortalHomeController.register(pages)
     SubmitController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
     ReportPageController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
@@ -98,6 +100,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     CitizenAccountController.register(pages)
     StatisticsController.register(pages)
     SignInController.register(pages)
+    SecondFactorController.register(pages)
     OfficeHomeController.register(pages)
     InboxController.register(pages)
     DashboardController.register(pages)

@@ -9,6 +9,11 @@ struct APIError: Error, Sendable {
     var fields: [FieldError] = []
     var headers: HTTPHeaders = [:]
 
+    /// Puts this error's headers (`Retry-After`, `WWW-Authenticate`) on a response built for it.
+    func copyHeaders(to response: Response) {
+        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+    }
+
     static func validation(_ failure: ValidationFailure) -> APIError {
         APIError(status: .unprocessableEntity, code: "validation_failed", fields: failure.errors)
     }
@@ -27,6 +32,13 @@ struct APIError: Error, Sendable {
         status: .unauthorized, code: "token_expired", headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
     static let invalidCredentials = APIError(status: .unauthorized, code: "invalid_credentials")
     static let forbidden = APIError(status: .forbidden, code: "forbidden")
+    /// The account must enrol a second factor before it may do anything else.
+    static let secondFactorRequired = APIError(status: .forbidden, code: "second_factor_required")
+    /// The code from the authenticator app (or a recovery code) is missing, wrong, used or expired.
+    static let invalidSecondFactor = APIError(status: .unauthorized, code: "invalid_second_factor")
+    static let secondFactorEnrolled = APIError(status: .conflict, code: "second_factor_enrolled")
+    /// Five wrong codes after one right password: the person starts again from the password.
+    static let tooManyWrongCodes = APIError(status: .unauthorized, code: "too_many_wrong_codes")
     static let emailTaken = APIError(status: .conflict, code: "email_taken", fields: [FieldError("email", .notAllowed)])
 
     /// A storage fault: nothing was saved. Waiting helps a database that is down or slow; a full disk needs

@@ -22,10 +22,7 @@ struct TanggapErrorMiddleware: AsyncMiddleware {
             let message: String
         }
         let message = request.tanggap.localizer.text("error.\(apiError.code)", request.language)
-        let response = try await request.renderPage(
-            "error", ErrorPage(status: Int(apiError.status.code), message: message), status: apiError.status)
-        for (name, value) in apiError.headers { response.headers.replaceOrAdd(name: name, value: value) }
-        return response
+        return try await request.renderRefusal("error", ErrorPage(status: Int(apiError.status.code), message: message), for: apiError)
     }
 
     static func response(for error: any Error, on request: Request) -> Response {

@@ -31,5 +31,6 @@ enum TanggapMigrations {
         M0026_WeighCommentFlags(),
         M0027_AddReadinessProbe(),
         M0028_CreateIdentityReveals(),
+        M0029_CreateSecondFactors(),
     ]
 }

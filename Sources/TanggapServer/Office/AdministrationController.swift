@@ -13,6 +13,7 @@ enum AdministrationController {
         pages.post("kelola", "admin", "unit", use: addUnit)
         pages.post("kelola", "admin", "undang", use: invite)
         pages.post("kelola", "admin", "nonaktif", ":user_id", use: deactivate)
+        pages.post("kelola", "admin", "dua-langkah", ":user_id", use: resetSecondFactor)
         pages.post("kelola", "admin", "templat", use: addTemplate)
         pages.post("kelola", "admin", "libur", use: addHoliday)
         pages.post("kelola", "admin", "kategori", use: addCategory)
@@ -25,6 +26,7 @@ enum AdministrationController {
         let role: String
         let institution: String
         let is_active: Bool
+        let has_second_factor: Bool
     }
     struct Line: Encodable {
         let title: String
@@ -62,7 +64,8 @@ enum AdministrationController {
         let units = try await InstitutionModel.query(on: req.db).filter(\.$parentID == institution.id).sort(\.$name).all()
         let people = try await req.db.sql.raw(
             """
-            SELECT u.id, u.name, u.email, g.role, i.name AS institution, u.is_active
+            SELECT u.id, u.name, u.email, g.role, i.name AS institution, u.is_active,
+                EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL) AS has_second_factor
             FROM users u JOIN role_grants g ON g.user_id = u.id JOIN institutions i ON i.id = g.institution_id
             WHERE i.path LIKE \(bind: institution.path.encoded + "%") ORDER BY i.path, u.name LIMIT 500
             """
@@ -78,7 +81,8 @@ enum AdministrationController {
             people: people.map {
                 Member(
                     id: $0.id, name: $0.name, email: $0.email, role: req.text("role.\($0.role)"), institution: $0.institution,
-                    is_active: $0.is_active)
+                    // A reset is offered for others only: one's own factor is changed with a code on one's own page.
+                    is_active: $0.is_active, has_second_factor: $0.has_second_factor && $0.id != user.id)
             }.nilIfEmpty,
             places: try await Workplace.institutions(of: user, on: req).map {
                 Choice(String($0.id), $0.name, selected: $0.id == institution.id)
@@ -179,20 +183,42 @@ enum AdministrationController {
         }
     }
 
-    /// Someone leaves: their account stops working at once, sessions and tokens included. Only for people whose
-    /// every role lies within the admin's part of the tree.
+    /// The account a change is made to, once `AdministrationPolicy.mayManageAccount` allows it.
+    private static func managedMember(
+        _ targetID: Int64, by user: SignedInUser, under institution: Institution, on db: any Database
+    )
+        async throws -> UserModel
+    {
+        let member = UserActor(id: targetID, grants: try await AccountService.grants(of: targetID, on: db))
+        guard AdministrationPolicy.mayManageAccount(of: member, at: institution.path, by: user.actor),
+            let target = try await UserModel.find(targetID, on: db)
+        else { throw APIError.forbidden }
+        return target
+    }
+
+    /// Someone leaves: their account stops working at once, sessions and tokens included.
     @Sendable static func deactivate(_ req: Request) async throws -> Response {
         guard let targetID = req.parameters.get("user_id", as: Int64.self) else { throw APIError.notFound }
         let now = req.now
         return try await change(req, "deactivated") { user, institution, db in
-            let grants = try await AccountService.grants(of: targetID, on: db)
-            guard targetID != user.id, !grants.isEmpty, grants.allSatisfy({ $0.scope.isWithin(institution.path) }),
-                let target = try await UserModel.find(targetID, on: db)
-            else { throw APIError.forbidden }
+            let target = try await managedMember(targetID, by: user, under: institution, on: db)
             target.isActive = false
             try await target.update(on: db)
             try await AccountService.endEverySignIn(of: targetID, now: now, on: db)
             try await AdminAudit.record("user_deactivated", ["email": target.email], by: user.id, at: institution.id, now: now, on: db)
+        }
+    }
+
+    /// A lost or stolen phone: the person's second factor is forgotten and every sign-in of theirs ends, so they
+    /// enrol a new one with their password at the next sign-in.
+    @Sendable static func resetSecondFactor(_ req: Request) async throws -> Response {
+        guard let targetID = req.parameters.get("user_id", as: Int64.self) else { throw APIError.notFound }
+        let now = req.now
+        return try await change(req, "second_factor_reset") { user, institution, db in
+            let target = try await managedMember(targetID, by: user, under: institution, on: db)
+            try await SecondFactors.remove(targetID, on: db)
+            try await AccountService.endEverySignIn(of: targetID, now: now, on: db)
+            try await AdminAudit.record("second_factor_reset", ["email": target.email], by: user.id, at: institution.id, now: now, on: db)
         }
     }
 

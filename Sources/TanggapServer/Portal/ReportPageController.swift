@@ -48,9 +48,7 @@ enum ReportPageController {
             return response
         } catch let error as APIError {
             let form = TrackForm(trackingID: typedID, error: req.text("error.\(error.code)"))
-            let response = try await req.renderPage("portal/lacak", form, status: error.status)
-            for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
-            return response
+            return try await req.renderRefusal("portal/lacak", form, for: error)
         }
     }
 

@@ -52,9 +52,7 @@ extension Request {
         } catch {
             guard let (feedback, status) = FormFeedback.from(error, on: self) else { throw error }
             let response = try await refused(feedback, status)
-            if let error = error as? APIError {
-                for (name, value) in error.headers { response.headers.replaceOrAdd(name: name, value: value) }
-            }
+            (error as? APIError)?.copyHeaders(to: response)
             return response
         }
     }

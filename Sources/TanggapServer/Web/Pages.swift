@@ -41,6 +41,13 @@ extension Request {
         return response
     }
 
+    /// Renders a form again after `error`, with the refusal's status and headers (`Retry-After` for a rate limit).
+    func renderRefusal<Content: Encodable>(_ template: String, _ content: Content, for error: APIError) async throws -> Response {
+        let response = try await renderPage(template, content, status: error.status)
+        error.copyHeaders(to: response)
+        return response
+    }
+
     /// Sends the browser on with a GET (after a form post).
     func seeOther(_ location: String) -> Response {
         let response = Response(status: .seeOther)

@@ -4,17 +4,24 @@ import SQLKit
 import Vapor
 
 /// Sign-in for the web pages: a random token in an HttpOnly, SameSite cookie, its digest in `web_sessions`.
-/// Signing in always issues a new token (no session fixation); signing out deletes it.
+/// Signing in always issues a new token (no session fixation); signing out deletes it. A person with a second
+/// factor first gets a session that still awaits the code: it signs nobody in, lasts ten minutes and survives five
+/// wrong codes; the right code replaces it with a full session under a new token.
 enum WebSessions {
     static let cookieName = "tanggap_session"
     static let lifetime: TimeInterval = 7 * 86_400
+    static let codeLifetime: TimeInterval = 10 * 60
+    static let wrongCodesAllowed = 5
 
-    static func signIn(_ user: SignedInUser, on req: Request, response: Response) async throws {
+    static func signIn(_ user: SignedInUser, awaitingCode: Bool = false, on req: Request, response: Response) async throws {
         if let old = req.cookies[cookieName]?.string { try await delete(token: old, on: req.db) }
         let token = APITokens.randomHex(bytes: 32)
         try await req.db.sql.insert(into: "web_sessions")
-            .columns("token_digest", "user_id", "created_at", "expires_at")
-            .values(SQLBind(APITokens.digest(token)), SQLBind(user.id), SQLBind(req.now), SQLBind(req.now.addingTimeInterval(lifetime)))
+            .columns("token_digest", "user_id", "created_at", "expires_at", "awaiting_code")
+            .values(
+                SQLBind(APITokens.digest(token)), SQLBind(user.id), SQLBind(req.now),
+                SQLBind(req.now.addingTimeInterval(awaitingCode ? codeLifetime : lifetime)), SQLBind(awaitingCode)
+            )
             .run()
         response.cookies[cookieName] = cookie(token, on: req)
         // A new session gets a new form token too.
@@ -26,19 +33,43 @@ enum WebSessions {
         response.cookies[cookieName] = .expired
     }
 
-    /// The user behind the request's session cookie, if it is current.
+    /// The user behind the request's session cookie, if it is current and owes no code.
     static func user(for req: Request) async throws -> SignedInUser? {
+        guard let session = try await session(for: req), !session.awaiting_code else { return nil }
+        return try await AccountService.signedInUser(id: session.user_id, on: req.db)
+    }
+
+    /// The person whose password was right and whose code is still awaited on this browser.
+    static func awaitingCode(for req: Request) async throws -> SignedInUser? {
+        guard let session = try await session(for: req), session.awaiting_code else { return nil }
+        return try await AccountService.signedInUser(id: session.user_id, on: req.db)
+    }
+
+    /// Counts a wrong code against the waiting session and answers whether the person may still try; past the
+    /// allowance the caller ends the session and the person starts again from the password.
+    static func countWrongCode(on req: Request) async throws -> Bool {
+        guard let token = req.cookies[cookieName]?.string else { return false }
+        let digest = APITokens.digest(token)
+        let wrong = try await req.db.sql.raw(
+            "UPDATE web_sessions SET wrong_codes = wrong_codes + 1 WHERE token_digest = \(bind: digest) RETURNING wrong_codes"
+        ).first(decodingColumn: "wrong_codes", as: Int.self)
+        return (wrong ?? wrongCodesAllowed) < wrongCodesAllowed
+    }
+
+    private struct Session: Decodable {
+        let user_id: Int64
+        let expires_at: Date
+        let awaiting_code: Bool
+    }
+
+    private static func session(for req: Request) async throws -> Session? {
         guard let token = req.cookies[cookieName]?.string, token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
-        struct Session: Decodable {
-            let user_id: Int64
-            let expires_at: Date
-        }
         guard
-            let row = try await req.db.sql.select().columns("user_id", "expires_at").from("web_sessions")
+            let row = try await req.db.sql.select().columns("user_id", "expires_at", "awaiting_code").from("web_sessions")
                 .where("token_digest", .equal, APITokens.digest(token)).first(decoding: Session.self),
             row.expires_at > req.now
         else { return nil }
-        return try await AccountService.signedInUser(id: row.user_id, on: req.db)
+        return row
     }
 
     private static func delete(token: String, on db: any Database) async throws {

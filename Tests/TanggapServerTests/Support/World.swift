@@ -1,15 +1,17 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
 @testable import TanggapCore
 @testable import TanggapServer
 
-/// A person in the test world, with an API token.
+/// A person in the test world, with an API token (and, for the roles that must have one, a second factor).
 struct Person: Sendable {
     let user: SignedInUser
     let token: String
+    var recoveryCodes: [String] = []
     var id: Int64 { user.id }
 }
 
@@ -42,11 +44,16 @@ struct World: Sendable {
         let ombudsman = try await make("Ombudsman Republik Indonesia", .oversight, national)
 
         func person(_ name: String, _ email: String, home: Institution?, _ roles: [(Role, Institution)]) async throws -> Person {
-            let user = try await AccountService.create(
+            var user = try await AccountService.create(
                 .init(name: name, email: email, password: password, institutionID: home?.id, roles: roles.map { ($0.0, $0.1.id) }),
                 bcryptCost: 4, now: now, on: db)
+            var recoveryCodes: [String] = []
+            if SecondFactorPolicy.isRequired(for: user.grants, reach: .sensitiveRoles) {
+                recoveryCodes = try await enrolSecondFactor(of: user.id, now: now, on: db)
+                user = try #require(try await AccountService.signedInUser(id: user.id, on: db))
+            }
             let token = try await APITokens.issue(for: user.id, label: "test", lifetime: 400 * 86_400, now: now, on: db).token
-            return Person(user: user, token: token)
+            return Person(user: user, token: token, recoveryCodes: recoveryCodes)
         }
         let category = CategoryModel(parentID: nil, name: "PEKERJAAN UMUM DAN PENATAAN RUANG")
         try await category.create(on: db)
@@ -75,6 +82,29 @@ struct World: Sendable {
             citizen: try await person("Siti Warga", "siti@warga.test", home: nil, []),
             otherCitizen: try await person("Budi Tetangga", "budi@warga.test", home: nil, []),
             categoryID: category.id!, subcategoryID: sub.id!, otherCategoryID: other.id!, regionID: region.id!)
+    }
+
+    /// Enrols an authenticator as its owner would, confirming with the code of the step before `now`, so the codes
+    /// of now and the next step are still unused for the test's own sign-ins. Answers the recovery codes.
+    static func enrolSecondFactor(of userID: Int64, now: Date, on db: any Database) async throws -> [String] {
+        let secret = try #require(try await SecondFactors.pendingSecret(for: userID, now: now, on: db))
+        let code = TOTP.code(secret: secret, counter: TOTP.counter(at: now) - 1)
+        return try await SecondFactors.confirm(userID, code: code, now: now, on: db)
+    }
+
+    /// The next authenticator code `email` may sign in with at `now`: a step later than the last one used.
+    static func nextCode(for email: String, now: Date, on db: any Database) async throws -> String {
+        struct Stored: Decodable {
+            let secret: String
+            let last_step: Int64?
+        }
+        let stored = try #require(
+            try await db.sql.raw(
+                "SELECT f.secret, f.last_step FROM second_factors f JOIN users u ON u.id = f.user_id WHERE u.email = \(bind: email)"
+            ).first(decoding: Stored.self), "\(email) has no second factor")
+        let step = max(TOTP.counter(at: now) - 1, (stored.last_step ?? .min) + 1)
+        #expect(step <= TOTP.counter(at: now) + 1, "every code of \(email) near now is used: move the clock on")
+        return TOTP.code(secret: try #require(Base32.decode(stored.secret)), counter: step)
     }
 
     /// The body of a valid report; `changes` overrides or adds fields.
