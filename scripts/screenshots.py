@@ -64,10 +64,16 @@ def pages(server):
         ("weekly-review", visit("/kelola/tinjauan"), "admin.bandung@tanggap.test"),
         ("administration", visit("/kelola/admin"), "admin.bandung@tanggap.test"),
         ("deadlines", visit("/kelola/admin/tenggat"), "admin.bandung@tanggap.test"),
+        ("two-step", visit("/akun/dua-langkah"), "admin.bandung@tanggap.test"),
+        ("sessions", visit("/akun/sesi"), "warga@tanggap.test"),
+        ("my-data", visit("/akun/data"), "warga@tanggap.test"),
+        ("privacy", visit("/privasi"), None),
     ]
 
 
 def main():
+    """All the pages, or only those named on the command line (`scripts/screenshots.py sessions privacy`)."""
+    wanted = set(sys.argv[1:])
     out = os.path.join(ROOT, "docs", "screenshots")
     os.makedirs(out, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="tanggap-shots-") as data:
@@ -77,6 +83,8 @@ def main():
                 driver = chromium(width)
                 try:
                     for name, show, account in pages(server):
+                        if wanted and name not in wanted:
+                            continue
                         driver.delete_all_cookies()
                         if account:
                             sign_in(driver, server.url, account, server.password)
