@@ -5,7 +5,7 @@ let package = Package(
     name: "tanggap",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "tanggap", targets: ["tanggap"]),
+        .executable(name: "tanggap", targets: ["tanggap"])
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // The rules: pure Swift, no I/O, no framework.
@@ -47,6 +48,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         // The `tanggap` command line: serve, migrate, create-admin, import, seed-demo.
@@ -60,7 +62,9 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
             ]
         ),
-        .executableTarget(name: "tanggap", dependencies: ["TanggapCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .executableTarget(
+            name: "tanggap",
+            dependencies: ["TanggapCLI", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
         .testTarget(name: "TanggapCoreTests", dependencies: ["TanggapCore"]),
         .testTarget(name: "ImageMetadataTests", dependencies: ["ImageMetadata"], exclude: ["Fixtures"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
@@ -70,6 +74,7 @@ let package = Package(
                 "TanggapServer",
                 "TanggapCLI",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ]

@@ -325,6 +325,8 @@ import Vapor
         "TanggapCore/Intake/ReportSubmission.swift": "names of the fields a submission sends (the API's body and the portal's form)",
         "TanggapCore/Intake/Intake.swift": "names of the fields in validation errors",
         "TanggapServer/Office/ListExport.swift": "the CSV's column headings; the cells come from reporter(for:)",
+        "TanggapServer/Accounts/AccountErasure.swift":
+            "erasure and retention empty the columns, and read the addresses only to empty the messages sent to them",
     ]
 
     @Test func noOtherSourceFileNamesAReporterColumn() throws {

@@ -124,6 +124,10 @@ def test_five_wrong_codes_end_the_attempt(server):
     assert statuses == [401] * 5
     assert session.get(server.url + "/masuk/kode", timeout=10, allow_redirects=False).status_code == 303, "the attempt is over"
     assert session.get(server.url + "/kelola", timeout=10, allow_redirects=False).status_code == 303
+    # Five wrong codes in a row are five failures of the account too: it now waits, whoever asks and from wherever.
+    again = requests.post(server.url + "/api/v1/auth/tokens", json={"email": email, "password": server.password}, timeout=10)
+    assert again.status_code == 429 and again.json()["error"]["code"] == "account_locked"
+    assert 0 < int(again.headers["Retry-After"]) <= 30
 
 
 def test_a_national_admin_resets_a_lost_phone_and_the_owner_enrols_again(server):

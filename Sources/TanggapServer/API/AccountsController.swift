@@ -10,6 +10,11 @@ enum AccountsController {
         api.delete("auth", "tokens", "current", use: revokeToken)
         api.post("accounts", use: createAccount)
         api.get("me", use: me)
+        api.get("me", "sign-ins", use: signIns)
+        api.delete("me", "sessions", ":id", use: endSession)
+        api.delete("me", "tokens", ":id", use: revokeOwnToken)
+        api.get("me", "export", use: export)
+        api.delete("me", use: eraseAccount)
     }
 
     struct Credentials: Content {
@@ -47,12 +52,16 @@ enum AccountsController {
             email: credentials.email, password: credentials.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
         // A token is a sign-in of its own: it needs the second factor too, and none is made before one is enrolled.
         if user.mustEnrolSecondFactor(req.tanggap.settings.secondFactorReach) { throw APIError.secondFactorRequired }
-        if user.hasSecondFactor, try await !SecondFactors.verify(user.id, code: credentials.code, now: req.now, on: req.db) {
-            throw APIError.invalidSecondFactor
+        if user.hasSecondFactor {
+            guard try await SecondFactors.verify(user.id, code: credentials.code, now: req.now, on: req.db) else {
+                throw try await SignInGuard.failed(user.id, now: req.now, on: req.db) ?? APIError.invalidSecondFactor
+            }
+            try await SignInGuard.succeeded(user.id, on: req.db)
         }
         let label = credentials.label.map(TextNormalizer.singleLine).map { String($0.prefix(100)) }
         let issued = try await APITokens.issue(
             for: user.id, label: label, lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
+        try await Devices.recogniseProgram(of: user.id, label: label, on: req)
         return try await tokenResponse(issued, user: user, for: req)
     }
 
@@ -70,11 +79,53 @@ enum AccountsController {
             bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
         let issued = try await APITokens.issue(
             for: user.id, label: "registration", lifetime: req.tanggap.settings.apiTokenLifetime, now: req.now, on: req.db)
+        try await Devices.recogniseProgram(of: user.id, label: "registration", on: req)
         return try await tokenResponse(issued, user: user, for: req)
     }
 
     @Sendable static func me(_ req: Request) async throws -> Me {
         try await describe(try req.requireSignedInUser(), on: req.db)
+    }
+
+    /// The person's own sessions and tokens, each with its device and last use.
+    @Sendable static func signIns(_ req: Request) async throws -> SignIns.Listing {
+        let user = try req.requireSignedInUser()
+        return try await SignIns.list(
+            of: user.id, currentSession: nil, currentToken: req.storage[BearerAuthenticationMiddleware.TokenID.self], now: req.now,
+            on: req.db)
+    }
+
+    @Sendable static func endSession(_ req: Request) async throws -> HTTPStatus {
+        let user = try req.requireSignedInUser()
+        guard let id = Int64(try req.routeParameter("id")), try await SignIns.endSession(id, of: user.id, on: req.db) else {
+            throw APIError.notFound
+        }
+        return .noContent
+    }
+
+    @Sendable static func revokeOwnToken(_ req: Request) async throws -> HTTPStatus {
+        let user = try req.requireSignedInUser()
+        guard let id = Int64(try req.routeParameter("id")), try await SignIns.revokeToken(id, of: user.id, now: req.now, on: req.db)
+        else { throw APIError.notFound }
+        return .noContent
+    }
+
+    /// Everything Tanggap holds about the person, as one ZIP (see `PersonalDataExport`).
+    @Sendable static func export(_ req: Request) async throws -> Response {
+        try await PersonalDataController.zipResponse(for: try req.requireSignedInUser(), on: req)
+    }
+
+    struct ErasureRequest: Content {
+        var password: String?
+    }
+
+    /// Erases the account (see `AccountErasure`); the password is asked again, as for any change that cannot be undone.
+    @Sendable static func eraseAccount(_ req: Request) async throws -> HTTPStatus {
+        let user = try req.requireSignedInUser()
+        try req.enforceRateLimit(.signIn)
+        let input = try req.decodeBody(ErasureRequest.self)
+        try await AccountErasure.erase(user.id, password: input.password, now: req.now, on: req.db)
+        return .noContent
     }
 
     static func describe(_ user: SignedInUser, on db: any Database) async throws -> Me {

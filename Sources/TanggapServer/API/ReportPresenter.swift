@@ -23,6 +23,7 @@ enum ReportPresenter {
             isAnonymous: m.isAnonymous, isConfidential: m.isConfidential, isEscalated: m.isEscalated, channel: m.channel,
             archiveReason: m.archiveReason, duplicateOf: m.duplicateOfID.flatMap { names.trackingIDs[$0] }, rating: m.rating,
             reporter: m.reporter(for: access).map { .init(name: $0.name, email: $0.email, phone: $0.phone, userID: $0.userID) },
+            reporterErasedAt: m.reporterErasedAt,
             createdAt: m.createdAt, updatedAt: m.updatedAt, verifiedAt: m.verifiedAt, dispatchedAt: m.dispatchedAt,
             firstAnsweredAt: m.firstAnsweredAt, completedAt: m.completedAt, archivedAt: m.archivedAt, escalatedAt: m.escalatedAt,
             deadlines: deadlines(m.sla, now: now),

@@ -62,6 +62,8 @@ struct ReportRepresentation: Content {
     let duplicateOf: String?
     let rating: Rating?
     let reporter: Reporter?
+    /// When the reporter erased their account ("pelapor menghapus akunnya"); the report itself stays.
+    let reporterErasedAt: Date?
     let createdAt: Date
     let updatedAt: Date
     let verifiedAt: Date?

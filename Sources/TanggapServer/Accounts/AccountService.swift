@@ -45,6 +45,7 @@ enum AccountService {
             user.passwordHash = hash
             user.institutionID = input.institutionID
             user.isActive = true
+            user.failedSignIns = 0
             user.createdAt = now
             try await user.create(on: db)
             for (role, institutionID) in input.roles {
@@ -78,10 +79,17 @@ enum AccountService {
             _ = try? Bcrypt.verify(password, created: decoyHash(cost: bcryptCost))
             throw APIError.invalidCredentials
         }
-        guard (try? Bcrypt.verify(password, created: user.passwordHash)) == true else { throw APIError.invalidCredentials }
+        // While the account waits out its failures, no password is even looked at.
+        try SignInGuard.refuseWhileWaiting(until: user.lockedUntil, now: now)
+        guard (try? Bcrypt.verify(password, created: user.passwordHash)) == true else {
+            throw try await SignInGuard.failed(user.id!, now: now, on: db) ?? APIError.invalidCredentials
+        }
         user.lastLoginAt = now
         try await user.update(on: db)
-        return try await signedInUser(id: user.id!, on: db)!
+        let signedIn = try await signedInUser(id: user.id!, on: db)!
+        // With a second factor, the sign-in is right only once the code is.
+        if !signedIn.hasSecondFactor { try await SignInGuard.succeeded(signedIn.id, on: db) }
+        return signedIn
     }
 
     /// Replaces a password after checking the current one; every sign-in of the account ends with it, API tokens
@@ -90,8 +98,7 @@ enum AccountService {
         of userID: Int64, current: String?, new password: String?, bcryptCost: Int, now: Date, on db: any Database
     ) async throws {
         guard let user = try await UserModel.find(userID, on: db), user.isActive else { throw APIError.authenticationRequired }
-        guard let current, !current.isEmpty, current.utf8.count <= 200, (try? Bcrypt.verify(current, created: user.passwordHash)) == true
-        else { throw APIError.field("current_password", .invalid) }
+        try await confirmPassword(current, of: user, field: "current_password", now: now, on: db)
         var check = FieldChecker()
         for error in PasswordRules.check(password, email: user.email) { check.add(error.field, error.code, limit: error.limit) }
         try check.finish()
@@ -99,6 +106,15 @@ enum AccountService {
         try await db.transaction { db in
             try await user.update(on: db)
             try await endEverySignIn(of: userID, now: now, on: db)
+        }
+    }
+
+    /// Asks a signed-in person for their password again before a change that a session left open must not be enough
+    /// for; a wrong one counts against the account like a wrong sign-in, and is that field's error.
+    static func confirmPassword(_ typed: String?, of user: UserModel, field: String, now: Date, on db: any Database) async throws {
+        try SignInGuard.refuseWhileWaiting(until: user.lockedUntil, now: now)
+        guard let typed, !typed.isEmpty, typed.utf8.count <= 200, (try? Bcrypt.verify(typed, created: user.passwordHash)) == true else {
+            throw try await SignInGuard.failed(user.id!, now: now, on: db) ?? APIError.field(field, .invalid)
         }
     }
 

@@ -59,6 +59,10 @@ public struct Settings: Sendable {
     public var databaseDeadline: Duration = .seconds(5)
     /// Who must sign in with a second factor: the sensitive roles always; every staff member if asked.
     public var secondFactorReach: SecondFactorPolicy.Reach = .sensitiveRoles
+    /// Days after a report is closed before its reporter's name and contacts are erased (`Retention`); nil keeps them.
+    public var retentionDays: Int?
+    /// Where people write about their personal data (the data protection officer), shown on `/privasi`.
+    public var privacyContact: String?
 
     public enum DemoMode: String, Sendable {
         /// Seed the demo into an empty embedded database; never into PostgreSQL.
@@ -174,6 +178,13 @@ public struct Settings: Sendable {
             try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
             ?? settings.rateLimits.channelMessagesPerMinute
         if let seconds = try reader.int("TANGGAP_DATABASE_DEADLINE_SECONDS", in: 1...600) { settings.databaseDeadline = .seconds(seconds) }
+        settings.retentionDays = try reader.int("TANGGAP_RETENTION_DAYS", in: 1...36_500)
+        if let contact = reader.string("TANGGAP_PRIVACY_CONTACT") {
+            guard let email = ContactRules.email(contact) else {
+                throw SettingsError.invalid("TANGGAP_PRIVACY_CONTACT", "an e-mail address")
+            }
+            settings.privacyContact = email
+        }
         if let reach = reader.string("TANGGAP_SECOND_FACTOR") {
             guard let value = SecondFactorPolicy.Reach(rawValue: reach) else {
                 throw SettingsError.invalid("TANGGAP_SECOND_FACTOR", "sensitive (identities and accounts) or staff (everyone)")

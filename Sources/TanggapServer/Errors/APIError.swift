@@ -54,6 +54,11 @@ struct APIError: Error, Sendable {
     static func rateLimited(retryAfter seconds: Int) -> APIError {
         APIError(status: .tooManyRequests, code: "rate_limited", headers: ["Retry-After": String(seconds)])
     }
+
+    /// The account waits out a run of failed sign-ins (see `SignInThrottle`), from whatever address.
+    static func accountLocked(retryAfter seconds: Int) -> APIError {
+        APIError(status: .tooManyRequests, code: "account_locked", headers: ["Retry-After": String(seconds)])
+    }
 }
 
 extension TransitionError {

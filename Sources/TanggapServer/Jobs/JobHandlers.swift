@@ -27,6 +27,7 @@ enum JobKinds {
     static let handlers: [String: JobHandler] = [
         emailDigest: DigestMail.send,
         Deliveries.jobKind: Deliveries.send,
+        AccountNotices.jobKind: AccountNotices.send,
         probe: Probe.run,
     ]
 }

@@ -9,6 +9,9 @@ struct PeriodicTask: Sendable {
     let interval: TimeInterval
     let body: @Sendable (TanggapContext, any Database, Logger) async throws -> Void
 
+    /// How long a finished job (and what it carried) is kept, for an admin looking into a delivery.
+    static let finishedJobsKept: TimeInterval = 14 * 86_400
+
     static let standard: [PeriodicTask] = [
         PeriodicTask(name: "sla-sweep", interval: 60) { context, db, logger in
             let summary = try await SLASweeper.sweep(context: context, on: db, logger: logger)
@@ -17,9 +20,10 @@ struct PeriodicTask: Sendable {
         PeriodicTask(name: "maintenance", interval: 300) { context, db, _ in
             let now = context.clock.now()
             try await JobQueue.reclaimExpired(now: now, on: db)
-            try await JobQueue.purgeFinished(olderThan: 14 * 86_400, now: now, on: db)
+            try await JobQueue.purgeFinished(olderThan: finishedJobsKept, now: now, on: db)
             try await db.sql.delete(from: "web_sessions").where("expires_at", .lessThan, SQLBind(now)).run()
         },
+        Retention.task,
     ]
 }
 

@@ -32,5 +32,7 @@ enum TanggapMigrations {
         M0027_AddReadinessProbe(),
         M0028_CreateIdentityReveals(),
         M0029_CreateSecondFactors(),
+        M0030_ProtectAccounts(),
+        M0031_RecordErasures(),
     ]
 }

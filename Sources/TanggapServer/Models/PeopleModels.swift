@@ -14,6 +14,9 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "is_active") var isActive: Bool
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "last_login_at") var lastLoginAt: Date?
+    /// Failed sign-ins in a row, and until when the account waits because of them (see `SignInThrottle`).
+    @Field(key: "failed_sign_ins") var failedSignIns: Int
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
 
     init() {}
 }

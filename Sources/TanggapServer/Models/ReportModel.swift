@@ -54,6 +54,8 @@ final class ReportModel: Model, @unchecked Sendable {
     @OptionalField(key: "archived_at") var archivedAt: Date?
     @OptionalField(key: "escalated_at") var escalatedAt: Date?
     @OptionalField(key: "rated_at") var ratedAt: Date?
+    /// When the reporter erased their account: the report stays, anonymous, and says so.
+    @OptionalField(key: "reporter_erased_at") var reporterErasedAt: Date?
     @OptionalField(key: "sla_stage") var slaStage: SLAStage?
     @OptionalField(key: "stage_started_at") var stageStartedAt: Date?
     @OptionalField(key: "stage_due_at") var stageDueAt: Date?

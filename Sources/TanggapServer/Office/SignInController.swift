@@ -80,12 +80,17 @@ enum SignInController {
         guard let user = try await WebSessions.awaitingCode(for: req) else { return req.seeOther("/masuk?next=\(queryValue(next))") }
         do {
             try req.enforceRateLimit(.signIn)
+            try await SignInGuard.refuseWhileWaiting(user.id, now: req.now, on: req.db)
             if try await SecondFactors.verify(user.id, code: input.code, now: req.now, on: req.db) {
+                try await SignInGuard.succeeded(user.id, on: req.db)
                 let response = req.seeOther(next)
                 try await WebSessions.signIn(user, on: req, response: response)
                 return response
             }
+            // A wrong code counts against the account as a wrong password does, and against this waiting sign-in.
+            let wait = try await SignInGuard.failed(user.id, now: req.now, on: req.db)
             if try await WebSessions.countWrongCode(on: req) {
+                if let wait { throw wait }
                 let form = CodeForm(error: req.text("error.invalid_second_factor"), next: next)
                 return try await req.renderPage("kelola/masuk-kode", form, status: .unauthorized)
             }

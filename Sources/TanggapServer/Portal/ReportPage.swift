@@ -50,6 +50,8 @@ struct ReportPage: Encodable {
     let isLate: Bool
     let reporterName: String?
     let isAnonymous: Bool
+    /// The reporter erased their account; the report stays, without them.
+    let reporterErased: Bool
     /// Each time staff opened the anonim reporter's sealed identity: when, by which role (told to the reporter).
     let identityOpenings: [String]?
     let isConfidential: Bool
@@ -111,6 +113,7 @@ struct ReportPage: Encodable {
             light: representation.deadlines?.light, lightLabel: representation.deadlines.map { req.label($0.light) },
             isLate: representation.deadlines?.isLate ?? false,
             reporterName: representation.reporter?.name, isAnonymous: report.isAnonymous,
+            reporterErased: representation.reporterErasedAt != nil,
             identityOpenings: representation.identityOpenings?.map { $0.line(on: req) }
                 .nilIfEmpty,
             isConfidential: report.isConfidential,

@@ -23,7 +23,7 @@ extension ReportModel {
             createdAt, updatedAt, verifiedAt, dispatchedAt,
             firstAnsweredAt, completedAt, archivedAt, escalatedAt, ratedAt, slaStage, stageStartedAt, stageDueAt, yellowAt,
             slaLight, caseDueAt, heldAt, ladderRung, slaNextCheckAt, eventCount, version, supportCount, commentCount,
-            firstAnswerLate, replyAddress, wasBounced, firstAnswerWorkingDays,
+            firstAnswerLate, replyAddress, wasBounced, firstAnswerWorkingDays, reporterErasedAt,
         ]
         return before + reporterColumnValues + after
     }
@@ -36,7 +36,7 @@ extension ReportModel {
         reporter_user_id, reporter_name, reporter_email, reporter_phone, created_at, updated_at, verified_at, dispatched_at, \
         first_answered_at, completed_at, archived_at, escalated_at, rated_at, sla_stage, stage_started_at, stage_due_at, yellow_at, \
         sla_light, case_due_at, held_at, ladder_rung, sla_next_check_at, event_count, version, support_count, comment_count, \
-        first_answer_late, reply_address, was_bounced, first_answer_working_days
+        first_answer_late, reply_address, was_bounced, first_answer_working_days, reporter_erased_at
         """
 }
 

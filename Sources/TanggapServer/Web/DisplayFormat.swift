@@ -5,9 +5,13 @@ import Vapor
 /// Dates and figures as people read them, in the request's language and the deployment's time zone.
 enum DisplayFormat {
     static func dateTime(_ date: Date?, _ req: Request) -> String {
+        dateTime(date, language: req.language, timeZone: req.tanggap.settings.timeZone)
+    }
+
+    /// The same outside a request (an e-mail written by the job worker).
+    static func dateTime(_ date: Date?, language: Language, timeZone: TimeZone) -> String {
         guard let date else { return "" }
-        return date.formatted(
-            Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale(req), timeZone: req.tanggap.settings.timeZone))
+        return date.formatted(Date.FormatStyle(date: .abbreviated, time: .shortened, locale: locale(language), timeZone: timeZone))
     }
 
     static func date(_ date: Date?, _ req: Request) -> String {
@@ -47,6 +51,10 @@ enum DisplayFormat {
     }
 
     private static func locale(_ req: Request) -> Locale {
-        Locale(identifier: req.language == .id ? "id_ID" : "en_GB")
+        locale(req.language)
+    }
+
+    private static func locale(_ language: Language) -> Locale {
+        Locale(identifier: language == .id ? "id_ID" : "en_GB")
     }
 }

@@ -15,12 +15,18 @@ enum WebSessions {
 
     static func signIn(_ user: SignedInUser, awaitingCode: Bool = false, on req: Request, response: Response) async throws {
         if let old = req.cookies[cookieName]?.string { try await delete(token: old, on: req.db) }
+        // Only a whole sign-in is a device's: a password without its code has signed nobody in.
+        let device =
+            awaitingCode
+            ? DeviceName.of(userAgent: req.headers.first(name: .userAgent))
+            : try await Devices.recogniseBrowser(of: user.id, on: req, response: response)
         let token = APITokens.randomHex(bytes: 32)
         try await req.db.sql.insert(into: "web_sessions")
-            .columns("token_digest", "user_id", "created_at", "expires_at", "awaiting_code")
+            .columns("token_digest", "user_id", "created_at", "expires_at", "awaiting_code", "device", "last_seen_at")
             .values(
                 SQLBind(APITokens.digest(token)), SQLBind(user.id), SQLBind(req.now),
-                SQLBind(req.now.addingTimeInterval(awaitingCode ? codeLifetime : lifetime)), SQLBind(awaitingCode)
+                SQLBind(req.now.addingTimeInterval(awaitingCode ? codeLifetime : lifetime)), SQLBind(awaitingCode),
+                SQLBind(device), SQLBind(req.now)
             )
             .run()
         response.cookies[cookieName] = cookie(token, on: req)
@@ -33,11 +39,19 @@ enum WebSessions {
         response.cookies[cookieName] = .expired
     }
 
-    /// The user behind the request's session cookie, if it is current and owes no code.
+    /// The user behind the request's session cookie, if it is current and owes no code. Its last use is recorded at
+    /// most once a minute, for the person's list of sessions: a busy browser should not turn every read into a write.
     static func user(for req: Request) async throws -> SignedInUser? {
         guard let session = try await session(for: req), !session.awaiting_code else { return nil }
+        if session.last_seen_at.map({ req.now.timeIntervalSince($0) > 60 }) ?? true {
+            try await req.db.sql.update("web_sessions").set("last_seen_at", to: SQLBind(req.now)).where("id", .equal, session.id).run()
+        }
+        req.storage[CurrentSession.self] = session.id
         return try await AccountService.signedInUser(id: session.user_id, on: req.db)
     }
+
+    /// The id of the session a page request came with, for "this browser" in the list of sessions.
+    struct CurrentSession: StorageKey { typealias Value = Int64 }
 
     /// The person whose password was right and whose code is still awaited on this browser.
     static func awaitingCode(for req: Request) async throws -> SignedInUser? {
@@ -57,16 +71,20 @@ enum WebSessions {
     }
 
     private struct Session: Decodable {
+        let id: Int64
         let user_id: Int64
         let expires_at: Date
         let awaiting_code: Bool
+        let last_seen_at: Date?
     }
 
     private static func session(for req: Request) async throws -> Session? {
         guard let token = req.cookies[cookieName]?.string, token.count == 64, token.allSatisfy(\.isHexDigit) else { return nil }
         guard
-            let row = try await req.db.sql.select().columns("user_id", "expires_at", "awaiting_code").from("web_sessions")
-                .where("token_digest", .equal, APITokens.digest(token)).first(decoding: Session.self),
+            let row = try await req.db.sql.select().columns("id", "user_id", "expires_at", "awaiting_code", "last_seen_at").from(
+                "web_sessions"
+            )
+            .where("token_digest", .equal, APITokens.digest(token)).first(decoding: Session.self),
             row.expires_at > req.now
         else { return nil }
         return row
