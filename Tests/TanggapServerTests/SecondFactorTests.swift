@@ -260,6 +260,18 @@ import Vapor
                 rawBody: pages.form(["_csrf": regency.csrf(in: regencyPage)]), contentType: "application/x-www-form-urlencoded")
             #expect(outside.status == .forbidden)
             #expect(try await SecondFactors.isEnrolled(target.id, on: app.db))
+            // Someone who also works outside the regency is listed there, but offered neither a reset nor a deactivation.
+            let twoPlaces = try await AccountService.create(
+                .init(
+                    name: "Ganda Dua Tempat", email: "ganda@tanggap.test", password: World.password, institutionID: world.dinas.id,
+                    roles: [(.liaisonOfficer, world.dinas.id), (.institutionAdmin, world.kemenkes.id)]),
+                bcryptCost: 4, now: app.tanggap.clock.now(), on: app.db)
+            _ = try await World.enrolSecondFactor(of: twoPlaces.id, now: app.tanggap.clock.now(), on: app.db)
+            let listed = try await app.request(.GET, "/kelola/admin?instansi=\(world.pemkab.id)", headers: [regency.header]).text
+            #expect(listed.contains("Ganda Dua Tempat") && !listed.contains("reset-second-factor-\(twoPlaces.id)"))
+            #expect(
+                !listed.contains("/kelola/admin/nonaktif/\(twoPlaces.id)?")
+                    && listed.contains("/kelola/admin/nonaktif/\(world.liaison.id)?"))
 
             let reset = try await app.request(
                 .POST, "/kelola/admin/dua-langkah/\(target.id)?instansi=\(world.national.id)", headers: [browser.header],

@@ -135,19 +135,28 @@ enum AccountService {
     }
 
     static func grants(of userID: Int64, on db: any Database) async throws -> [RoleGrant] {
+        try await grants(of: [userID], on: db)[userID] ?? []
+    }
+
+    /// The grants of many people at once, by person (a list of colleagues).
+    static func grants(of userIDs: [Int64], on db: any Database) async throws -> [Int64: [RoleGrant]] {
         struct StoredGrant: Decodable {
+            let user_id: Int64
             let role: String
             let path: String
         }
+        guard !userIDs.isEmpty else { return [:] }
         let rows = try await db.sql.raw(
             """
-            SELECT g.role, i.path FROM role_grants g JOIN institutions i ON i.id = g.institution_id
-            WHERE g.user_id = \(bind: userID) ORDER BY g.id
+            SELECT g.user_id, g.role, i.path FROM role_grants g JOIN institutions i ON i.id = g.institution_id
+            WHERE g.user_id IN (\(binds: userIDs)) ORDER BY g.id
             """
         ).all(decoding: StoredGrant.self)
-        return rows.compactMap { row in
-            guard let role = Role(rawValue: row.role), let path = InstitutionPath(encoded: row.path) else { return nil }
-            return RoleGrant(role, on: path)
+        var grants: [Int64: [RoleGrant]] = [:]
+        for row in rows {
+            guard let role = Role(rawValue: row.role), let path = InstitutionPath(encoded: row.path) else { continue }
+            grants[row.user_id, default: []].append(RoleGrant(role, on: path))
         }
+        return grants
     }
 }

@@ -27,6 +27,8 @@ enum AdministrationController {
         let institution: String
         let is_active: Bool
         let has_second_factor: Bool
+        /// Whether this admin may deactivate the account or reset its second factor (`mayManageAccount`).
+        var may_manage: Bool? = nil
     }
     struct Line: Encodable {
         let title: String
@@ -70,6 +72,7 @@ enum AdministrationController {
             WHERE i.path LIKE \(bind: institution.path.encoded + "%") ORDER BY i.path, u.name LIMIT 500
             """
         ).all(decoding: Member.self)
+        let memberGrants = try await AccountService.grants(of: Array(Set(people.map(\.id))), on: req.db)
         let grantable: [Role] = [.institutionAdmin, .liaisonOfficer, .technicalOfficer, .operator]
         let today = LocalDate(req.now, in: req.tanggap.settings.timeZone)
         let holidays = try await HolidayStore.list(
@@ -79,10 +82,12 @@ enum AdministrationController {
             institutionID: institution.id, institution: institution.name,
             units: units.map { Line(title: $0.name, detail: req.text("kind.\($0.kind)")) }.nilIfEmpty,
             people: people.map {
-                Member(
+                // Offered only where the core's rule allows it: never one's own, never someone who also works elsewhere.
+                let member = UserActor(id: $0.id, grants: memberGrants[$0.id] ?? [])
+                return Member(
                     id: $0.id, name: $0.name, email: $0.email, role: req.text("role.\($0.role)"), institution: $0.institution,
-                    // A reset is offered for others only: one's own factor is changed with a code on one's own page.
-                    is_active: $0.is_active, has_second_factor: $0.has_second_factor && $0.id != user.id)
+                    is_active: $0.is_active, has_second_factor: $0.has_second_factor,
+                    may_manage: AdministrationPolicy.mayManageAccount(of: member, at: institution.path, by: user.actor))
             }.nilIfEmpty,
             places: try await Workplace.institutions(of: user, on: req).map {
                 Choice(String($0.id), $0.name, selected: $0.id == institution.id)
