@@ -32,7 +32,7 @@ enum AccountErasure {
                 try await db.sql.update("reports").set("reporter_user_id", to: SQLLiteral.null).set("reporter_erased_at", to: SQLBind(now))
                     .where("id", .in, SQLBind.group(Array(batch))).run()
             }
-            for table in ["web_sessions", "api_tokens", "known_devices", "second_factors", "recovery_codes"] {
+            for table in ["web_sessions", "api_tokens", "known_devices", "second_factors", "recovery_codes", "password_resets"] {
                 try await db.sql.delete(from: table).where("user_id", .equal, userID).run()
             }
             try await db.sql.update("users")

@@ -106,6 +106,7 @@ enum AccountService {
         try await db.transaction { db in
             try await user.update(on: db)
             try await endEverySignIn(of: userID, now: now, on: db)
+            try await AccountNotices.enqueue(.init(userID: userID, kind: .passwordChanged, at: now), on: db)
         }
     }
 

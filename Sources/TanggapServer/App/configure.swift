@@ -101,6 +101,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     SignInsPageController.register(pages)
     PersonalDataController.register(pages)
     PrivacyNoticeController.register(pages)
+    PasswordResetController.register(pages)
     StatisticsController.register(pages)
     SignInController.register(pages)
     SecondFactorController.register(pages)

@@ -34,5 +34,6 @@ enum TanggapMigrations {
         M0029_CreateSecondFactors(),
         M0030_ProtectAccounts(),
         M0031_RecordErasures(),
+        M0032_CreatePasswordResets(),
     ]
 }

@@ -12,6 +12,10 @@ enum AccountNotices {
         case slowedDown = "slowed_down"
         case locked
         case newDevice = "new_device"
+        /// A link to set a new password, asked for at `/lupa-sandi`.
+        case passwordReset = "password_reset"
+        /// The password was changed or reset: if it was not the owner, they learn of it.
+        case passwordChanged = "password_changed"
 
         init(_ notice: SignInThrottle.Notice) {
             switch notice {
@@ -27,6 +31,9 @@ enum AccountNotices {
         let at: Date
         /// The browser or program, for a new device.
         var device: String? = nil
+        /// The link, for a password reset: the only place its token is kept readable, until the job is purged; it
+        /// works for an hour.
+        var link: String? = nil
     }
 
     static func enqueue(_ payload: Payload, on db: any Database) async throws {
@@ -46,7 +53,7 @@ enum AccountNotices {
             context.localizer.text(
                 "mail.account.\(payload.kind.rawValue).\(key)", language,
                 [
-                    "name": user.name, "device": payload.device ?? "",
+                    "name": user.name, "device": payload.device ?? "", "link": payload.link ?? "",
                     "when": DisplayFormat.dateTime(payload.at, language: language, timeZone: context.settings.timeZone),
                     "sessions": "\(context.settings.publicURL)/akun/sesi", "account": "\(context.settings.publicURL)/akun",
                 ])

@@ -16,12 +16,15 @@ enum SignInController {
         var email = ""
         var error: String?
         var next = "/kelola"
+        /// Just after a new password was set through a link.
+        var newPassword = false
     }
 
     @Sendable static func form(_ req: Request) async throws -> Response {
         if req.signedInUser != nil { return req.seeOther("/kelola") }
         let next = localPath(try? req.query.get(String.self, at: "next"), otherwise: "/kelola")
-        return try await req.renderPage("kelola/masuk", Form(next: next))
+        let newPassword = (try? req.query.get(String.self, at: "sandi")) == "baru"
+        return try await req.renderPage("kelola/masuk", Form(next: next, newPassword: newPassword))
     }
 
     struct Submitted: Content {
