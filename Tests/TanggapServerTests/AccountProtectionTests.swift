@@ -59,8 +59,7 @@ import Vapor
             #expect(try await guess(app, owner.email, World.password, from: 99).status == .created)
             #expect(try await failures(of: owner.id, on: app.db) == 0)
 
-            let worker = JobWorker(name: "test", context: app.tanggap, db: app.db, logger: app.logger, periodic: [])
-            while try await worker.runOnce() > 0 {}
+            try await app.runQueuedJobs()
             let toOwner = mailer.messages.filter { $0.to == owner.email }
             #expect(toOwner.map(\.subject) == ["[Tanggap] Ada yang mencoba masuk ke akun Anda", "[Tanggap] Akun Anda dikunci sementara"])
             #expect(toOwner.allSatisfy { $0.body.contains("/akun") && !$0.body.contains("tebakan-salah") })
@@ -116,8 +115,7 @@ import Vapor
                     .POST, "/api/v1/auth/tokens", json: ["email": email, "password": World.password, "label": "skrip-saya"])
                 #expect(made.status == .created)
             }
-            let worker = JobWorker(name: "test", context: app.tanggap, db: app.db, logger: app.logger, periodic: [])
-            while try await worker.runOnce() > 0 {}
+            try await app.runQueuedJobs()
             let told = mailer.messages.filter { $0.to == email }
             #expect(told.count == 2, "\(told.map(\.body))")
             #expect(told.first?.body.contains("Chrome · Android") == true)

@@ -33,8 +33,7 @@ import Vapor
     }
 
     func sentLinks(_ app: Application, _ mailer: RecordingMailer, to email: String) async throws -> [String] {
-        let worker = JobWorker(name: "test", context: app.tanggap, db: app.db, logger: app.logger, periodic: [])
-        while try await worker.runOnce() > 0 {}
+        try await app.runQueuedJobs()
         return mailer.messages.filter { $0.to == email }.compactMap { message in
             message.body.split(separator: "\n").first { $0.contains("/lupa-sandi/") }.map {
                 String($0).trimmingCharacters(in: .whitespaces)
@@ -83,8 +82,7 @@ import Vapor
             // The link works once.
             let again = try await app.request(.GET, String(links[0].dropFirst("http://127.0.0.1:8080".count)))
             #expect(again.status == .unprocessableEntity && again.text.contains("id=\"reset-invalid\""))
-            let worker = JobWorker(name: "test", context: app.tanggap, db: app.db, logger: app.logger, periodic: [])
-            while try await worker.runOnce() > 0 {}
+            try await app.runQueuedJobs()
             #expect(mailer.messages.contains { $0.to == email && $0.subject == "[Tanggap] Kata sandi Anda diganti" })
         }
     }

@@ -70,3 +70,11 @@ private func tearDown(_ app: Application, schema: String?, directory: String) as
     try? await app.asyncShutdown()
     try? FileManager.default.removeItem(atPath: directory)
 }
+
+extension Application {
+    /// Runs the queued jobs until none is due, as the worker would (no periodic task): mail, deliveries, notices.
+    func runQueuedJobs() async throws {
+        let worker = JobWorker(name: "test", context: tanggap, db: db, logger: logger, periodic: [])
+        while try await worker.runOnce() > 0 {}
+    }
+}
