@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-http-structured-headers.git", from: "1.7.0"),
     ],
     targets: [
         // The rules: pure Swift, no I/O, no framework.
@@ -29,6 +30,14 @@ let package = Package(
         .target(name: "ImageMetadata"),
         // QR codes drawn as SVG (the second factor's enrolment): pure Swift, no dependency.
         .target(name: "QRCode"),
+        // HTTP Message Signatures (RFC 9421, Ed25519) and Content-Digest (RFC 9530), for instances signing what they send.
+        .target(
+            name: "MessageSignatures",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "RawStructuredFieldValues", package: "swift-http-structured-headers"),
+            ]
+        ),
         // The Vapor application around the core.
         .target(
             name: "TanggapServer",
@@ -36,6 +45,7 @@ let package = Package(
                 "TanggapCore",
                 "ImageMetadata",
                 "QRCode",
+                "MessageSignatures",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -68,6 +78,10 @@ let package = Package(
         .testTarget(name: "TanggapCoreTests", dependencies: ["TanggapCore"]),
         .testTarget(name: "ImageMetadataTests", dependencies: ["ImageMetadata"], exclude: ["Fixtures"]),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(
+            name: "MessageSignaturesTests",
+            dependencies: ["MessageSignatures", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(
             name: "TanggapServerTests",
             dependencies: [
