@@ -10,7 +10,7 @@ public struct TanggapCommand: AsyncParsableCommand {
         discussion: "Configuration comes from TANGGAP_* environment variables; see the README.",
         subcommands: [
             Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self, Recount.self,
-            Jobs.self, Routes.self,
+            Jobs.self, Routes.self, Federation.self,
         ],
         defaultSubcommand: Serve.self)
 

@@ -145,7 +145,7 @@ import Vapor
             try #require(loops.count > 1)
             let handles = NIOLockedValueBox(0)
             let commits = GroupCommit<Stuck>(
-                on: app.eventLoopGroup.any(), deadline: .milliseconds(300),
+                on: app.eventLoopGroup.any(), deadline: .seconds(1),
                 onFailure: { error in
                     failures.withLockedValue { $0.append(String(describing: error)) }
                 }

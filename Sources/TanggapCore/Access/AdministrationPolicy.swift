@@ -24,6 +24,12 @@ public enum AdministrationPolicy {
         return member.grants.allSatisfy { $0.scope.isWithin(institution) }
     }
 
+    /// Which other instances this one trusts (federation peers) is the national admins' decision: a peer may hand in
+    /// reports and answers on behalf of a whole government.
+    public static func mayManagePeers(_ user: UserActor) -> Bool {
+        user.grants.contains { $0.role == .nationalAdmin }
+    }
+
     /// Dead jobs (messages that could not be delivered) are the national admins' to see and retry.
     public static func mayManageJobs(_ user: UserActor) -> Bool {
         user.grants.contains { $0.role == .nationalAdmin }

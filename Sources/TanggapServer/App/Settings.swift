@@ -61,6 +61,8 @@ public struct Settings: Sendable {
     public var secondFactorReach: SecondFactorPolicy.Reach = .sensitiveRoles
     /// Days after a report is closed before its reporter's name and contacts are erased (`Retention`); nil keeps them.
     public var retentionDays: Int?
+    /// The name peers and the well-known document show for this instance; by default the top institution's name.
+    public var instanceName: String?
     /// Where people write about their personal data (the data protection officer), shown on `/privasi`.
     public var privacyContact: String?
 
@@ -179,6 +181,7 @@ public struct Settings: Sendable {
             ?? settings.rateLimits.channelMessagesPerMinute
         if let seconds = try reader.int("TANGGAP_DATABASE_DEADLINE_SECONDS", in: 1...600) { settings.databaseDeadline = .seconds(seconds) }
         settings.retentionDays = try reader.int("TANGGAP_RETENTION_DAYS", in: 1...36_500)
+        settings.instanceName = reader.string("TANGGAP_INSTANCE_NAME").map { String($0.prefix(200)) }
         if let contact = reader.string("TANGGAP_PRIVACY_CONTACT") {
             guard let email = ContactRules.email(contact) else {
                 throw SettingsError.invalid("TANGGAP_PRIVACY_CONTACT", "an e-mail address")

@@ -78,11 +78,13 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
 
 private func routes(_ app: Application, _ settings: Settings) throws {
     HealthController.register(app)
+    WellKnownController.register(app)
     let api = app.grouped("api", "v1").grouped(BearerAuthenticationMiddleware())
         .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .api))
     try OpenAPIDocument.load(from: app.directory.workingDirectory).register(api)
     ReportsController.register(api, attachmentLimit: settings.attachmentLimitBytes)
     AccountsController.register(api)
+    FederationController.register(api)
     DirectoryController.register(api)
     CalendarController.register(api)
     SLAController.register(api)

@@ -35,5 +35,6 @@ enum TanggapMigrations {
         M0030_ProtectAccounts(),
         M0031_RecordErasures(),
         M0032_CreatePasswordResets(),
+        M0033_CreateFederation(),
     ]
 }

@@ -58,7 +58,8 @@ struct Reply {
         decoder.keyDecodingStrategy = .custom { path in
             let parts = path.last!.stringValue.split(separator: "_")
             let name = parts.enumerated().map { index, part in
-                index == 0 ? String(part) : part == "id" ? "ID" : part.prefix(1).uppercased() + part.dropFirst()
+                index == 0
+                    ? String(part) : part == "id" || part == "url" ? part.uppercased() : part.prefix(1).uppercased() + part.dropFirst()
             }.joined()
             return AnyKey(name)
         }
