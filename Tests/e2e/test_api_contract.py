@@ -30,8 +30,10 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(server):
         [schemathesis, "run", server.url + "/api/v1/openapi.yaml", "--url", server.url + "/api/v1",
          "-H", f"Authorization: Bearer {token}",
          "--checks", "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance",
-         # Signing out would revoke the token the rest of the run uses.
-         "--exclude-operation-id", "signOut",
+         # Signing out, ending one's sessions and tokens or erasing the account would pull the rest of the run's
+         # token away (and count wrong passwords against the account); adding a peer fetches the URL it is given,
+         # and a test sends nothing beyond loopback.
+         "--exclude-operation-id-regex", "^(signOut|eraseAccount|endMySession|revokeMyToken|previewPeer|addPeer)$",
          "--max-examples", "30", "--seed", "20261123", "--no-color"],
         capture_output=True, text=True, timeout=1200)
     summary = result.stdout[result.stdout.find("SUMMARY"):] if "SUMMARY" in result.stdout else result.stdout[-3000:]
