@@ -39,7 +39,7 @@ struct Federation: AsyncParsableCommand {
     struct PeersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "peers", abstract: "List, add, suspend, resume or remove peers.",
-            subcommands: [List.self, Add.self, Suspend.self, Resume.self, Remove.self], defaultSubcommand: List.self)
+            subcommands: [List.self, Add.self, Hello.self, Suspend.self, Resume.self, Remove.self], defaultSubcommand: List.self)
 
         struct List: AsyncParsableCommand {
             func run() async throws {
@@ -75,6 +75,17 @@ struct Federation: AsyncParsableCommand {
                     let peer = try await TanggapServer.addFederationPeer(
                         url: url, institutionID: institution, remoteInstitutionID: remoteInstitution, fingerprint: fingerprint, app: app)
                     say("Added peer \(peer.id): \(peer.name). It accepts nothing from here until its admin adds this instance too.")
+                }
+            }
+        }
+
+        struct Hello: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Send the peer a signed greeting: it is accepted only once both sides have added each other.")
+            @Argument var id: Int64
+            func run() async throws {
+                try await Runtime.withApplication { app, _ in
+                    say(try await TanggapServer.helloFederationPeer(id, app: app))
                 }
             }
         }

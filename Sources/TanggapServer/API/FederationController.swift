@@ -12,6 +12,7 @@ enum FederationController {
         peers.post(use: add)
         peers.post(":id", "suspend", use: suspend)
         peers.post(":id", "resume", use: resume)
+        peers.post(":id", "hello", use: hello)
         peers.delete(":id", use: remove)
     }
 
@@ -77,6 +78,14 @@ enum FederationController {
         try await req.audit(
             "peer_\(status.rawValue)", ["peer": peer.name, "instance_id": peer.instanceID], institutionID: peer.institutionID)
         return peer
+    }
+
+    /// Sends the peer a signed greeting: the way to test a link once both sides have added each other.
+    @Sendable static func hello(_ req: Request) async throws -> FederationInboxController.Receipt {
+        _ = try admin(req)
+        guard let id = Int64(try req.routeParameter("id")) else { throw APIError.notFound }
+        return try await Peers.hello(
+            id, settings: req.tanggap.settings, instanceName: try await WellKnownController.instanceName(req), now: req.now, on: req.db)
     }
 
     @Sendable static func remove(_ req: Request) async throws -> HTTPStatus {

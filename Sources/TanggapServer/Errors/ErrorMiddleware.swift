@@ -109,7 +109,8 @@ extension Request {
     /// Pages answer errors with pages; the API, health checks and files answer with JSON.
     var isPageRequest: Bool {
         let path = url.path
-        return !path.hasPrefix("/api/") && !path.hasPrefix("/webhooks/") && path != "/healthz" && path != "/readyz"
+        return !path.hasPrefix("/api/") && !path.hasPrefix("/webhooks/") && !path.hasPrefix("/federation/")
+            && !path.hasPrefix("/.well-known/") && path != "/healthz" && path != "/readyz"
     }
 }
 

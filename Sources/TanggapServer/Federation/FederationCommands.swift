@@ -78,3 +78,10 @@ public func setFederationPeer(_ id: Int64, active: Bool, app: Application) async
 public func removeFederationPeer(_ id: Int64, app: Application) async throws {
     try await Peers.remove(id, on: app.db)
 }
+
+/// Sends a signed greeting; answers what the peer said.
+public func helloFederationPeer(_ id: Int64, app: Application) async throws -> String {
+    let name = try await WellKnownController.instanceName(settings: app.tanggap.settings, on: app.db)
+    let receipt = try await Peers.hello(id, settings: app.tanggap.settings, instanceName: name, now: app.tanggap.clock.now(), on: app.db)
+    return "The peer accepted the greeting (\(receipt.status))."
+}

@@ -25,6 +25,12 @@ enum Peers {
         let status: String
         let fingerprint: String
         let createdAt: Date
+        /// The link's health: the last signed request from the peer, the last event it accepted from here, the last
+        /// refusal or failure either way.
+        let lastReceivedAt: Date?
+        let lastDeliveredAt: Date?
+        let lastError: String?
+        let lastErrorAt: Date?
     }
 
     /// What the admin is asked to confirm: who the instance at that address says it is, and its key's fingerprint.
@@ -118,7 +124,7 @@ enum Peers {
 
     static let columns = [
         "id", "instance_id", "name", "base_url", "inbox_url", "institution_id", "remote_institution_id", "status", "fingerprint",
-        "created_at",
+        "created_at", "last_received_at", "last_delivered_at", "last_error", "last_error_at",
     ]
 
     static func list(on db: any Database) async throws -> [Peer] {
@@ -139,6 +145,44 @@ enum Peers {
         else { return nil }
         return try? JSONDecoder().decode([PinnedKey].self, from: Data(text.utf8))
     }
+
+    /// Records a refusal or a failure on the link with the peer, for its admin to see.
+    static func noteError(_ error: String, instance: String, now: Date, on db: any Database) async throws {
+        try await db.sql.update("federation_peers").set("last_error", to: SQLBind(String(error.prefix(500))))
+            .set("last_error_at", to: SQLBind(now)).where("instance_id", .equal, instance).run()
+    }
+
+    /// Sends a signed greeting to the peer: the test of a link that an admin runs after both sides added each other.
+    static func hello(
+        _ id: Int64, settings: Settings, instanceName: String, now: Date, on db: any Database
+    ) async throws
+        -> FederationInboxController.Receipt
+    {
+        struct Target: Decodable {
+            let instance_id: String
+            let inbox_url: String
+            let status: String
+        }
+        guard
+            let peer = try await db.sql.select().columns("instance_id", "inbox_url", "status").from("federation_peers")
+                .where("id", .equal, id).first(decoding: Target.self)
+        else { throw APIError.notFound }
+        guard peer.status == Status.active.rawValue else { throw suspended }
+        let identity = try await InstanceKeys.load(settings: settings, now: now, on: db)
+        let event = FederationEvent(
+            id: UUID().uuidString.lowercased(), type: FederationEvent.Kind.peerHello.rawValue, sender: identity.instanceID, createdAt: now,
+            payload: ["name": instanceName])
+        do {
+            let receipt = try await PeerClient.deliver(event, to: peer.inbox_url, signer: identity.signer, now: now)
+            try await db.sql.update("federation_peers").set("last_delivered_at", to: SQLBind(now)).where("id", .equal, id).run()
+            return receipt
+        } catch {
+            try await noteError("delivery: \(error)", instance: peer.instance_id, now: now, on: db)
+            throw APIError(status: .badGateway, code: "peer_refused")
+        }
+    }
+
+    static let suspended = APIError(status: .conflict, code: "peer_suspended")
 
     enum Status: String { case active, suspended }
 

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Vapor
 
@@ -47,8 +48,13 @@ enum WellKnownController {
     }
 
     static func instanceName(_ req: Request) async throws -> String {
-        if let name = req.tanggap.settings.instanceName { return name }
-        return try await InstitutionDirectory.root(on: req.db)?.name ?? "Tanggap"
+        try await instanceName(settings: req.tanggap.settings, on: req.db)
+    }
+
+    /// `TANGGAP_INSTANCE_NAME`, or the top institution's name.
+    static func instanceName(settings: Settings, on db: any Database) async throws -> String {
+        if let name = settings.instanceName { return name }
+        return try await InstitutionDirectory.root(on: db)?.name ?? "Tanggap"
     }
 }
 

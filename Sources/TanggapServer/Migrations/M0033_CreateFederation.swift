@@ -39,12 +39,29 @@ struct M0033_CreateFederation: AsyncMigration {
             .field("fingerprint", .string, .required)
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
+            // The link's health, for the admin: the last signed request received from the peer, the last one it
+            // accepted from here, and the last refusal or failure, with when.
+            .field("last_received_at", .datetime)
+            .field("last_delivered_at", .datetime)
+            .field("last_error", .string)
+            .field("last_error_at", .datetime)
             .unique(on: "instance_id")
             .unique(on: "institution_id")
+            .create()
+        // Every event accepted from a peer, by its id: a repeated one is acknowledged again and applied once.
+        try await database.schema("federation_inbox")
+            .field("id", .int64, .identifier(auto: true))
+            .field("sender", .string, .required)
+            .field("event_id", .string, .required)
+            .field("type", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("received_at", .datetime, .required)
+            .unique(on: "sender", "event_id")
             .create()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("federation_inbox").delete()
         try await database.schema("federation_peers").delete()
         try await database.schema("federation_keys").delete()
         try await database.schema("federation_identity").delete()
