@@ -102,6 +102,11 @@ import Vapor
                 #expect(try await Peers.find(bojonegoro.id, on: national.db)?.lastDeliveredAt != nil)
                 #expect(try await Peers.find(nasional.id, on: region.db)?.lastReceivedAt != nil)
                 #expect(try await inboxCount(region) == 1)
+                // The national admin sees the link at a glance.
+                let browser = try await PageTests().signedIn(national, "admin@tanggap.test")
+                let adminPage = try await national.request(.GET, "/kelola/admin", headers: [browser.header]).text
+                #expect(adminPage.contains("id=\"federation-peers\"") && adminPage.contains("Kabupaten Bojonegoro · \(regionURL) · aktif"))
+                #expect(adminPage.contains("terakhir mengirim") && adminPage.contains("kesalahan terakhir"))
 
                 // Requests crafted as the national instance would send them.
                 let now = region.tanggap.clock.now()

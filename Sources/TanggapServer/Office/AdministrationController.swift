@@ -49,6 +49,8 @@ enum AdministrationController {
         let categories: [Choice]
         let audit: [Line]?
         let reveals: [Line]?
+        /// For national admins: each federation peer and the health of its link.
+        let peers: [Line]?
         let feedback: FormFeedback
         let notice: String?
     }
@@ -113,7 +115,25 @@ enum AdministrationController {
                     .joined(separator: " · "),
                     detail: entry.reason)
             }.nilIfEmpty,
+            peers: isNational ? try await peerLines(on: req) : nil,
             feedback: feedback, notice: notice)
+    }
+
+    /// One line per peer: who, its state and fingerprint, then when the link last worked each way and its last error.
+    private static func peerLines(on req: Request) async throws -> [Line]? {
+        try await Peers.list(on: req.db).map { peer in
+            let never = req.text("admin.peer_never")
+            var health = [
+                req.text("admin.peer_received", ["at": peer.lastReceivedAt.map { DisplayFormat.dateTime($0, req) } ?? never]),
+                req.text("admin.peer_delivered", ["at": peer.lastDeliveredAt.map { DisplayFormat.dateTime($0, req) } ?? never]),
+            ]
+            if let error = peer.lastError, let at = peer.lastErrorAt {
+                health.append(req.text("admin.peer_error", ["at": DisplayFormat.dateTime(at, req), "error": error]))
+            }
+            return Line(
+                title: [peer.name, peer.baseURL, req.text("admin.peer_status.\(peer.status)"), peer.fingerprint].joined(separator: " · "),
+                detail: health.joined(separator: " · "))
+        }.nilIfEmpty
     }
 
     /// Runs a change with its record in one transaction, then back to the page (or the page with what to fix).
