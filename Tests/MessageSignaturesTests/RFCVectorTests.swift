@@ -73,11 +73,3 @@ import Testing
         #expect(throws: MessageSignatureError.missing("Content-Digest")) { try ContentDigest.verify(nil, body: body) }
     }
 }
-
-extension Data {
-    init?(base64URL text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        self.init(base64Encoded: base64)
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import MessageSignatures
 import TanggapCore
 import Vapor
 
@@ -92,11 +93,11 @@ struct ReportListQuery {
     }
 
     static func cursor(after id: Int64, oldestFirst: Bool) -> String {
-        Data("v1:\(oldestFirst ? "asc" : "desc"):\(id)".utf8).base64URLEncodedString()
+        Data("v1:\(oldestFirst ? "asc" : "desc"):\(id)".utf8).base64URL
     }
 
     private static func cursorValue(_ raw: String, oldestFirst: Bool) -> Int64? {
-        guard raw.count <= 64, let data = Data(base64URLEncoded: raw), let text = String(data: data, encoding: .utf8) else { return nil }
+        guard raw.count <= 64, let data = Data(base64URL: raw), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.split(separator: ":")
         guard parts.count == 3, parts[0] == "v1", parts[1] == (oldestFirst ? "asc" : "desc"), let id = Int64(parts[2]), id > 0
         else { return nil }
@@ -130,18 +131,5 @@ extension LocalDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         return calendar.date(from: DateComponents(year: year, month: month, day: day))!
-    }
-}
-
-extension Data {
-    func base64URLEncodedString() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    init?(base64URLEncoded text: String) {
-        var base = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base.count % 4 != 0 { base += "=" }
-        self.init(base64Encoded: base)
     }
 }

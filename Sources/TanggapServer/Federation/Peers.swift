@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import MessageSignatures
 import SQLKit
 import TanggapCore
 import Vapor
