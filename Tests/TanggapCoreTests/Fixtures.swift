@@ -20,6 +20,8 @@ enum Tree {
 enum Person: String, CaseIterable, CustomStringConvertible {
     case nationalAdmin, institutionAdmin, liaisonOfficer, technicalOfficer, `operator`, oversight
     case reporterAccount, reporterSecret, system, citizen
+    /// Another instance, for a case handed across the border.
+    case peer
 
     static let reporterUserID: Int64 = 99
 
@@ -54,6 +56,7 @@ enum Person: String, CaseIterable, CustomStringConvertible {
         case .reporterAccount: .user(UserActor(id: Self.reporterUserID, grants: []))
         case .reporterSecret: .reporter
         case .system: .system
+        case .peer: .peer
         case .citizen: .user(UserActor(id: 7, grants: []))
         default: .user(UserActor(id: Int64(10 + Person.allCases.firstIndex(of: self)!), grants: [RoleGrant(role!, on: scope)]))
         }

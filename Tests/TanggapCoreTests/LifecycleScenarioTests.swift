@@ -47,6 +47,17 @@ import Testing
         }
     }
 
+    @Test func aCaseHandedInFromAnotherInstanceGoesBackThereFromTheTop() throws {
+        var handedIn = report(.verified, holder: Tree.national)
+        handedIn.isHandedIn = true
+        #expect(Lifecycle.isOffered(.notOurAuthority, on: handedIn, to: nationalAdmin))
+        let transition = try Lifecycle.decide(.notOurAuthority(reason: "Bukan kewenangan pusat"), on: handedIn, by: nationalAdmin)
+        #expect(transition.toState == .archived && transition.after.archiveReason == .outOfScope && transition.toHolder == Tree.national)
+        // Lower down, it climbs inside this instance first, as any report.
+        handedIn.holder = Tree.pemkab
+        #expect(try Lifecycle.decide(.notOurAuthority(reason: "Salah alamat"), on: handedIn, by: nationalAdmin).toHolder == Tree.national)
+    }
+
     @Test func aHoldResumesWhereItStoppedWhenTheReporterReplies() throws {
         for state in [ReportState.received, .verified, .dispatched] {
             let held = try Lifecycle.decide(.hold(question: "Foto?"), on: report(state), by: liaison)

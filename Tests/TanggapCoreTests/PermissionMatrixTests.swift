@@ -16,18 +16,18 @@ import Testing
         .dispatch: ([.verified, .dispatched], admins, [.verified: .dispatched, .dispatched: .dispatched]),
         .assign: (open, handlers, identity(open)),
         .hold: (
-            [.received, .verified, .dispatched], handlers,
+            [.received, .verified, .dispatched], handlers.union([.peer]),
             [.received: .onHold, .verified: .onHold, .dispatched: .onHold]
         ),
         .archive: (
-            [.received, .verified, .dispatched, .onHold], admins,
+            [.received, .verified, .dispatched, .onHold], admins.union([.peer]),
             [.received: .archived, .verified: .archived, .dispatched: .archived, .onHold: .archived]
         ),
         .notOurAuthority: (
-            [.received, .verified, .dispatched], handlers,
+            [.received, .verified, .dispatched], handlers.union([.peer]),
             [.received: .received, .verified: .verified, .dispatched: .verified]
         ),
-        .answer: ([.dispatched], [.institutionAdmin, .liaisonOfficer], [.dispatched: .answered]),
+        .answer: ([.dispatched], [.institutionAdmin, .liaisonOfficer, .peer], [.dispatched: .answered]),
         .reply: (
             open, reporters,
             [
@@ -35,7 +35,7 @@ import Testing
                 .answered: .dispatched, .onHold: .dispatched,
             ]
         ),
-        .confirm: ([.answered], reporters.union([.system]), [.answered: .completed]),
+        .confirm: ([.answered], reporters.union([.system, .peer]), [.answered: .completed]),
         .rate: ([.completed], reporters, [.completed: .completed]),
         .escalate: (open, [.system, .nationalAdmin, .oversight], identity(open)),
         .reopen: ([.completed, .archived], admins, [.completed: .dispatched, .archived: .verified]),

@@ -80,4 +80,8 @@ public enum Actor: Hashable, Sendable {
     /// Someone who proved to be this report's reporter without an account (the secret given at submission,
     /// or the address the report came from on a messaging channel).
     case reporter
+    /// The instance at the other end of a hand-over (docs/federation.md), acting for the holder it stands for:
+    /// answering, asking, returning or taking back what was handed across. The server lets it act only on a report
+    /// linked to that peer.
+    case peer
 }

@@ -43,10 +43,17 @@ public enum Lifecycle {
             after.stateBeforeHold = nil
 
         case .notOurAuthority:
-            // "No wrong door": the report goes up one level to be routed again, never to a dead end.
-            guard let levelAbove = report.holder.parent else { throw .rejected(kind, .noLevelAbove) }
-            after.holder = levelAbove
-            after.state = report.isVerified ? .verified : .received
+            // "No wrong door": the report goes up one level to be routed again, never to a dead end. At the top of
+            // this instance, a report handed in from another goes back there (the server sends it) and closes here.
+            if let levelAbove = report.holder.parent {
+                after.holder = levelAbove
+                after.state = report.isVerified ? .verified : .received
+            } else if report.isHandedIn {
+                after.state = .archived
+                after.archiveReason = .outOfScope
+            } else {
+                throw .rejected(kind, .noLevelAbove)
+            }
             after.assigneeID = nil
 
         case .answer:
@@ -108,7 +115,7 @@ public enum Lifecycle {
         switch kind {
         case .rate: return report.rating == nil
         case .escalate: return !report.isEscalated
-        case .notOurAuthority: return report.holder.parent != nil
+        case .notOurAuthority: return report.holder.parent != nil || report.isHandedIn
         default: return true
         }
     }

@@ -5,6 +5,9 @@ public enum Capacity: Hashable, Sendable {
     case reporter
     /// Tanggap itself: timers and sweeps.
     case system
+    /// Another instance, for a report handed across the border: at the origin it speaks for the holder, at the
+    /// holder for the origin (which takes a report back).
+    case peer
 }
 
 /// When an action exists and who may take it. One row per action: this is where "who may do what" lives.
@@ -31,19 +34,19 @@ public enum Rulebook {
         case .assign:
             ActionRule(states: ReportState.open, capacities: handlers, audience: .staff)
         case .hold:
-            ActionRule(states: triage, capacities: handlers, audience: .participants)
+            ActionRule(states: triage, capacities: handlers.union([.peer]), audience: .participants)
         case .archive:
-            ActionRule(states: triage.union([.onHold]), capacities: admins, audience: .public)
+            ActionRule(states: triage.union([.onHold]), capacities: admins.union([.peer]), audience: .public)
         case .notOurAuthority:
-            ActionRule(states: triage, capacities: handlers, audience: .public)
+            ActionRule(states: triage, capacities: handlers.union([.peer]), audience: .public)
         case .answer:
             ActionRule(
-                states: [.dispatched], capacities: [.role(.institutionAdmin), .role(.liaisonOfficer)],
+                states: [.dispatched], capacities: [.role(.institutionAdmin), .role(.liaisonOfficer), .peer],
                 audience: .public)
         case .reply:
             ActionRule(states: ReportState.open, capacities: [.reporter], audience: .participants)
         case .confirm:
-            ActionRule(states: [.answered], capacities: [.reporter, .system], audience: .public)
+            ActionRule(states: [.answered], capacities: [.reporter, .system, .peer], audience: .public)
         case .rate:
             ActionRule(states: [.completed], capacities: [.reporter], audience: .public)
         case .escalate:
@@ -69,6 +72,8 @@ public enum Rulebook {
             return [.system]
         case .reporter:
             return [.reporter]
+        case .peer:
+            return [.peer]
         case .user(let user):
             var result = Set(user.grants.filter { $0.covers(report.holder) }.map { Capacity.role($0.role) })
             if let reporter = report.reporterUserID, reporter == user.id { result.insert(.reporter) }

@@ -15,11 +15,14 @@ public struct ReportSnapshot: Hashable, Sendable {
     public var reporterUserID: Int64?
     public var archiveReason: ArchiveReason?
     public var duplicateOfID: Int64?
+    /// Handed in by another instance: when no level here is competent, it goes back to where it came from.
+    public var isHandedIn: Bool
 
     public init(
         id: Int64, state: ReportState, holder: InstitutionPath, stateBeforeHold: ReportState? = nil,
         isVerified: Bool = false, isEscalated: Bool = false, rating: Rating? = nil, assigneeID: Int64? = nil,
-        reporterUserID: Int64? = nil, archiveReason: ArchiveReason? = nil, duplicateOfID: Int64? = nil
+        reporterUserID: Int64? = nil, archiveReason: ArchiveReason? = nil, duplicateOfID: Int64? = nil,
+        isHandedIn: Bool = false
     ) {
         self.id = id
         self.state = state
@@ -32,6 +35,7 @@ public struct ReportSnapshot: Hashable, Sendable {
         self.reporterUserID = reporterUserID
         self.archiveReason = archiveReason
         self.duplicateOfID = duplicateOfID
+        self.isHandedIn = isHandedIn
     }
 
     /// A new report as it arrives: received, with the institution it named or the national level.
