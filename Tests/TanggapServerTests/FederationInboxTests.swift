@@ -2,7 +2,6 @@ import Crypto
 import Fluent
 import Foundation
 import MessageSignatures
-import NIOPosix
 import SQLKit
 import Testing
 import Vapor
@@ -14,52 +13,6 @@ import Vapor
 /// applies an event once however often it comes, and refuses a changed byte, a stale or unknown signature, a stranger
 /// and a suspended peer, each with its own code and nothing changed.
 @Suite struct FederationInboxTests {
-    /// An instance serving on a loopback port of its own, its public address set to it.
-    func withInstance(named name: String, _ body: (Application, String) async throws -> Void) async throws {
-        let port = try freePort()
-        let url = "http://127.0.0.1:\(port)"
-        try await withTestApp(configure: {
-            $0.publicURL = url
-            $0.instanceName = name
-        }) { app in
-            _ = try await World.build(app)
-            try await app.server.start(address: .hostname("127.0.0.1", port: port))
-            do {
-                try await body(app, url)
-            } catch {
-                await app.server.shutdown()
-                throw error
-            }
-            await app.server.shutdown()
-        }
-    }
-
-    func freePort() throws -> Int {
-        let socket = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
-        let port = socket.localAddress?.port ?? 0
-        try socket.close().wait()
-        return port
-    }
-
-    func nationalAdminToken(_ app: Application) async throws -> String {
-        let user = try #require(try await UserModel.query(on: app.db).filter(\.$email == "admin@tanggap.test").first())
-        return try await APITokens.issue(for: user.id!, label: "t", lifetime: 86_400, now: app.tanggap.clock.now(), on: app.db).token
-    }
-
-    /// `app`'s national admin adds the instance at `url` for a new node, after reading its fingerprint.
-    func addPeer(_ app: Application, _ url: String) async throws -> Peers.Peer {
-        let token = try await nationalAdminToken(app)
-        let root = try #require(try await InstitutionDirectory.root(on: app.db))
-        let node = try await InstitutionDirectory.create(
-            name: "Mitra \(url)", kind: .regency, under: root, now: app.tanggap.clock.now(), on: app.db)
-        let preview = try await app.request(.GET, "/api/v1/federation/peers/preview?url=\(url)", token: token).decode(Peers.Preview.self)
-        let added = try await app.request(
-            .POST, "/api/v1/federation/peers", token: token,
-            json: ["url": url, "institution_id": node.id, "fingerprint": preview.fingerprint])
-        #expect(added.status == .created, "\(added.text)")
-        return try added.decode(Peers.Peer.self)
-    }
-
     func inboxCount(_ app: Application) async throws -> Int {
         try await app.db.sql.raw("SELECT COUNT(*) AS n FROM federation_inbox").first(decodingColumn: "n", as: Int.self) ?? -1
     }
@@ -85,17 +38,18 @@ import Vapor
     }
 
     @Test func aGreetingIsAcceptedOnlyOnceBothSidesAddedEachOtherAndEveryForgeryIsRefused() async throws {
-        try await withInstance(named: "Nasional") { national, nationalURL in
-            try await withInstance(named: "Kabupaten Bojonegoro") { region, regionURL in
-                let bojonegoro = try await addPeer(national, regionURL)
-                let token = try await nationalAdminToken(national)
+        try await withInstance(named: "Nasional") { nationalInstance in
+            try await withInstance(named: "Kabupaten Bojonegoro") { regionInstance in
+                let (national, region, regionURL) = (nationalInstance.app, regionInstance.app, regionInstance.url)
+                let bojonegoro = try await nationalInstance.addPeer(regionURL)
+                let token = nationalInstance.world.nationalAdmin.token
                 // The region has not added the national instance yet: the greeting is refused, and the link says why.
                 let early = try await national.request(.POST, "/api/v1/federation/peers/\(bojonegoro.id)/hello", token: token)
                 #expect(early.status == .badGateway && early.errorCode == "peer_refused")
                 #expect(try await Peers.find(bojonegoro.id, on: national.db)?.lastError?.contains("403") == true)
                 #expect(try await inboxCount(region) == 0)
 
-                let nasional = try await addPeer(region, nationalURL)
+                let nasional = try await regionInstance.addPeer(nationalInstance.url)
                 let hello = try await national.request(.POST, "/api/v1/federation/peers/\(bojonegoro.id)/hello", token: token)
                 #expect(hello.status == .ok, "\(hello.text)")
                 #expect(try hello.decode(FederationInboxController.Receipt.self).status == "applied")
@@ -113,7 +67,7 @@ import Vapor
                 let identity = try await InstanceKeys.load(settings: national.tanggap.settings, now: now, on: national.db)
                 let event = FederationEvent(
                     id: UUID().uuidString.lowercased(), type: "peer.hello", sender: identity.instanceID, createdAt: now,
-                    payload: ["name": "N"])
+                    payload: FederationPayload(name: "N"))
                 let good = try signed(event, to: region, signer: identity.signer, created: now)
                 #expect(try await post(region, good).decode(FederationInboxController.Receipt.self).status == "applied")
                 for _ in 0..<3 {
@@ -163,7 +117,7 @@ import Vapor
                 #expect(try await inboxCount(region) == 2, "nothing refused was recorded")
 
                 // Suspended, the national instance is trusted with nothing.
-                let regionToken = try await nationalAdminToken(region)
+                let regionToken = regionInstance.world.nationalAdmin.token
                 #expect(
                     try await region.request(.POST, "/api/v1/federation/peers/\(nasional.id)/suspend", token: regionToken).status == .ok)
                 let suspended = try await post(region, try signed(event.renewed, to: region, signer: identity.signer, created: now))

@@ -13,6 +13,7 @@ enum FederationController {
         peers.post(":id", "suspend", use: suspend)
         peers.post(":id", "resume", use: resume)
         peers.post(":id", "hello", use: hello)
+        peers.post(":id", "retry", use: retry)
         peers.delete(":id", use: remove)
     }
 
@@ -68,6 +69,16 @@ enum FederationController {
 
     @Sendable static func resume(_ req: Request) async throws -> Peers.Peer {
         try await change(req, to: .active)
+    }
+
+    /// Sends the events given up for a peer again, in their order: after the peer fixed what made it refuse them.
+    @Sendable static func retry(_ req: Request) async throws -> Peers.Peer {
+        _ = try admin(req)
+        guard let id = Int64(try req.routeParameter("id")), try await Peers.route(id, on: req.db) != nil else { throw APIError.notFound }
+        let count = try await FederationOutbox.retryDead(peerID: id, now: req.now, on: req.db)
+        guard let peer = try await Peers.find(id, on: req.db) else { throw APIError.notFound }
+        try await req.audit("peer_retried", ["peer": peer.name, "events": String(count)], institutionID: peer.institutionID)
+        return peer
     }
 
     private static func change(_ req: Request, to status: Peers.Status) async throws -> Peers.Peer {

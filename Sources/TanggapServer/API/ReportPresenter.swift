@@ -71,6 +71,8 @@ enum ReportPresenter {
         of event: ReportEventModel, report: ReportModel, access: ReportAccess, names: NameBook
     ) -> EventRepresentation.Actor {
         if event.actorKind == "system" { return .init(kind: "system", name: nil, institution: nil) }
+        // Another instance: by the node that stands for it here, never by a person's name.
+        if event.actorKind == "peer" { return .init(kind: "peer", name: nil, institution: names.institution(event.actorInstitutionID)) }
         let byReporter = event.actorKind == "reporter" || (event.actorUserID != nil && event.actorUserID == report.reporterUserID)
         if byReporter {
             return .init(kind: "reporter", name: report.reporter(for: access)?.name, institution: nil)

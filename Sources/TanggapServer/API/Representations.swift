@@ -80,6 +80,23 @@ struct ReportRepresentation: Content {
     let identitySealed: Bool
     /// When an anonim reporter's identity was opened, and under which role: told to the reporter and to staff.
     var identityOpenings: [IdentityReveals.Opening]?
+    /// The report's latest hand-over across the border each way (docs/federation.md): to the peer that holds it, with
+    /// where it stands there, or from the peer it came from.
+    var handovers: [HandoverRepresentation]?
+}
+
+struct HandoverRepresentation: Content {
+    /// `handed_out` (the peer holds the case) or `handed_in` (the case came from the peer).
+    let direction: FederationLinks.Direction
+    let peer: String
+    /// The case's tracking id at the peer.
+    let remoteTrackingID: String?
+    let isActive: Bool
+    /// For a case handed out: what the holder last said of it.
+    let remoteState: ReportState?
+    let remoteHolder: String?
+    let remoteDueAt: Date?
+    let remoteLight: TrafficLight?
 }
 
 struct AttachmentRepresentation: Content {

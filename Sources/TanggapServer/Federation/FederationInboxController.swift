@@ -11,7 +11,8 @@ import Vapor
 /// 401 or 403 with a code of its own and nothing more. An event id already received is acknowledged again and applied
 /// once.
 enum FederationInboxController {
-    static let bodyLimit = 1_048_576
+    /// A hand-over carries the report's files (`Handover.filesLimit`), base64.
+    static let bodyLimit = Handover.filesLimit * 2
 
     static func register(_ app: Application) {
         app.on(.POST, "federation", "v1", "inbox", body: .collect(maxSize: ByteCount(value: bodyLimit)), use: receive)
@@ -23,6 +24,8 @@ enum FederationInboxController {
         /// `applied`, or `duplicate` for an event received before.
         let status: String
         let id: String
+        /// What applying it came to: `applied`, `returned` (a hand-over sent back), or `declined: <code>`.
+        var outcome: String?
     }
 
     static let malformed = APIError(status: .badRequest, code: "malformed_event")
@@ -48,23 +51,22 @@ enum FederationInboxController {
             throw refusal
         }
         let now = req.now
-        let applied = try await req.db.writeTransaction { db in
+        let context = req.tanggap
+        let (fresh, outcome) = try await req.db.writeTransaction { db in
             let fresh =
                 try await db.sql.insert(into: "federation_inbox").columns("sender", "event_id", "type", "created_at", "received_at")
                 .values(SQLBind(sender), SQLBind(event.id.lowercased()), SQLBind(event.type), SQLBind(event.createdAt), SQLBind(now))
                 .ignoringConflicts(with: ["sender", "event_id"]).returning("id").first() != nil
-            if fresh { try await apply(event, on: db) }
+            var outcome: String?
+            if fresh, event.kind != .peerHello, let peer = try await Peers.route(ofInstance: sender, on: db) {
+                outcome = try await FederationReports.apply(event, from: peer, context: context, now: now, on: db)
+                try await db.sql.update("federation_inbox").set("outcome", to: SQLBind(outcome))
+                    .where("sender", .equal, sender).where("event_id", .equal, event.id.lowercased()).run()
+            }
             try await db.sql.update("federation_peers").set("last_received_at", to: SQLBind(now)).where("instance_id", .equal, sender).run()
-            return fresh
+            return (fresh, outcome)
         }
-        return Receipt(status: applied ? "applied" : "duplicate", id: event.id)
-    }
-
-    /// What an event does here, in the transaction that records it.
-    private static func apply(_ event: FederationEvent, on db: any Database) async throws {
-        switch FederationEvent.Kind(rawValue: event.type) {
-        case .peerHello, nil: return  // a greeting changes nothing but the link's health, recorded by the caller
-        }
+        return Receipt(status: fresh ? "applied" : "duplicate", id: event.id, outcome: outcome)
     }
 
     /// The structured refusal for a failed check; the codes are stable and documented in docs/federation.md.

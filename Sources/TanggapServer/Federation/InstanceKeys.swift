@@ -40,6 +40,16 @@ enum InstanceKeys {
         return identity
     }
 
+    /// This instance's id alone, as events name it; made with the keys on first use.
+    static func instanceID(settings: Settings, now: Date, on db: any Database) async throws -> String {
+        if let id = try await db.sql.select().column("instance_id").from("federation_identity").first(
+            decodingColumn: "instance_id", as: String.self)
+        {
+            return id
+        }
+        return try await load(settings: settings, now: now, on: db).instanceID
+    }
+
     /// A new signing key; the one before is retired and stays valid for `grace`.
     @discardableResult
     static func rotate(settings: Settings, now: Date, on db: any Database) async throws -> String {

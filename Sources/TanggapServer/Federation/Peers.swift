@@ -32,6 +32,18 @@ enum Peers {
         let lastDeliveredAt: Date?
         let lastError: String?
         let lastErrorAt: Date?
+        /// The outbox towards the peer: events waiting, the oldest one's time, and those given up.
+        var queued: Int?
+        var oldestQueuedAt: Date?
+        var deadLetters: Int?
+
+        func with(_ queue: FederationOutbox.Queue?) -> Peer {
+            var peer = self
+            peer.queued = queue?.queued ?? 0
+            peer.oldestQueuedAt = queue?.oldestQueuedAt
+            peer.deadLetters = queue?.dead ?? 0
+            return peer
+        }
     }
 
     /// What the admin is asked to confirm: who the instance at that address says it is, and its key's fingerprint.
@@ -129,13 +141,42 @@ enum Peers {
     ]
 
     static func list(on db: any Database) async throws -> [Peer] {
-        try await db.sql.select().columns(columns.map { SQLIdentifier($0) }).from("federation_peers").orderBy("id")
-            .all(decoding: Peer.self, with: FederationJSON.rowDecoder)
+        let queues = try await FederationOutbox.queues(on: db)
+        return try await db.sql.select().columns(columns.map { SQLIdentifier($0) }).from("federation_peers").orderBy("id")
+            .all(decoding: Peer.self, with: FederationJSON.rowDecoder).map { $0.with(queues[$0.id]) }
     }
 
     static func find(_ id: Int64, on db: any Database) async throws -> Peer? {
-        try await db.sql.select().columns(columns.map { SQLIdentifier($0) }).from("federation_peers").where("id", .equal, id)
-            .first(decoding: Peer.self, with: FederationJSON.rowDecoder)
+        let queues = try await FederationOutbox.queues(on: db)
+        return try await db.sql.select().columns(columns.map { SQLIdentifier($0) }).from("federation_peers").where("id", .equal, id)
+            .first(decoding: Peer.self, with: FederationJSON.rowDecoder).map { $0.with(queues[$0.id]) }
+    }
+
+    /// What the report flow needs of a peer: which local node stands for it, and which institution inside it a
+    /// hand-over starts at.
+    struct Route: Decodable, Sendable {
+        let id: Int64
+        let instanceID: String
+        let institutionID: Int64
+        let remoteInstitutionID: Int64?
+    }
+
+    private static let routeColumns = ["id", "instance_id", "institution_id", "remote_institution_id"].map { SQLIdentifier($0) }
+
+    /// The active peer a node of the local tree stands for, if it stands for one.
+    static func route(atNode institutionID: Int64, on db: any Database) async throws -> Route? {
+        try await db.sql.select().columns(routeColumns).from("federation_peers").where("institution_id", .equal, institutionID)
+            .where("status", .equal, Status.active.rawValue).first(decoding: Route.self, with: FederationJSON.rowDecoder)
+    }
+
+    static func route(ofInstance instanceID: String, on db: any Database) async throws -> Route? {
+        try await db.sql.select().columns(routeColumns).from("federation_peers").where("instance_id", .equal, instanceID)
+            .first(decoding: Route.self, with: FederationJSON.rowDecoder)
+    }
+
+    static func route(_ id: Int64, on db: any Database) async throws -> Route? {
+        try await db.sql.select().columns(routeColumns).from("federation_peers").where("id", .equal, id)
+            .first(decoding: Route.self, with: FederationJSON.rowDecoder)
     }
 
     /// The pinned keys of the active peer with this instance id: what its requests are checked against.
@@ -172,7 +213,7 @@ enum Peers {
         let identity = try await InstanceKeys.load(settings: settings, now: now, on: db)
         let event = FederationEvent(
             id: UUID().uuidString.lowercased(), type: FederationEvent.Kind.peerHello.rawValue, sender: identity.instanceID, createdAt: now,
-            payload: ["name": instanceName])
+            payload: FederationPayload(name: instanceName))
         do {
             let receipt = try await PeerClient.deliver(event, to: peer.inbox_url, signer: identity.signer, now: now)
             try await db.sql.update("federation_peers").set("last_delivered_at", to: SQLBind(now)).where("id", .equal, id).run()

@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 import Vapor
 
-/// Runs the job workers (and through them the periodic tasks) for as long as the application is up.
+/// Runs the job workers (and through them the periodic tasks) and the federation courier for as long as the
+/// application is up.
 struct BackgroundWork: LifecycleHandler {
     let loops: Int
 
@@ -10,10 +11,12 @@ struct BackgroundWork: LifecycleHandler {
 
     func didBootAsync(_ app: Application) async throws {
         let context = app.tanggap
-        let tasks = (0..<loops).map { index in
+        var tasks = (0..<loops).map { index in
             let worker = JobWorker(name: JobWorker.name(index), context: context, db: app.db, logger: app.logger)
             return Task { await worker.run(database: { app.db }) }
         }
+        let courier = FederationCourier(name: JobWorker.name(loops), context: context, logger: app.logger)
+        tasks.append(Task { await courier.run(database: { app.db }) })
         app.storage[Tasks.self] = tasks
         app.logger.info("background work started", metadata: ["workers": .stringConvertible(loops)])
     }

@@ -36,5 +36,6 @@ enum TanggapMigrations {
         M0031_RecordErasures(),
         M0032_CreatePasswordResets(),
         M0033_CreateFederation(),
+        M0034_CreateFederationDelivery(),
     ]
 }

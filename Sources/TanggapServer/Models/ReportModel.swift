@@ -85,7 +85,8 @@ final class ReportModel: Model, @unchecked Sendable {
         ReportSnapshot(
             id: id!, state: state, holder: InstitutionPath(encoded: holderPath)!, stateBeforeHold: stateBeforeHold,
             isVerified: isVerified, isEscalated: isEscalated, rating: rating, assigneeID: assigneeID,
-            reporterUserID: reporterUserID, archiveReason: archiveReason, duplicateOfID: duplicateOfID)
+            reporterUserID: reporterUserID, archiveReason: archiveReason, duplicateOfID: duplicateOfID,
+            isHandedIn: channel == .federation)
     }
 
     /// The report's deadlines as the SLA clock sees them.
@@ -178,6 +179,10 @@ extension ReportModel {
     var contacts: ChannelRules.Contacts {
         ChannelRules.Contacts(channel: channel, replyAddress: replyAddress, email: reporterEmail, phone: reporterPhone)
     }
+
+    /// The only part of the reporter that crosses to another instance with a hand-over, and only for a report that
+    /// is not anonim (docs/federation.md): their name. Contacts and channel stay at the origin.
+    var nameForHandover: String? { isAnonymous ? nil : reporterName }
 
     /// `reporter_user_id, reporter_name, reporter_email, reporter_phone`, for the insert of a new row.
     var reporterColumnValues: [any Encodable & Sendable] { [reporterUserID, reporterName, reporterEmail, reporterPhone] }

@@ -119,11 +119,18 @@ enum AdministrationController {
             feedback: feedback, notice: notice)
     }
 
-    /// One line per peer: who, its state and fingerprint, then when the link last worked each way and its last error.
+    /// One line per peer: who, its state and fingerprint, then its queue (events waiting, the oldest one's time, those
+    /// given up), when the link last worked each way, and its last error.
     private static func peerLines(on req: Request) async throws -> [Line]? {
         try await Peers.list(on: req.db).map { peer in
             let never = req.text("admin.peer_never")
             var health = [
+                req.text(
+                    "admin.peer_queue",
+                    [
+                        "queued": String(peer.queued ?? 0), "dead": String(peer.deadLetters ?? 0),
+                        "oldest": peer.oldestQueuedAt.map { DisplayFormat.dateTime($0, req) } ?? "–",
+                    ]),
                 req.text("admin.peer_received", ["at": peer.lastReceivedAt.map { DisplayFormat.dateTime($0, req) } ?? never]),
                 req.text("admin.peer_delivered", ["at": peer.lastDeliveredAt.map { DisplayFormat.dateTime($0, req) } ?? never]),
             ]

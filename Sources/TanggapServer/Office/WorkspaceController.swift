@@ -56,6 +56,7 @@ enum WorkspaceController {
         let category: String?
         let place: String?
         let holder: String
+        let handovers: [ReportPage.Handover]?
         let assignee: String?
         let dueAt: String?
         let light: TrafficLight?
@@ -173,7 +174,8 @@ enum WorkspaceController {
                 .joined(separator: " › ").nilIfEmpty,
             place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ")
                 .nilIfEmpty,
-            holder: representation.holder.name, assignee: representation.assignee?.name,
+            holder: representation.holder.name, handovers: representation.handovers?.map { ReportPage.Handover($0, on: req) },
+            assignee: representation.assignee?.name,
             dueAt: deadlines.map { DisplayFormat.dateTime($0.dueAt, req) }, light: deadlines?.light,
             lightLabel: deadlines.map { req.label($0.light) }, channel: req.label(representation.channel),
             createdAt: DisplayFormat.dateTime(representation.createdAt, req), isAnonymous: report.isAnonymous,

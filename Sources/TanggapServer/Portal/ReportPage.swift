@@ -44,6 +44,8 @@ struct ReportPage: Encodable {
     let eventDate: String?
     let createdAt: String
     let holder: String
+    /// Where the case is across the border, or where it came from.
+    let handovers: [Handover]?
     let dueAt: String?
     let light: TrafficLight?
     let lightLabel: String?
@@ -109,6 +111,7 @@ struct ReportPage: Encodable {
                 .nilIfEmpty,
             eventDate: representation.eventDate.flatMap(LocalDate.init(iso:)).map { DisplayFormat.day($0, req) },
             createdAt: DisplayFormat.dateTime(representation.createdAt, req), holder: representation.holder.name,
+            handovers: representation.handovers?.map { Handover($0, on: req) },
             dueAt: representation.deadlines.map { DisplayFormat.dateTime($0.dueAt, req) },
             light: representation.deadlines?.light, lightLabel: representation.deadlines.map { req.label($0.light) },
             isLate: representation.deadlines?.isLate ?? false,
@@ -146,12 +149,35 @@ struct ReportPage: Encodable {
         }
     }
 
+    /// A hand-over as the report's pages show it: "Ditangani instansi mitra: Nasional · Dinas X · ABCDE-12345 ·
+    /// Diteruskan · tenggat 12 Des 2026 (hijau)".
+    struct Handover: Encodable {
+        let id: String
+        let label: String
+        let text: String
+
+        init(_ handover: HandoverRepresentation, on req: Request) {
+            id = "handover-\(handover.direction.rawValue)"
+            label = req.text("report.\(handover.direction.rawValue)")
+            var parts = [handover.peer, handover.remoteHolder, handover.remoteTrackingID, handover.remoteState.map { req.label($0) }]
+            if let due = handover.remoteDueAt {
+                parts.append(
+                    req.text("report.handover_due", ["at": DisplayFormat.dateTime(due, req)])
+                        + (handover.remoteLight.map { " (\(req.label($0)))" } ?? ""))
+            }
+            if !handover.isActive { parts.append(req.text("report.handover_ended")) }
+            text = parts.compactMap { $0 }.joined(separator: " · ")
+        }
+    }
+
     /// The reporter as "the reporter" unless the viewer may know the name; staff by their institution (and
-    /// name, to those who may see staff names); Tanggap's own clock as Tanggap.
+    /// name, to those who may see staff names); Tanggap's own clock as Tanggap; another instance by the node that
+    /// stands for it, marked as coming from there.
     static func actorName(_ actor: EventRepresentation.Actor, on req: Request) -> String {
         switch actor.kind {
         case "reporter": actor.name.map { "\(req.text("actor.reporter")) (\($0))" } ?? req.text("actor.reporter")
         case "system": "Tanggap"
+        case "peer": [actor.institution?.name, req.text("actor.peer")].compactMap { $0 }.joined(separator: " · ")
         default: [actor.name, actor.institution?.name].compactMap { $0 }.joined(separator: ", ")
         }
     }

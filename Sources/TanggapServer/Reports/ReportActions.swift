@@ -40,15 +40,16 @@ enum ReportActions {
     /// Actions that may carry files.
     static let takesAttachments: Set<EventKind> = [.reply, .answer, .note]
 
-    /// `also` writes what must commit with the action (a channel's message record and its acknowledgement).
+    /// `also` writes what must commit with the action (a channel's message record and its acknowledgement);
+    /// `fromPeer` is the federation peer whose event this action applies, told nothing of it in return.
     ///
     /// The steps, in one transaction: lock the report → let the core decide → move its deadlines and figures →
-    /// write its history → queue the reporter's notice (the outbox). Files are checked and written before, and
-    /// removed again if the transaction fails.
+    /// write its history → queue what the peers must hear and the reporter's notice (the outboxes). Files are checked
+    /// and written before, and removed again if the transaction fails.
     static func perform(
         _ kind: EventKind, _ request: ActionRequest, uploads: [Upload] = [], on reportID: Int64, by actor: Actor,
-        attributedTo eventActor: EventActor, channel: Channel, also: (@Sendable (any Database, ReportModel) async throws -> Void)? = nil,
-        context: TanggapContext, on db: any Database
+        attributedTo eventActor: EventActor, channel: Channel, fromPeer: Int64? = nil,
+        also: (@Sendable (any Database, ReportModel) async throws -> Void)? = nil, context: TanggapContext, on db: any Database
     ) async throws -> Outcome {
         let action = try await resolve(kind, request, reportID: reportID, on: db)
         let files = try await stage(uploads, for: kind, context: context)
@@ -62,6 +63,8 @@ enum ReportActions {
                 let event = try await recordHistory(
                     of: transition, kind: kind, on: report, details: details, by: eventActor, channel: channel, now: now, db: db)
                 try await files.insert(reportID: reportID, eventID: event.id, audience: transition.audience, now: now, on: db)
+                try await FederationRelay.afterAction(
+                    transition, kind: kind, on: report, causedBy: fromPeer, context: context, now: now, on: db)
                 // The reporter hears of it on their own channel: queued now, sent once this commits.
                 try await ReporterNotices.enqueue(kind, note: transition.note, on: report, context: context, now: now, db: db)
                 try await also?(db, report)

@@ -9,12 +9,15 @@ enum EventActor: Sendable, Equatable {
     /// The reporter, proven by the report's secret or the address of a channel.
     case reporter
     case system
+    /// Another instance (docs/federation.md); at the origin, the local node that stands for it.
+    case peer(institutionID: Int64?)
 
     var kind: String {
         switch self {
         case .user: "user"
         case .reporter: "reporter"
         case .system: "system"
+        case .peer: "peer"
         }
     }
 }
@@ -94,9 +97,14 @@ enum ReportHistory {
         event.kind = kind
         event.at = now
         event.actorKind = actor.kind
-        if case .user(let id, let institutionID) = actor {
+        switch actor {
+        case .user(let id, let institutionID):
             event.actorUserID = id
             event.actorInstitutionID = institutionID
+        case .peer(let institutionID):
+            event.actorInstitutionID = institutionID
+        case .reporter, .system:
+            break
         }
         event.fromState = from.0
         event.toState = to.0

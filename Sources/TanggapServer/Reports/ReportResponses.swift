@@ -19,6 +19,7 @@ enum ReportResponses {
         if report.isAnonymous && access.level >= .reporter {
             representation.identityOpenings = try await IdentityReveals.openings(of: report.id!, on: db)
         }
+        representation.handovers = try await FederationLinks.representations(of: report.id!, on: db).nilIfEmpty
         return representation
     }
 
