@@ -5,8 +5,19 @@ import TanggapServer
 /// `tanggap federation …`: this instance's identity and keys, and the peers it trusts.
 struct Federation: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "This instance's federation identity, its signing key, and its peers.",
-        subcommands: [Show.self, RotateKey.self, PeersCommand.self])
+        abstract: "This instance's federation identity, its signing key, its peers, and their figures.",
+        subcommands: [Show.self, RotateKey.self, PeersCommand.self, Figures.self])
+
+    struct Figures: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read every peer's published figures now (the server does so every 15 minutes) and print them.")
+
+        func run() async throws {
+            try await Runtime.withApplication { app, _ in
+                for line in try await TanggapServer.pullFederationFigures(app: app) { say(line) }
+            }
+        }
+    }
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the instance id and the fingerprint peers must confirm.")
@@ -38,14 +49,17 @@ struct Federation: AsyncParsableCommand {
 
     struct PeersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "peers", abstract: "List, add, suspend, resume or remove peers.",
-            subcommands: [List.self, Add.self, Hello.self, Suspend.self, Resume.self, Remove.self], defaultSubcommand: List.self)
+            commandName: "peers", abstract: "List, add, greet, suspend, resume or remove peers, or send given-up events again.",
+            subcommands: [List.self, Add.self, Hello.self, Retry.self, Suspend.self, Resume.self, Remove.self], defaultSubcommand: List.self
+        )
 
         struct List: AsyncParsableCommand {
             func run() async throws {
                 try await Runtime.withApplication { app, _ in
                     for peer in try await TanggapServer.federationPeers(app: app) {
-                        say("\(peer.id)  \(peer.status)  \(peer.name)  \(peer.baseURL)  node \(peer.institutionID)  \(peer.fingerprint)")
+                        say(
+                            "\(peer.id)  \(peer.status)  \(peer.name)  \(peer.baseURL)  node \(peer.institutionID)  \(peer.fingerprint)"
+                                + "  queued \(peer.queued)  given up \(peer.deadLetters)")
                     }
                 }
             }
@@ -86,6 +100,17 @@ struct Federation: AsyncParsableCommand {
             func run() async throws {
                 try await Runtime.withApplication { app, _ in
                     say(try await TanggapServer.helloFederationPeer(id, app: app))
+                }
+            }
+        }
+
+        struct Retry: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Send the events given up for the peer again, in their order (after it fixed what refused them).")
+            @Argument var id: Int64
+            func run() async throws {
+                try await Runtime.withApplication { app, _ in
+                    say("\(try await TanggapServer.retryFederationPeer(id, app: app)) events queued again.")
                 }
             }
         }

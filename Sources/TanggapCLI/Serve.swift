@@ -40,7 +40,8 @@ struct Serve: AsyncParsableCommand {
             return
         default:
             say("A new database: seeding the demo (TANGGAP_DEMO=never to skip)…")
-            let summary = try await DemoSeeder.seed(context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory, on: app.db)
+            let summary = try await DemoSeeder.seed(
+                context: app.tanggap, resourcesDirectory: app.directory.resourcesDirectory, reports: settings.demoReports, on: app.db)
             DemoSummaryPrinter.print(summary, url: "http://\(hostname):\(port)")
         }
     }

@@ -112,6 +112,20 @@ import Vapor
                 decodingColumn: "n", as: Int.self)
             #expect(ratings == 1)
 
+            // Figures cross too: the national instance reads the region's, shows them with their source, and counts the
+            // case that crossed once across both instances.
+            try await FederationFigures.pull(context: national.app.tanggap, on: national.db)
+            let fromRegion = try #require(try await FederationFigures.stored(on: national.db).first)
+            #expect(fromRegion.source == region.url && fromRegion.figures.name == "Kabupaten A" && fromRegion.figures.handedIn == 0)
+            #expect(fromRegion.figures.received == 1 && fromRegion.figures.completed == 1)
+            let ownFigures = try await FederationFigures.own(
+                context: national.app.tanggap, now: national.app.tanggap.clock.now(), on: national.db)
+            #expect(ownFigures.received == 1 && ownFigures.handedIn == 1 && ownFigures.rated == 1)
+            let statistics = try await national.app.request(.GET, "/statistik").text
+            #expect(statistics.contains("id=\"instansi-mitra\"") && statistics.contains(region.url))
+            #expect(statistics.contains("Di seluruh 2 instansi: 1 laporan diterima"), "the case that crossed counts once")
+            #expect(!(try await region.app.request(.GET, "/statistik").text.contains("instansi-mitra")), "not read yet there")
+
             // Every event was applied once; nothing is left waiting either way.
             for instance in [region, national] {
                 let left = try await instance.db.sql.raw("SELECT COUNT(*) AS n FROM federation_outbox WHERE state <> 'delivered'")

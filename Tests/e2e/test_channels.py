@@ -1,9 +1,6 @@
 """No wrong door: reports by SMS, WhatsApp, Telegram and e-mail, through a fake gateway process on loopback that
 speaks each gateway's real wire format, followed to the answer the reporter receives on the same channel."""
-import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -12,49 +9,12 @@ import pytest
 import requests
 
 import fake_gateway as fg
-from conftest import ENGINES, Server, free_port
+from gateway import GatewayProcess
+from conftest import ENGINES, Server
 from photos import assert_clean, stored_files
 from portal import Officer
 
 TRACKING = re.compile(r"\b([2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5})\b")
-
-
-class GatewayProcess:
-    def __init__(self):
-        self.http_port, self.smtp_port = free_port(), free_port()
-        self.url = f"http://127.0.0.1:{self.http_port}"
-        self.process = subprocess.Popen(
-            [sys.executable, os.path.join(os.path.dirname(__file__), "fake_gateway.py"),
-             "--http-port", str(self.http_port), "--smtp-port", str(self.smtp_port)])
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            try:
-                requests.get(self.url + "/control/sent", timeout=1)
-                return
-            except requests.RequestException:
-                time.sleep(0.1)
-        raise RuntimeError("the fake gateway did not start")
-
-    def sent(self, channel=None, to=None):
-        items = requests.get(self.url + "/control/sent", timeout=5).json()
-        return [m for m in items if (channel is None or m["channel"] == channel) and (to is None or m["to"] == to)]
-
-    def wait_for(self, channel, to, containing, timeout=30):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            found = [m for m in self.sent(channel, to) if containing in m["body"]]
-            if found:
-                return found
-            time.sleep(0.2)
-        raise AssertionError(f"no {channel} message to {to} containing {containing!r}; sent: {self.sent(channel, to)}")
-
-    def deliver(self, server, **order):
-        order.update(tanggap=server.url, public_url=server.url)
-        return requests.post(self.url + "/control/deliver", json=order, timeout=30).json()
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from conftest import BINARY, POSTGRES_URL, ROOT
 
 
 def instance(make_server, engine, name):
-    srv = make_server(engine, env={"TANGGAP_INSTANCE_NAME": name, "TANGGAP_DEMO": "always"})
+    srv = make_server(engine, env={"TANGGAP_INSTANCE_NAME": name, "TANGGAP_DEMO": "always", "TANGGAP_DEMO_REPORTS": "12"})
     srv.env["TANGGAP_PUBLIC_URL"] = srv.url  # what peers reach it at, and what it checks signatures against
     return srv.start()
 

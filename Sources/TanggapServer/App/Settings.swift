@@ -38,6 +38,8 @@ public struct Settings: Sendable {
     /// Run migrations when the server starts (the default for the embedded database).
     public var migrateOnStart: Bool
     public var demo: DemoMode
+    /// How many reports the demo seeds when the server starts with it (`TANGGAP_DEMO_REPORTS`).
+    public var demoReports = 360
     public var logLevel: Logger.Level
     public var logFormat: LogFormat
     /// Background job loops this process runs (0: none; `tanggap worker` runs them on their own).
@@ -150,6 +152,7 @@ public struct Settings: Sendable {
             guard let mode = DemoMode(rawValue: demo) else { throw SettingsError.invalid("TANGGAP_DEMO", "auto, always or never") }
             settings.demo = mode
         }
+        settings.demoReports = try reader.int("TANGGAP_DEMO_REPORTS", in: 0...100_000) ?? settings.demoReports
         if let level = reader.string("TANGGAP_LOG_LEVEL") {
             guard let value = Logger.Level(rawValue: level) else { throw SettingsError.invalid("TANGGAP_LOG_LEVEL", "trace…critical") }
             settings.logLevel = value

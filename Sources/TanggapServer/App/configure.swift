@@ -80,6 +80,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     HealthController.register(app)
     WellKnownController.register(app)
     FederationInboxController.register(app)
+    FederationFigures.register(app)
     let api = app.grouped("api", "v1").grouped(BearerAuthenticationMiddleware())
         .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .api))
     try OpenAPIDocument.load(from: app.directory.workingDirectory).register(api)

@@ -21,10 +21,14 @@ public struct FederationPeerInfo: Sendable {
     public let institutionID: Int64
     public let status: String
     public let fingerprint: String
+    /// The outbox towards the peer: events waiting, and those given up.
+    public let queued: Int
+    public let deadLetters: Int
 
     init(_ peer: Peers.Peer) {
         (id, instanceID, name, baseURL) = (peer.id, peer.instanceID, peer.name, peer.baseURL)
         (institutionID, status, fingerprint) = (peer.institutionID, peer.status, peer.fingerprint)
+        (queued, deadLetters) = (peer.queued ?? 0, peer.deadLetters ?? 0)
     }
 }
 
@@ -84,4 +88,16 @@ public func helloFederationPeer(_ id: Int64, app: Application) async throws -> S
     let name = try await WellKnownController.instanceName(settings: app.tanggap.settings, on: app.db)
     let receipt = try await Peers.hello(id, settings: app.tanggap.settings, instanceName: name, now: app.tanggap.clock.now(), on: app.db)
     return "The peer accepted the greeting (\(receipt.status))."
+}
+
+/// Sends the events given up for a peer again, in their order; answers how many.
+public func retryFederationPeer(_ id: Int64, app: Application) async throws -> Int {
+    guard try await Peers.route(id, on: app.db) != nil else { throw APIError.notFound }
+    return try await FederationOutbox.retryDead(peerID: id, now: app.tanggap.clock.now(), on: app.db)
+}
+
+/// Reads every peer's figures now (the server does every 15 minutes); answers one line per peer.
+public func pullFederationFigures(app: Application) async throws -> [String] {
+    try await FederationFigures.pull(context: app.tanggap, on: app.db)
+    return try await FederationFigures.stored(on: app.db).map { "\($0.figures.name)  \($0.source)  received \($0.figures.received)" }
 }

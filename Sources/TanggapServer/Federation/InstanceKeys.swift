@@ -132,9 +132,12 @@ enum InstanceKeys {
 
 enum FederationError: Error, CustomStringConvertible {
     case noKey
+    /// A peer's document names another instance than the one pinned at that address.
+    case notThePinnedInstance
     var description: String {
         switch self {
         case .noKey: "the instance's signing key cannot be read (the data folder's federation/ files, or the database)"
+        case .notThePinnedInstance: "the address answers for another instance than the one pinned"
         }
     }
 }

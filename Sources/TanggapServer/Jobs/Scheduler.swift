@@ -25,6 +25,7 @@ struct PeriodicTask: Sendable {
             try await FederationOutbox.purgeDelivered(olderThan: 7 * 86_400, now: now, on: db)
         },
         Retention.task,
+        FederationFigures.task,
     ]
 }
 

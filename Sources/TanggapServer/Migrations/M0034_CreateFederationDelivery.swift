@@ -2,7 +2,8 @@ import Fluent
 import SQLKit
 
 /// Federation, second part: the events waiting for each peer (the federation outbox), the reports handed across the
-/// border each way, and the lease that lets one process at a time deliver to a peer, so its events arrive in order.
+/// border each way, the lease that lets one process at a time deliver to a peer (so its events arrive in order), and
+/// the figures read from each peer.
 struct M0034_CreateFederationDelivery: AsyncMigration {
     var name: String { "M0034_CreateFederationDelivery" }
 
@@ -47,6 +48,12 @@ struct M0034_CreateFederationDelivery: AsyncMigration {
             .unique(on: "peer_id", "ref")
             .create()
         try await database.sql.raw("CREATE INDEX federation_links_report ON federation_links (report_id)").run()
+        // Each peer's published figures as last read, for the national statistics.
+        try await database.schema("federation_figures")
+            .field("peer_id", .int64, .identifier(auto: false), .references("federation_peers", "id", onDelete: .cascade))
+            .field("figures", .string, .required)
+            .field("fetched_at", .datetime, .required)
+            .create()
         // What applying an event came to: applied, or declined with the rule's code (the event stays received once).
         try await database.schema("federation_inbox").field("outcome", .string).update()
         // One column at a time: SQLite adds one per statement.
@@ -58,6 +65,7 @@ struct M0034_CreateFederationDelivery: AsyncMigration {
         try await database.schema("federation_peers").deleteField("delivery_lease_until").update()
         try await database.schema("federation_peers").deleteField("delivery_holder").update()
         try await database.schema("federation_inbox").deleteField("outcome").update()
+        try await database.schema("federation_figures").delete()
         try await database.schema("federation_links").delete()
         try await database.schema("federation_outbox").delete()
     }

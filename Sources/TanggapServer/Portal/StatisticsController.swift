@@ -36,6 +36,21 @@ enum StatisticsController {
         let institutions: [Line]?
         let regions: [Line]?
         let csvLink: String
+        /// At the top of the tree, for the twelve months: each federation peer's own figures, with where and when
+        /// they were read, and the reports received across every instance, each counted once.
+        var peers: [PeerLine]? = nil
+        var acrossInstances: String? = nil
+    }
+
+    struct PeerLine: Encodable {
+        let name: String
+        let source: String
+        let received: String
+        let inTime: String
+        let tone: String
+        let completed: String
+        let satisfied: String
+        let fetchedAt: String
     }
 
     /// The institution looked at (the national level unless `instansi` names another) and the period.
@@ -93,7 +108,35 @@ enum StatisticsController {
             chart: chart, institutions: lines.nilIfEmpty,
             regions: regions.enumerated().map { line($0.element, rank: $0.offset + 1, drill: false) }.nilIfEmpty,
             csvLink: "/statistik.csv?instansi=\(institution.id)&periode=\(period.rawValue)")
-        return try await req.renderPage("portal/statistik", statistics)
+        return try await req.renderPage("portal/statistik", try await withPeers(statistics, at: institution, period: period, on: req))
+    }
+
+    /// The peers' figures, shown only where they compare: the whole tree, over the twelve months they cover.
+    private static func withPeers(
+        _ statistics: Statistics, at institution: Institution, period: StatisticsPeriod, on req: Request
+    ) async throws -> Statistics {
+        guard institution.parentID == nil, period == .twelveMonths else { return statistics }
+        let peers = try await FederationFigures.stored(on: req.db)
+        guard !peers.isEmpty else { return statistics }
+        let own = try await FederationFigures.own(context: req.tanggap, now: req.now, on: req.db)
+        let lines = peers.map { peer in
+            var f = PerformanceFigures()
+            let p = peer.figures
+            (f.received, f.answered, f.answeredInTime, f.completed, f.rated, f.satisfied) =
+                (p.received, p.answered, p.answeredInTime, p.completed, p.rated, p.satisfied)
+            return PeerLine(
+                name: p.name, source: peer.source, received: DisplayFormat.number(f.received, req),
+                inTime: DisplayFormat.percent(f.inTimePercent), tone: BarChart.trafficLight(f.inTimePercent),
+                completed: DisplayFormat.number(f.completed, req), satisfied: DisplayFormat.percent(f.satisfiedPercent),
+                fetchedAt: DisplayFormat.dateTime(peer.fetchedAt, req))
+        }
+        // A case handed between instances is in the figures of both: counted once, where it was first filed.
+        let once = ([own] + peers.map(\.figures)).reduce(0) { $0 + max(0, $1.received - $1.handedIn) }
+        var result = statistics
+        result.peers = lines
+        result.acrossInstances = req.text(
+            "stats.across_instances", ["count": DisplayFormat.number(once, req), "instances": String(peers.count + 1)])
+        return result
     }
 
     /// The same figures as the page, for spreadsheets: one row per institution and per province.
