@@ -20,7 +20,7 @@ struct FederationEvent: Codable, Sendable {
         /// `reporter_name` (never for an anonim report), `tracking_id` (the origin's), `submitted_at`, `hops`,
         /// `to_institution_id`, `files`.
         case handover = "report.handover"
-        /// Holder → origin: taken in, under the holder's `tracking_id`.
+        /// Holder → origin: taken in, under the holder's `tracking_id`, and where it stands (as `report.status`).
         case accepted = "report.accepted"
         /// Holder → origin: where the case stands there. `state`, `holder`, `due_at`, `light`.
         case status = "report.status"

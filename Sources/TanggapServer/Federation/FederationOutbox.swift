@@ -4,7 +4,7 @@ import SQLKit
 
 /// Events waiting for a peer. An event is written in the same transaction as the action that caused it, so a
 /// hand-over that committed is sure to be sent, and one that rolled back never is; `FederationCourier` sends them,
-/// per peer in the order they were written.
+/// the events about each case in the order they were written.
 enum FederationOutbox {
     /// What is kept of an event until it is sent: the envelope's sender and signature are added at each attempt.
     struct Stored: Codable {
@@ -20,9 +20,10 @@ enum FederationOutbox {
     ) async throws {
         let body = String(decoding: try FederationJSON.encoder.encode(Stored(report: ref, payload: payload)), as: UTF8.self)
         try await db.sql.insert(into: "federation_outbox")
-            .columns("peer_id", "event_id", "type", "report_id", "body", "created_at", "state", "attempts", "next_attempt_at")
+            .columns("peer_id", "event_id", "type", "ref", "report_id", "body", "created_at", "state", "attempts", "next_attempt_at")
             .values(
-                SQLBind(peerID), SQLBind(UUID().uuidString.lowercased()), SQLBind(kind.rawValue), SQLBind(reportID), SQLBind(body),
+                SQLBind(peerID), SQLBind(UUID().uuidString.lowercased()), SQLBind(kind.rawValue), SQLBind(ref), SQLBind(reportID),
+                SQLBind(body),
                 SQLBind(now), SQLBind(State.queued.rawValue), SQLBind(0), SQLBind(now)
             ).run()
     }
@@ -32,6 +33,7 @@ enum FederationOutbox {
         let id: Int64
         let eventID: String
         let type: String
+        let ref: String
         let body: String
         let createdAt: Date
         let attempts: Int
@@ -46,31 +48,32 @@ enum FederationOutbox {
 
     /// The next queued events of a peer, oldest first.
     static func next(for peerID: Int64, limit: Int, on db: any Database) async throws -> [Entry] {
-        try await db.sql.select().columns("id", "event_id", "type", "body", "created_at", "attempts", "next_attempt_at")
+        try await db.sql.select().columns("id", "event_id", "type", "ref", "body", "created_at", "attempts", "next_attempt_at")
             .from("federation_outbox").where("peer_id", .equal, peerID).where("state", .equal, State.queued.rawValue)
             .orderBy("id").limit(limit).all(decoding: Entry.self, with: FederationJSON.rowDecoder)
     }
 
-    /// The peers whose oldest queued event is due now.
+    /// The active peers with an event due now.
     static func duePeers(now: Date, on db: any Database) async throws -> [Int64] {
-        struct Head: Decodable {
-            let peer_id: Int64
-            let next_attempt_at: Date
-        }
-        let heads = try await db.sql.raw(
+        try await db.sql.raw(
             """
-            SELECT o.peer_id, o.next_attempt_at FROM federation_outbox o
+            SELECT DISTINCT o.peer_id FROM federation_outbox o
             JOIN federation_peers p ON p.id = o.peer_id AND p.status = 'active'
-            WHERE o.id IN (SELECT MIN(id) FROM federation_outbox WHERE state = 'queued' GROUP BY peer_id)
+            WHERE o.state = 'queued' AND o.next_attempt_at <= \(bind: now)
             """
-        ).all(decoding: Head.self)
-        return heads.filter { $0.next_attempt_at <= now }.map(\.peer_id)
+        ).all(decodingColumn: "peer_id", as: Int64.self)
     }
 
-    static func delivered(_ entry: Entry, note: String?, now: Date, on db: any Database) async throws {
-        try await db.sql.update("federation_outbox").set("state", to: SQLBind(State.delivered.rawValue))
-            .set("delivered_at", to: SQLBind(now)).set("attempts", to: SQLBind(entry.attempts + 1)).set("last_error", to: SQLBind(note))
-            .where("id", .equal, entry.id).run()
+    /// Marks events the peer accepted, many in one statement; `notes` keeps what applying some of them came to.
+    static func delivered(_ entries: [Entry], notes: [Int64: String], now: Date, on db: any Database) async throws {
+        for chunk in stride(from: 0, to: entries.count, by: 500).map({ Array(entries[$0..<min($0 + 500, entries.count)]) }) {
+            try await db.sql.update("federation_outbox").set("state", to: SQLBind(State.delivered.rawValue))
+                .set("delivered_at", to: SQLBind(now)).set(SQLIdentifier("attempts"), to: SQLRaw("attempts + 1"))
+                .where("id", .in, chunk.map(\.id)).run()
+        }
+        for (id, note) in notes {
+            try await db.sql.update("federation_outbox").set("last_error", to: SQLBind(note)).where("id", .equal, id).run()
+        }
     }
 
     /// A failed attempt: tried again after `retryAt`, or given up (`dead`) when `retryAt` is nil.

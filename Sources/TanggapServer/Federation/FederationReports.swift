@@ -35,6 +35,7 @@ enum FederationReports {
         switch kind {
         case .accepted:
             try await FederationLinks.noteAccepted(link, trackingID: payload.trackingID ?? "", now: now, on: db)
+            if payload.state != nil { try await FederationLinks.noteStatus(link, payload, at: event.createdAt, now: now, on: db) }
             return "applied"
         case .status:
             try await FederationLinks.noteStatus(link, payload, at: event.createdAt, now: now, on: db)
@@ -85,7 +86,7 @@ enum FederationReports {
         }
     }
 
-    /// A case handed over: taken in and acknowledged with this instance's tracking id, or — a loop, or a case the
+    /// A case handed over: taken in and acknowledged with this instance's tracking id and where it stands, or — a loop, or a case the
     /// intake rules refuse — sent straight back, so the origin routes it again.
     private static func takeIn(
         _ event: FederationEvent, ref: String, from peer: Peers.Route, context: TanggapContext, now: Date, on db: any Database
@@ -98,13 +99,11 @@ enum FederationReports {
                 reportID: taken.receipt.reportID, peerID: peer.id, direction: .handedIn, ref: ref,
                 remoteTrackingID: event.payload.trackingID,
                 hops: event.payload.hops ?? [], now: now, on: db)
-            var accepted = FederationPayload()
+            // Taken in, and where it stands here, in one event.
+            var accepted = try await Handover.status(of: taken.report, now: now, on: db)
             accepted.trackingID = taken.receipt.trackingID.display
             try await FederationOutbox.enqueue(
                 .accepted, ref: ref, payload: accepted, to: peer.id, reportID: taken.receipt.reportID, now: now, on: db)
-            let status = try await Handover.status(of: taken.report, now: now, on: db)
-            try await FederationOutbox.enqueue(
-                .status, ref: ref, payload: status, to: peer.id, reportID: taken.receipt.reportID, now: now, on: db)
             return "applied"
         } catch let refusal as Handover.Refusal {
             var returned = FederationPayload()

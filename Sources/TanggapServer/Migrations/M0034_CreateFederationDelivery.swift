@@ -13,6 +13,8 @@ struct M0034_CreateFederationDelivery: AsyncMigration {
             .field("peer_id", .int64, .required, .references("federation_peers", "id", onDelete: .cascade))
             .field("event_id", .string, .required)
             .field("type", .string, .required)
+            // The hand-over's reference: events about one case are delivered in order, cases side by side.
+            .field("ref", .string, .required)
             .field("report_id", .int64)
             // The event as it is sent, JSON; signed anew at each attempt.
             .field("body", .string, .required)
