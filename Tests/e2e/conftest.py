@@ -42,8 +42,6 @@ class Server:
             "TANGGAP_RATE_LIMIT_REPORTER_ACTIONS": "1000000",
             "TANGGAP_RATE_LIMIT_SECRET_CHECKS": "1000000",
             "TANGGAP_RATE_LIMIT_FLAGS": "1000000",
-            # Four cycles of every demo outcome: what the tests look at, at a fifth of the default's start-up time.
-            "TANGGAP_DEMO_REPORTS": "80",
         })
         if engine == "postgres":
             self.env.update({"TANGGAP_DATABASE_URL": fresh_postgres_database(), "TANGGAP_DEMO": "always",

@@ -30,6 +30,12 @@ public enum AdministrationPolicy {
         user.grants.contains { $0.role == .nationalAdmin }
     }
 
+    /// A person may erase their own account (and with it who they are on their reports) unless they hold a role: what
+    /// staff did is part of the public record, and their admin deactivates them instead.
+    public static func mayEraseOwnAccount(_ grants: [RoleGrant]) -> Bool {
+        grants.isEmpty
+    }
+
     /// Dead jobs (messages that could not be delivered) are the national admins' to see and retry.
     public static func mayManageJobs(_ user: UserActor) -> Bool {
         user.grants.contains { $0.role == .nationalAdmin }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import TanggapCore
 import Vapor
 
 /// A person's right to erasure (UU 27/2022): their name, e-mail and phone go from every table, in one transaction.
@@ -19,7 +20,7 @@ enum AccountErasure {
     static func erase(_ userID: Int64, password: String?, now: Date, on db: any Database) async throws {
         guard let user = try await UserModel.find(userID, on: db), user.isActive else { throw APIError.authenticationRequired }
         try await AccountService.confirmPassword(password, of: user, field: "password", now: now, on: db)
-        guard try await AccountService.grants(of: userID, on: db).isEmpty else { throw staffAccount }
+        guard AdministrationPolicy.mayEraseOwnAccount(try await AccountService.grants(of: userID, on: db)) else { throw staffAccount }
         let identifiers = [user.email] + (user.phone.map { [$0] } ?? [])
         // The person's reports, and any filed without the account from the person's own address or number.
         let theirs: SQLQueryString = """

@@ -15,13 +15,19 @@ enum PersonalDataController {
     static let path = "/akun/data"
 
     struct Page: Encodable {
+        /// Staff cannot erase their account (`AdministrationPolicy.mayEraseOwnAccount`): the page says why instead.
         let isStaff: Bool
         let feedback: FormFeedback
+
+        init(_ user: SignedInUser, feedback: FormFeedback) {
+            isStaff = !AdministrationPolicy.mayEraseOwnAccount(user.grants)
+            self.feedback = feedback
+        }
     }
 
     @Sendable static func page(_ req: Request) async throws -> Response {
         guard let user = req.signedInUser else { return req.seeOther("/masuk?next=\(path)") }
-        return try await req.renderPage("portal/data", Page(isStaff: user.isStaff, feedback: .none))
+        return try await req.renderPage("portal/data", Page(user, feedback: .none))
     }
 
     @Sendable static func download(_ req: Request) async throws -> Response {
@@ -58,7 +64,7 @@ enum PersonalDataController {
             response.cookies[Devices.cookieName] = .expired
             return response
         } refused: { feedback, status in
-            try await req.renderPage("portal/data", Page(isStaff: user.isStaff, feedback: feedback), status: status)
+            try await req.renderPage("portal/data", Page(user, feedback: feedback), status: status)
         }
     }
 
