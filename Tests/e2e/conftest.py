@@ -1,6 +1,7 @@
 """Fixtures that run the real `tanggap` binary on loopback, on SQLite and (when one is given) PostgreSQL."""
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -50,6 +51,7 @@ class Server:
         self.process = None
         self.output_path = os.path.join(data_dir, "server.out")
         self.password = None
+        self.first_start_log = None  # what the first start on this database printed, when that was another process
 
     def start(self, timeout=120):
         self.output = open(self.output_path, "ab")
@@ -95,23 +97,60 @@ class Server:
         return authenticator.api_token(self.url, email, self.password)
 
 
-def fresh_postgres_database():
-    """A new database on the PostgreSQL server named by TANGGAP_E2E_POSTGRES_URL."""
+def fresh_postgres_database(template=None):
+    """A new database on the PostgreSQL server named by TANGGAP_E2E_POSTGRES_URL (a copy of `template`'s, if given)."""
     import urllib.parse
     parts = urllib.parse.urlsplit(POSTGRES_URL)
     name = "e2e_" + uuid.uuid4().hex[:10]
-    subprocess.run(["psql", POSTGRES_URL, "-q", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    copy = f" TEMPLATE {urllib.parse.urlsplit(template).path.lstrip('/')}" if template else ""
+    subprocess.run(["psql", POSTGRES_URL, "-q", "-c", f"CREATE DATABASE {name}{copy}"], check=True, capture_output=True)
     return urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
 ENGINES = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
 
 
+class SeededDemo:
+    """The full demo, seeded once per engine by a real first start of the binary, then copied for every server.
+
+    Walking 360 reports through the lifecycle takes about a minute in a debug build; copying the database (a folder
+    on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) takes a second. Every copy is a deployment of its own
+    (its own port, folder, database and authenticator phones) that starts where a fresh demo stands.
+    """
+
+    _seeded = {}
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.folder = tempfile.mkdtemp(prefix="tanggap-demo-")
+        first = Server(engine, self.folder).start()
+        first.stop()
+        self.password = first.password
+        self.first_start_log = first.log()
+        self.database_url = first.env.get("TANGGAP_DATABASE_URL")
+
+    @classmethod
+    def of(cls, engine):
+        if engine not in cls._seeded:
+            cls._seeded[engine] = cls(engine)
+        return cls._seeded[engine]
+
+    def copy(self, data_dir, env_extra=None):
+        """A server, not yet started, whose data folder and database start as copies of the seeded demo."""
+        shutil.copytree(self.folder, data_dir, dirs_exist_ok=True, ignore=shutil.ignore_patterns("server.out"))
+        srv = Server(self.engine, data_dir, env_extra)
+        if self.engine == "postgres":
+            srv.env["TANGGAP_DATABASE_URL"] = fresh_postgres_database(template=self.database_url)
+        srv.password = self.password
+        srv.first_start_log = self.first_start_log
+        return srv
+
+
 @pytest.fixture(params=ENGINES, scope="module")
 def server(request):
     """A running Tanggap with the demo, on each database engine available."""
     with tempfile.TemporaryDirectory(prefix="tanggap-e2e-") as data_dir:
-        srv = Server(request.param, data_dir).start()
+        srv = SeededDemo.of(request.param).copy(data_dir).start()
         yield srv
         srv.stop()
 

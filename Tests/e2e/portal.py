@@ -1,7 +1,6 @@
 """Helpers for the portal's browser tests: filling forms as a person would, and the API calls an officer makes."""
 import base64
 import os
-import re
 import tempfile
 
 import requests

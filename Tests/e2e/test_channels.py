@@ -10,7 +10,7 @@ import requests
 
 import fake_gateway as fg
 from gateway import GatewayProcess
-from conftest import ENGINES, Server
+from conftest import ENGINES, SeededDemo
 from photos import assert_clean, stored_files
 from portal import Officer
 
@@ -27,7 +27,7 @@ def gateway():
 @pytest.fixture(scope="module", params=ENGINES)
 def server(request, gateway):
     with tempfile.TemporaryDirectory(prefix="tanggap-e2e-") as data_dir:
-        srv = Server(request.param, data_dir)
+        srv = SeededDemo.of(request.param).copy(data_dir)
         srv.env.update(fg.tanggap_env(gateway.url, gateway.smtp_port, srv.url))
         srv.env.update({"TANGGAP_JOB_BACKOFF_SECONDS": "1", "TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES": "1000"})
         srv.start()

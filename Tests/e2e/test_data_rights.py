@@ -11,7 +11,7 @@ from PIL import Image
 from selenium.webdriver.common.by import By
 
 from photos import assert_clean, fixture_path
-from portal import Officer, answer, click_id, csrf_of, fill, register, sign_in, submit_form_of, submit_report
+from portal import Officer, answer, click, click_id, csrf_of, fill, register, sign_in, submit_form_of, submit_report
 
 
 def text_of(driver):
@@ -46,7 +46,7 @@ def test_a_person_sees_their_sessions_and_ends_the_one_they_do_not_recognise(ser
     assert len(rows) == 2 and sum("peramban ini" in row.text for row in rows) == 1
     assert "Chrome" in text_of(browser) and "Python" in text_of(browser), "each device by its kind"
     other = next(row for row in rows if "peramban ini" not in row.text)
-    other.find_element(By.TAG_NAME, "button").click()
+    click(browser, other.find_element(By.TAG_NAME, "button"))
     assert "Sesi diakhiri" in text_of(browser)
     assert elsewhere.get(server.url + "/akun", timeout=10, allow_redirects=False).status_code == 303, "signed out there"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#sessions tbody tr")) == 1

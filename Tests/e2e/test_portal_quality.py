@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import pytest
 import requests
 
-from portal import Officer, csrf_of, web_session
+from portal import Officer, web_session
 
 BUDGET = 60 * 1024
 

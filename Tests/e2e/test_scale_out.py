@@ -14,7 +14,7 @@ import requests
 
 import authenticator
 import fake_gateway as fg
-from conftest import BINARY, POSTGRES_URL, ROOT, Server, free_port
+from conftest import BINARY, POSTGRES_URL, ROOT, SeededDemo, Server, free_port
 from test_channels import TRACKING, GatewayProcess
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="scale-out runs on PostgreSQL (TANGGAP_E2E_POSTGRES_URL)")
@@ -93,7 +93,7 @@ def cluster():
         env = fg.tanggap_env(gateway.url, gateway.smtp_port, proxy_url)
         env.update({"TANGGAP_JOB_BACKOFF_SECONDS": "1", "TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES": "100000"})
         # Both servers keep the attachments in one folder, as they would on shared storage.
-        first = Server("postgres", folder, env)
+        first = SeededDemo.of("postgres").copy(folder, env)
         first.output_path = os.path.join(folder, "first.out")
         servers.append(first.start())
         second = Server("postgres", folder, dict(env, TANGGAP_DEMO="never"))
