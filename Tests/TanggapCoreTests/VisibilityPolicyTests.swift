@@ -237,6 +237,11 @@ import Testing
         #expect(IdentityReveal.role(of: officer, on: anonim) == nil)
         #expect(IdentityReveal.role(of: elsewhere, on: anonim) == nil)
     }
+
+    @Test func anAnonimReportersNameNeverCrossesToAnotherInstanceANamedOnesDoes() {
+        #expect(!VisibilityPolicy.reporterNameCrossesToPeer(isAnonymous: true))
+        #expect(VisibilityPolicy.reporterNameCrossesToPeer(isAnonymous: false))
+    }
 }
 
 @Suite struct SecondFactorPolicyTests {

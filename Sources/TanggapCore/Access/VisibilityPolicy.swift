@@ -134,6 +134,11 @@ public enum VisibilityPolicy {
             mayOpenIdentity: granted.contains { $0.mayOpenIdentity })
     }
 
+    /// Whether the reporter's name crosses to another instance with a hand-over (docs/federation.md): only for a report
+    /// that is not anonim. Nothing else of the reporter ever crosses (contacts, channel, account), and the receiving
+    /// side reads a name by this same rule, whatever the sender put in.
+    public static func reporterNameCrossesToPeer(isAnonymous: Bool) -> Bool { !isAnonymous }
+
     /// The route a report keeps after `decliner` said "not our authority" and it went back up to `newHolder`:
     /// the decliner's subtree leaves it (those who said it is not theirs stop reading it), except the
     /// institutions on the way to the new holder.
