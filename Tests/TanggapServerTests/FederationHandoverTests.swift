@@ -203,6 +203,100 @@ import Vapor
         }
     }
 
+    @Test func aReporterWhoErasesTheirAccountIsForgottenWhereverTheCaseWent() async throws {
+        try await withLinkedPair { region, national in
+            let nationalNode = try await node(region, "SP4N-LAPOR! Nasional")
+            let filed = try await region.world.submit(["reporter_name": "Siti Warga"], by: region.world.citizen)
+            try await region.world.must(.verify, on: filed.trackingID, by: region.world.nationalAdmin)
+            try await region.world.must(.dispatch, on: filed.trackingID, by: region.world.nationalAdmin, ["institution_id": nationalNode])
+            try await settle(region, national)
+            let held = try #require(try await handedIn(national).first)
+            func nameKept() async throws -> String? {
+                try await national.db.sql.raw("SELECT reporter_name FROM reports WHERE id = \(bind: held.id!)")
+                    .first(decodingColumn: "reporter_name", as: String?.self) ?? nil
+            }
+            #expect(try await nameKept() == "Siti Warga" && held.reporterErasedAt == nil)
+
+            let erased = try await region.app.request(
+                .DELETE, "/api/v1/me", token: region.world.citizen.token, json: ["password": World.password])
+            #expect(erased.status == .noContent || erased.status == .ok, "\(erased.text)")
+            try await settle(region, national)
+            let forgotten = try #require(try await ReportModel.find(held.id, on: national.db))
+            #expect(try await nameKept() == nil && forgotten.reporterErasedAt != nil)
+            let outcome = try await national.db.sql.raw("SELECT outcome FROM federation_inbox WHERE type = 'report.reporter_erased'")
+                .all(decodingColumn: "outcome", as: String.self)
+            #expect(outcome == ["applied"])
+        }
+    }
+
+    @Test func aPeersEventThatDoesNotFitTheCaseIsDeclinedWithItsReasonAndChangesNothing() async throws {
+        try await withLinkedPair { region, national in
+            let nationalNode = try await node(region, "SP4N-LAPOR! Nasional")
+            let filed = try await region.world.submit()
+            try await region.world.must(.verify, on: filed.trackingID, by: region.world.nationalAdmin)
+            try await region.world.must(.dispatch, on: filed.trackingID, by: region.world.nationalAdmin, ["institution_id": nationalNode])
+            try await settle(region, national)
+            let ref = try #require(try await handedOut(region, filed.trackingID)).ref
+
+            // Events signed by the national instance as its courier would sign them, but wrong for the case they name.
+            let now = region.app.tanggap.clock.now()
+            let identity = try await InstanceKeys.load(settings: national.app.tanggap.settings, now: now, on: national.db)
+            func send(_ kind: FederationEvent.Kind, about ref: String, _ payload: FederationPayload) async throws -> String? {
+                let event = FederationEvent(
+                    id: UUID().uuidString.lowercased(), type: kind.rawValue, sender: identity.instanceID, createdAt: now, report: ref,
+                    payload: payload)
+                let inbox = FederationInboxTests()
+                let reply = try await inbox.post(region.app, try inbox.signed(event, to: region.app, signer: identity.signer, created: now))
+                #expect(reply.status == .ok, "\(reply.text)")
+                return try reply.decode(FederationInboxController.Receipt.self).outcome
+            }
+            func text(_ text: String) -> FederationPayload {
+                var payload = FederationPayload()
+                payload.text = text
+                return payload
+            }
+            let eventsBefore = try await region.world.get("/api/v1/reports/\(filed.trackingID)/events", as: region.world.nationalAdmin)
+                .events
+            let misfits: [(String, FederationEvent.Kind, String, FederationPayload)] = [
+                ("declined: unknown_report", .answer, UUID().uuidString.lowercased(), text("Sudah diperbaiki.")),
+                ("declined: wrong_direction", .reporterReply, ref, text("Saya sebagai pelapor?")),
+                ("declined: validation_failed (text too_long)", .answer, ref, text(String(repeating: "panjang ", count: 1_300))),
+                ("declined: validation_failed (text required)", .answer, ref, text("   ")),
+            ]
+            for (expected, kind, about, payload) in misfits {
+                let outcome = try await send(kind, about: about, payload)
+                #expect(outcome == expected, "\(kind): \(outcome ?? "none")")
+            }
+            let eventsAfter = try await region.world.get("/api/v1/reports/\(filed.trackingID)/events", as: region.world.nationalAdmin)
+                .events
+            let stateAfter = try await report(region, filed.trackingID).state
+            #expect(eventsAfter.count == eventsBefore.count && stateAfter == .dispatched)
+
+            // Hand-overs the region cannot take in go straight back, with nothing kept: one that has passed through too
+            // many instances, one whose file is not base64.
+            var looping = FederationPayload()
+            looping.title = "Banjir di jalan provinsi"
+            looping.body = "Air setinggi lutut menutup jalan provinsi sejak pagi."
+            looping.hops = (0..<FederationPayload.hopLimit).map { _ in UUID().uuidString.lowercased() }
+            var brokenFile = looping
+            brokenFile.hops = [identity.instanceID]
+            brokenFile.files = [FederationPayload.File(name: "foto.jpg", data: "%%% bukan base64 <script>")]
+            for payload in [looping, brokenFile] {
+                #expect(try await send(.handover, about: UUID().uuidString.lowercased(), payload) == "returned")
+            }
+            #expect(try await handedIn(region).isEmpty)
+            let returned = try await region.db.sql.raw("SELECT COUNT(*) AS n FROM federation_outbox WHERE type = 'report.returned'")
+                .first(decodingColumn: "n", as: Int.self)
+            #expect(returned == 2)
+
+            // Taken back by the region, the case is no longer the national instance's to answer.
+            try await region.world.must(
+                .dispatch, on: filed.trackingID, by: region.world.nationalAdmin, ["institution_id": region.world.pemkab.id])
+            #expect(try await send(.answer, about: ref, text("Terlambat.")) == "declined: link_ended")
+            #expect(try await report(region, filed.trackingID).state == .dispatched)
+        }
+    }
+
     func reportID(_ instance: Instance, _ trackingID: String) async throws -> Int64 {
         let id = try #require(TrackingID(parsing: trackingID))
         return try #require(try await ReportModel.query(on: instance.db).filter(\.$trackingID == id).first()?.id)

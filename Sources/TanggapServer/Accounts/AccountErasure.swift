@@ -29,10 +29,7 @@ enum AccountErasure {
             """
         try await db.writeTransaction { db in
             let erased = try await eraseContacts(ofReportsWhere: theirs, also: identifiers, on: db)
-            for batch in erased.chunked(500) {
-                try await db.sql.update("reports").set("reporter_user_id", to: SQLLiteral.null).set("reporter_erased_at", to: SQLBind(now))
-                    .where("id", .in, SQLBind.group(Array(batch))).run()
-            }
+            try await markErased(erased, except: nil, now: now, on: db)
             for table in ["web_sessions", "api_tokens", "known_devices", "second_factors", "recovery_codes", "password_resets"] {
                 try await db.sql.delete(from: table).where("user_id", .equal, userID).run()
             }
@@ -42,6 +39,23 @@ enum AccountErasure {
                 .set("failed_sign_ins", to: SQLBind(0)).set("locked_until", to: SQLLiteral.null).set("erased_at", to: SQLBind(now))
                 .where("id", .equal, userID).run()
         }
+    }
+
+    /// What a peer's `report.reporter_erased` does here: the reporter of a case handed in erased their account at
+    /// the origin, so this instance forgets their name as well, and tells the instances it handed the case on to.
+    static func forgetReporter(ofReports reportIDs: [Int64], except sourcePeer: Int64, now: Date, on db: any Database) async throws {
+        let erased = try await eraseContacts(ofReportsWhere: SQLBinaryExpression(SQLColumn("id"), .in, SQLBind.group(reportIDs)), on: db)
+        try await markErased(erased, except: sourcePeer, now: now, on: db)
+    }
+
+    /// The reports say their reporter erased the account (their pages show it), and the erasure follows each case
+    /// wherever it was handed with the reporter's name.
+    private static func markErased(_ reportIDs: [Int64], except sourcePeer: Int64?, now: Date, on db: any Database) async throws {
+        for batch in reportIDs.chunked(500) {
+            try await db.sql.update("reports").set("reporter_user_id", to: SQLLiteral.null).set("reporter_erased_at", to: SQLBind(now))
+                .where("id", .in, SQLBind.group(Array(batch))).run()
+        }
+        try await FederationRelay.reporterErased(reportIDs, except: sourcePeer, now: now, on: db)
     }
 
     /// A report that still holds something of who filed it (for `Retention`, which must not count a report twice).

@@ -38,6 +38,9 @@ struct FederationEvent: Codable, Sendable {
         case returned = "report.returned"
         /// Origin → holder: the origin took the case back (it routed it elsewhere). `reason`.
         case recalled = "report.recalled"
+        /// Origin → holder: the reporter erased their account; the holder forgets their name too, and passes it on to
+        /// wherever it handed the case. Sent only for a case that carried a name. No payload.
+        case reporterErased = "report.reporter_erased"
     }
 
     var kind: Kind? { Kind(rawValue: type) }

@@ -53,6 +53,20 @@ enum FederationLinks {
             .first(decoding: Link.self, with: FederationJSON.rowDecoder)
     }
 
+    /// Every hand-over out of these reports, active or ended, whose case carried the reporter's name (it was not
+    /// anonim): where an erasure must follow.
+    static func handedOutWithName(ofReports reportIDs: [Int64], on db: any Database) async throws -> [Link] {
+        var links: [Link] = []
+        for batch in reportIDs.chunked(500) {
+            let named = try await db.sql.select().column("id").from("reports").where("id", .in, SQLBind.group(Array(batch)))
+                .where("is_anonymous", .equal, SQLBind(false)).all(decodingColumn: "id", as: Int64.self)
+            guard !named.isEmpty else { continue }
+            links += try await select(on: db).where("direction", .equal, Direction.handedOut.rawValue)
+                .where("report_id", .in, SQLBind.group(named)).all(decoding: Link.self, with: FederationJSON.rowDecoder)
+        }
+        return links
+    }
+
     /// The most recent link of each direction for a report, active or not: what its pages show.
     static func latest(of reportID: Int64, on db: any Database) async throws -> [Link] {
         let all = try await select(on: db).where("report_id", .equal, reportID).orderBy("id", .descending)
@@ -64,7 +78,7 @@ enum FederationLinks {
     static func representations(of reportID: Int64, on db: any Database) async throws -> [HandoverRepresentation] {
         let links = try await latest(of: reportID, on: db)
         guard !links.isEmpty else { return [] }
-        let names = Dictionary(try await Peers.list(on: db).map { ($0.id, $0.name) }) { first, _ in first }
+        let names = try await Peers.names(on: db)
         return links.map { link in
             HandoverRepresentation(
                 direction: link.direction, peer: names[link.peerID] ?? "–", remoteTrackingID: link.remoteTrackingID,

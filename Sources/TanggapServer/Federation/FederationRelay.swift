@@ -48,6 +48,15 @@ enum FederationRelay {
         }
     }
 
+    /// The reporter of these reports erased their account: every instance a case went to with their name forgets it
+    /// too (`report.reporter_erased`), except the peer that told this one.
+    static func reporterErased(_ reportIDs: [Int64], except sourcePeer: Int64?, now: Date, on db: any Database) async throws {
+        for link in try await FederationLinks.handedOutWithName(ofReports: reportIDs, on: db) where link.peerID != sourcePeer {
+            try await FederationOutbox.enqueue(
+                .reporterErased, ref: link.ref, payload: FederationPayload(), to: link.peerID, reportID: link.reportID, now: now, on: db)
+        }
+    }
+
     /// At the holder: the reporter's news goes to the origin, and where the case stands after any public step.
     private static func tellOrigin(
         _ transition: Transition, kind: EventKind, report: ReportModel, link: FederationLinks.Link, now: Date, on db: any Database

@@ -22,7 +22,7 @@ enum FederationReports {
         let direction: FederationLinks.Direction? =
             switch kind {
             case .accepted, .status, .answer, .question, .returned: .handedOut
-            case .reporterReply, .rating, .recalled: .handedIn
+            case .reporterReply, .rating, .recalled, .reporterErased: .handedIn
             case .completed, .handover, .peerHello: nil
             }
         if let direction, link.direction != direction { return "declined: wrong_direction" }
@@ -62,6 +62,10 @@ enum FederationReports {
             request.rating = payload.rating
             request.comment = payload.comment
             (actor, attributed) = (.reporter, .reporter)
+        case .reporterErased:
+            // A person's right, not a step of the case: it holds whatever the link's state.
+            try await AccountErasure.forgetReporter(ofReports: [link.reportID], except: peer.id, now: now, on: db)
+            return "applied"
         case .recalled:
             action = .archive
             request.archiveReason = ArchiveReason.outOfScope.rawValue
@@ -78,12 +82,18 @@ enum FederationReports {
                 context: context, on: db)
             return "applied"
         } catch let error as TransitionError {
-            return "declined: \(error.code)"
+            guard case .invalid(let failure) = error else { return "declined: \(error.code)" }
+            return "declined: \(error.code)" + fieldsSaying(failure.errors)
         } catch let error as APIError {
-            return "declined: \(error.code)"
+            return "declined: \(error.code)" + fieldsSaying(error.fields)
         } catch let error as ValidationFailure {
-            return "declined: \(error.errors.map(\.field).joined(separator: ","))"
+            return "declined: validation_failed" + fieldsSaying(error.errors)
         }
+    }
+
+    /// Which fields were wrong and how (`text too_long`), for the sender's outbox row and the receipt.
+    private static func fieldsSaying(_ errors: [FieldError]) -> String {
+        errors.isEmpty ? "" : " (" + errors.map { "\($0.field) \($0.code.rawValue)" }.joined(separator: ", ") + ")"
     }
 
     /// A case handed over: taken in and acknowledged with this instance's tracking id and where it stands, or — a loop, or a case the

@@ -83,13 +83,17 @@ enum Handover {
             locationText: payload.locationText, latitude: payload.latitude, longitude: payload.longitude,
             isAnonymous: payload.isAnonymous ?? true, isConfidential: payload.isConfidential ?? false, channel: Channel.federation.rawValue)
         // Only what an anonim report may carry is read for one: never a name, whatever the sender put in.
-        if !input.isAnonymous { input.reporterName = payload.reporterName }
+        if VisibilityPolicy.reporterNameCrossesToPeer(isAnonymous: input.isAnonymous) { input.reporterName = payload.reporterName }
         (input.categoryID, input.subcategoryID) = try await categoryIDs(payload.category, payload.subcategory, on: db)
         input.regionID = try await regionID(payload.region, in: payload.province, on: db)
         if let target = payload.toInstitutionID, try await InstitutionDirectory.find(target, on: db) != nil {
             input.targetInstitutionID = target
         }
-        let uploads = (payload.files ?? []).compactMap { file in Data(base64Encoded: file.data).map { Upload(name: file.name, data: $0) } }
+        // A file that is not base64 is refused with the case, never dropped quietly: the origin hears what was wrong.
+        let uploads = try (payload.files ?? []).map { file in
+            guard let data = Data(base64Encoded: file.data) else { throw Refusal.invalid("files") }
+            return Upload(name: file.name, data: data)
+        }
         do {
             return try await ReportIntake.submit(
                 input, uploads: uploads, from: .channelGateway, defaultChannel: .federation, context: context, on: db)

@@ -146,6 +146,16 @@ enum Peers {
             .all(decoding: Peer.self, with: FederationJSON.rowDecoder).map { $0.with(queues[$0.id]) }
     }
 
+    /// Each peer's display name, for the pages that say who holds a case (no queue figures needed there).
+    static func names(on db: any Database) async throws -> [Int64: String] {
+        struct Named: Decodable {
+            let id: Int64
+            let name: String
+        }
+        let rows = try await db.sql.select().columns("id", "name").from("federation_peers").all(decoding: Named.self)
+        return Dictionary(rows.map { ($0.id, $0.name) }) { first, _ in first }
+    }
+
     static func find(_ id: Int64, on db: any Database) async throws -> Peer? {
         let queues = try await FederationOutbox.queues(on: db)
         return try await db.sql.select().columns(columns.map { SQLIdentifier($0) }).from("federation_peers").where("id", .equal, id)

@@ -180,9 +180,9 @@ extension ReportModel {
         ChannelRules.Contacts(channel: channel, replyAddress: replyAddress, email: reporterEmail, phone: reporterPhone)
     }
 
-    /// The only part of the reporter that crosses to another instance with a hand-over, and only for a report that
-    /// is not anonim (docs/federation.md): their name. Contacts and channel stay at the origin.
-    var nameForHandover: String? { isAnonymous ? nil : reporterName }
+    /// The only part of the reporter that crosses to another instance with a hand-over, when the rule lets it
+    /// (`VisibilityPolicy.reporterNameCrossesToPeer`): their name. Contacts and channel stay at the origin.
+    var nameForHandover: String? { VisibilityPolicy.reporterNameCrossesToPeer(isAnonymous: isAnonymous) ? reporterName : nil }
 
     /// `reporter_user_id, reporter_name, reporter_email, reporter_phone`, for the insert of a new row.
     var reporterColumnValues: [any Encodable & Sendable] { [reporterUserID, reporterName, reporterEmail, reporterPhone] }
