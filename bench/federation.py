@@ -6,7 +6,10 @@ which the courier delivers to the national instance's inbox, where it becomes a 
 hand-over (written at the origin → applied at the receiver) as p50 / p95 / max, and the outbox's depth second by
 second, both ways.
 
-    bench/federation.py [RATE] [SECONDS] [sqlite|postgres]      default: 100 60 sqlite (the receiver's database)
+    bench/federation.py [RATE] [SECONDS] [sqlite|postgres] [peer|local]      default: 100 60 sqlite peer
+
+`local` is the floor to set the hand-overs against: the same dispatches, to the same node, with no peer linked to it
+(nothing crosses). The receiver's database is the third argument.
 
 Uses a built binary (TANGGAP_BIN, default the release build); postgres needs TANGGAP_E2E_POSTGRES_URL. The reports are
 filed and verified before the clock starts, so that the minute measures the hand-over alone."""
@@ -70,10 +73,13 @@ def main():
     rate = float(sys.argv[1]) if len(sys.argv) > 1 else 100
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     engine = sys.argv[3] if len(sys.argv) > 3 else "sqlite"
+    crossing = (sys.argv[4] if len(sys.argv) > 4 else "peer") == "peer"
     origin, national = start("sqlite", "Kabupaten Garut"), start(engine, "SP4N-LAPOR! Nasional")
     try:
-        link(national, origin, "Pemerintah Kabupaten Garut")
-        peer = link(origin, national, "Kementerian Kesehatan")["id"]
+        peer = None
+        if crossing:
+            link(national, origin, "Pemerintah Kabupaten Garut")
+            peer = link(origin, national, "Kementerian Kesehatan")["id"]
         admin = Officer(origin, ADMIN)
         node = admin.institution("Kementerian Kesehatan")
         session = requests.Session()
@@ -121,6 +127,13 @@ def main():
                     time.sleep(wait)
                 pool.submit(dispatch, tracking_id)
         offered_for = time.time() - begun
+        if not crossing:
+            print("| dispatches asked, no peer | dispatched in (s) | rate reached (/s) | failed |")
+            print("|---|---|---|---|")
+            print(f"| {count} | {offered_for:.1f} | {count / offered_for:.1f} | {len(failures)} |")
+            stop.set()
+            sampler.join()
+            return
         deadline = time.time() + 600
         while time.time() < deadline:
             left = rows(origin, f"SELECT COUNT(*) FROM federation_outbox WHERE peer_id = {peer} AND state = 'queued'")[0][0]
