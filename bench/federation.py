@@ -6,10 +6,11 @@ which the courier delivers to the national instance's inbox, where it becomes a 
 hand-over (written at the origin → applied at the receiver) as p50 / p95 / max, and the outbox's depth second by
 second, both ways.
 
-    bench/federation.py [RATE] [SECONDS] [sqlite|postgres] [peer|local]      default: 100 60 sqlite peer
+    bench/federation.py [RATE] [SECONDS] [sqlite|postgres] [peer|local] [sqlite|postgres]
+                                                        default: 100 60 sqlite peer sqlite
 
-`local` is the floor to set the hand-overs against: the same dispatches, to the same node, with no peer linked to it
-(nothing crosses). The receiver's database is the third argument.
+The third argument is the receiver's database, the fifth the origin's. `local` is the floor to set the hand-overs
+against: the same dispatches, to the same node, with no peer linked to it (nothing crosses).
 
 Uses a built binary (TANGGAP_BIN, default the release build); postgres needs TANGGAP_E2E_POSTGRES_URL. The reports are
 filed and verified before the clock starts, so that the minute measures the hand-over alone."""
@@ -74,7 +75,8 @@ def main():
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     engine = sys.argv[3] if len(sys.argv) > 3 else "sqlite"
     crossing = (sys.argv[4] if len(sys.argv) > 4 else "peer") == "peer"
-    origin, national = start("sqlite", "Kabupaten Garut"), start(engine, "SP4N-LAPOR! Nasional")
+    origin_engine = sys.argv[5] if len(sys.argv) > 5 else "sqlite"
+    origin, national = start(origin_engine, "Kabupaten Garut"), start(engine, "SP4N-LAPOR! Nasional")
     try:
         peer = None
         if crossing:
