@@ -10,7 +10,8 @@ second, both ways.
                                                         default: 100 60 sqlite peer sqlite
 
 The third argument is the receiver's database, the fifth the origin's. `local` is the floor to set the hand-overs
-against: the same dispatches, to the same node, with no peer linked to it (nothing crosses).
+against: the same dispatches, to the same node, with no peer linked to it (nothing crosses); `spread` is `local`
+dispatching round the whole demo tree instead of to one node, to see whether one node's rows are what serialise it.
 
 Uses a built binary (TANGGAP_BIN, default the release build); postgres needs TANGGAP_E2E_POSTGRES_URL. The reports are
 filed and verified before the clock starts, so that the minute measures the hand-over alone."""
@@ -74,7 +75,8 @@ def main():
     rate = float(sys.argv[1]) if len(sys.argv) > 1 else 100
     seconds = int(sys.argv[2]) if len(sys.argv) > 2 else 60
     engine = sys.argv[3] if len(sys.argv) > 3 else "sqlite"
-    crossing = (sys.argv[4] if len(sys.argv) > 4 else "peer") == "peer"
+    mode = sys.argv[4] if len(sys.argv) > 4 else "peer"
+    crossing = mode == "peer"
     origin_engine = sys.argv[5] if len(sys.argv) > 5 else "sqlite"
     origin, national = start(origin_engine, "Kabupaten Garut"), start(engine, "SP4N-LAPOR! Nasional")
     try:
@@ -84,6 +86,10 @@ def main():
             peer = link(origin, national, "Kementerian Kesehatan")["id"]
         admin = Officer(origin, ADMIN)
         node = admin.institution("Kementerian Kesehatan")
+        nodes = [node]
+        if mode == "spread":
+            listed = requests.get(origin.url + "/api/v1/institutions", params={"limit": 200}, headers=admin.headers, timeout=30)
+            nodes = [item["id"] for item in listed.json()["items"] if item.get("parent_id")]
         session = requests.Session()
         session.headers.update(admin.headers)
 
@@ -116,8 +122,9 @@ def main():
         sampler.start()
         failures = []
 
-        def dispatch(tracking_id):
-            reply = session.post(f"{origin.url}/api/v1/reports/{tracking_id}/dispatch", json={"institution_id": node}, timeout=30)
+        def dispatch(n, tracking_id):
+            target = nodes[n % len(nodes)]
+            reply = session.post(f"{origin.url}/api/v1/reports/{tracking_id}/dispatch", json={"institution_id": target}, timeout=30)
             if reply.status_code != 200:
                 failures.append(reply.status_code)
 
@@ -127,12 +134,12 @@ def main():
                 wait = begun + n / rate - time.time()
                 if wait > 0:
                     time.sleep(wait)
-                pool.submit(dispatch, tracking_id)
+                pool.submit(dispatch, n, tracking_id)
         offered_for = time.time() - begun
         if not crossing:
-            print("| dispatches asked, no peer | dispatched in (s) | rate reached (/s) | failed |")
+            print(f"| dispatches asked, no peer, to {len(nodes)} node(s) | dispatched in (s) | rate reached (/s) | failed |")
             print("|---|---|---|---|")
-            print(f"| {count} | {offered_for:.1f} | {count / offered_for:.1f} | {len(failures)} |")
+            print(f"| {count} | {offered_for:.1f} | {count / offered_for:.1f} | {len(failures)} {sorted(set(failures))} |")
             stop.set()
             sampler.join()
             return
