@@ -207,10 +207,16 @@ import Vapor
         try await withLinkedPair { region, national in
             let nationalNode = try await node(region, "SP4N-LAPOR! Nasional")
             let filed = try await region.world.submit(["reporter_name": "Siti Warga"], by: region.world.citizen)
-            try await region.world.must(.verify, on: filed.trackingID, by: region.world.nationalAdmin)
-            try await region.world.must(.dispatch, on: filed.trackingID, by: region.world.nationalAdmin, ["institution_id": nationalNode])
+            // The same person's anonim case crosses too, with nothing of them: no erasure may point at it afterwards.
+            let anonim = try await region.world.submit(["is_anonymous": true], by: region.world.citizen)
+            for submitted in [filed, anonim] {
+                try await region.world.must(.verify, on: submitted.trackingID, by: region.world.nationalAdmin)
+                try await region.world.must(
+                    .dispatch, on: submitted.trackingID, by: region.world.nationalAdmin, ["institution_id": nationalNode])
+            }
             try await settle(region, national)
-            let held = try #require(try await handedIn(national).first)
+            // The cases travel side by side, so they may arrive in either order.
+            let held = try #require(try await handedIn(national).first { !$0.isAnonymous })
             func nameKept() async throws -> String? {
                 try await national.db.sql.raw("SELECT reporter_name FROM reports WHERE id = \(bind: held.id!)")
                     .first(decodingColumn: "reporter_name", as: String?.self) ?? nil
@@ -225,7 +231,9 @@ import Vapor
             #expect(try await nameKept() == nil && forgotten.reporterErasedAt != nil)
             let outcome = try await national.db.sql.raw("SELECT outcome FROM federation_inbox WHERE type = 'report.reporter_erased'")
                 .all(decodingColumn: "outcome", as: String.self)
-            #expect(outcome == ["applied"])
+            #expect(outcome == ["applied"], "one event, for the named case only")
+            let anonimHeld = try #require(try await handedIn(national).first { $0.isAnonymous })
+            #expect(anonimHeld.reporterErasedAt == nil)
         }
     }
 
@@ -285,6 +293,16 @@ import Vapor
                 #expect(try await send(.handover, about: UUID().uuidString.lowercased(), payload) == "returned")
             }
             #expect(try await handedIn(region).isEmpty)
+
+            // An anonim case sent with a name anyway (a peer that is wrong or hostile): taken in, the name is not.
+            var smuggling = looping
+            smuggling.hops = [identity.instanceID]
+            smuggling.isAnonymous = true
+            smuggling.reporterName = "Nama Selundupan"
+            #expect(try await send(.handover, about: UUID().uuidString.lowercased(), smuggling) == "applied")
+            #expect(try await handedIn(region).first?.isAnonymous == true)
+            let stored = try await DataRightsTests().everyStoredText(region.app)
+            #expect(!stored.contains { $0.1.contains("Selundupan") }, "\(stored.filter { $0.1.contains("Selundupan") }.map(\.0))")
             let returned = try await region.db.sql.raw("SELECT COUNT(*) AS n FROM federation_outbox WHERE type = 'report.returned'")
                 .first(decodingColumn: "n", as: Int.self)
             #expect(returned == 2)
