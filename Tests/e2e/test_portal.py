@@ -4,7 +4,9 @@ import uuid
 import pytest
 import requests
 from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from portal import (Officer, answer, click, click_id, csrf_of, fill, png_file, publish, register, sign_in, submit_form_of,
                     submit_report, web_session)
@@ -267,3 +269,43 @@ def citizen_cannot_moderate(server, comment_id):
     page = citizen.get(server.url + "/", timeout=10).text
     reply = citizen.post(f"{server.url}/kelola/komentar/{comment_id}/remove", data={"_csrf": csrf_of(page)}, timeout=10)
     return reply.status_code == 403 and citizen.get(server.url + "/kelola/komentar", timeout=10).status_code == 403
+
+
+def test_a_form_sent_twice_files_one_report(server, fresh):
+    """A double click, and the same form sent twice as a resend after a dropped connection would: one report each."""
+    driver = fresh
+    staff = {"Authorization": f"Bearer {server.token()}"}
+
+    def fill_form(title):
+        driver.get(server.url + "/lapor")
+        fill(driver, "title", title)
+        fill(driver, "body", "Lampu penerangan jalan di gang ini mati sejak dua minggu; malam hari sangat gelap.")
+        Select(driver.find_element(By.ID, "region_id")).select_by_visible_text("Kabupaten Bandung")
+        fill(driver, "reporter_name", "Rahmat Hidayat")
+        fill(driver, "reporter_phone", "081234500001")
+
+    def reports_titled(title):
+        found = requests.get(server.url + "/api/v1/reports", params={"q": title.split()[-1], "limit": 100}, headers=staff, timeout=10)
+        assert found.status_code == 200, found.text
+        return [item for item in found.json()["items"] if item["title"] == title]
+
+    clicked = f"Lampu jalan mati di gang {uuid.uuid4().hex[:10]}"
+    fill_form(clicked)
+    button = driver.find_element(By.ID, "title").find_element(By.XPATH, "ancestor::form").find_elements(
+        By.CSS_SELECTOR, "button[type=submit]")[-1]
+    ActionChains(driver).double_click(button).perform()
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "tracking-id"))
+    assert len(driver.find_element(By.ID, "secret").text) == 19, "the receipt shows the secret"
+    assert len(reports_titled(clicked)) == 1
+
+    # The page itself posts the same form twice at once (the browser's own multipart body, a new boundary each time).
+    resent = f"Lampu jalan mati di gang {uuid.uuid4().hex[:10]}"
+    fill_form(resent)
+    answers = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        const form = document.getElementById('title').form;
+        const send = () => fetch(form.action, {method: 'POST', body: new FormData(form), redirect: 'manual'}).then(r => r.type);
+        Promise.all([send(), send(), send()]).then(done, e => done(String(e)));
+    """)
+    assert answers == ["opaqueredirect"] * 3, answers
+    assert len(reports_titled(resent)) == 1

@@ -1,6 +1,7 @@
 """Scale-out on PostgreSQL: two `tanggap serve` processes and one `tanggap worker` on one database, behind nginx on
 loopback. A load through the proxy reaches both servers and fails no request, and every side effect (the SMS the
 reporter receives) happens exactly once although three processes run background work."""
+import contextlib
 import os
 import shutil
 import subprocess
@@ -82,8 +83,9 @@ http {{
         self.process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def cluster():
+@contextlib.contextmanager
+def running_cluster(extra_env=None, with_worker=True):
+    """Two servers (and a worker) on one PostgreSQL database, behind nginx; everything stopped on the way out."""
     gateway = GatewayProcess()
     folder = tempfile.mkdtemp(prefix="tanggap-scale-")
     proxy_port = free_port()
@@ -92,6 +94,7 @@ def cluster():
     try:
         env = fg.tanggap_env(gateway.url, gateway.smtp_port, proxy_url)
         env.update({"TANGGAP_JOB_BACKOFF_SECONDS": "1", "TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES": "100000"})
+        env.update(extra_env or {})
         # Both servers keep the attachments in one folder, as they would on shared storage.
         first = SeededDemo.of("postgres").copy(folder, env)
         first.output_path = os.path.join(folder, "first.out")
@@ -100,14 +103,16 @@ def cluster():
         second.env["TANGGAP_DATABASE_URL"] = first.env["TANGGAP_DATABASE_URL"]
         second.output_path = os.path.join(folder, "second.out")
         servers.append(second.start())
-        worker_log = open(os.path.join(folder, "worker.out"), "ab")
-        worker = subprocess.Popen([BINARY, "worker", "--loops", "2"], cwd=ROOT, env=dict(second.env),
-                                  stdout=worker_log, stderr=subprocess.STDOUT)
+        if with_worker:
+            worker_log = open(os.path.join(folder, "worker.out"), "ab")
+            worker = subprocess.Popen([BINARY, "worker", "--loops", "2"], cwd=ROOT, env=dict(second.env),
+                                      stdout=worker_log, stderr=subprocess.STDOUT)
         os.makedirs(os.path.join(folder, "nginx"))
         proxy = Nginx(os.path.join(folder, "nginx"), proxy_port, [first.port, second.port])
         yield {"gateway": gateway, "proxy": proxy, "servers": (first, second), "password": first.password}
-        worker.terminate()
-        assert worker.wait(timeout=30) == 0, "the worker stops cleanly on SIGTERM"
+        if worker:
+            worker.terminate()
+            assert worker.wait(timeout=30) == 0, "the worker stops cleanly on SIGTERM"
     finally:
         if proxy:
             proxy.stop()
@@ -118,6 +123,12 @@ def cluster():
             server.stop()
         gateway.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with running_cluster() as running:
+        yield running
 
 
 def sms_from(phone, message_id, text, proxy):
@@ -196,3 +207,49 @@ def test_two_servers_and_a_worker_behind_nginx_take_a_load_without_errors_or_dup
     served = [entry[1] for entry in log if entry[1] != "-"]
     assert served.count(first) > len(served) // 5 and served.count(second) > len(served) // 5, (served.count(first), served.count(second))
     assert not [entry for entry in log if entry[0].startswith("5")], "no server error"
+
+
+def test_a_submission_retried_with_its_key_through_both_servers_files_once(cluster):
+    """The same POST with the same Idempotency-Key, ten times at once and ten times in turn, half to each server."""
+    servers = cluster["servers"]
+    token = authenticator.api_token(cluster["proxy"].url, "admin@tanggap.test", cluster["password"])
+    key = str(uuid.uuid4())
+    title = f"Jembatan gantung retak {uuid.uuid4().hex[:10]}"
+    report = {"title": title, "body": "Tali jembatan gantung di desa kami mulai putus; anak sekolah melintas setiap pagi.",
+              "reporter_name": "Warga Uji Ulang", "reporter_phone": "081300000001"}
+
+    def send(n, fields=report):
+        return requests.post(servers[n % 2].url + "/api/v1/reports", json=fields, headers={"Idempotency-Key": key}, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        together = list(pool.map(send, range(10)))
+    in_turn = [send(n) for n in range(10)]
+    answers = together + in_turn
+    assert {a.status_code for a in answers} == {201}, [a.text for a in answers if a.status_code != 201]
+    assert len({a.content for a in answers}) == 1, "every answer is the first one"
+    assert sum(a.headers.get("Idempotent-Replayed") == "true" for a in answers) == 19
+    changed = send(1, dict(report, title=title + " (lain)"))
+    assert changed.status_code == 422 and changed.json()["error"]["code"] == "idempotency_key_reused"
+    found = requests.get(cluster["proxy"].url + "/api/v1/reports", params={"q": title.split()[-1]},
+                         headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["items"]
+    assert [item["title"] for item in found] == [title]
+
+
+def test_two_servers_meet_one_rate_limit_through_nginx():
+    """A limit of 20 submissions a minute is the deployment's: 40 from one address through nginx, 20 accepted."""
+    with running_cluster({"TANGGAP_RATE_LIMIT_SUBMISSIONS": "20"}, with_worker=False) as limited:
+        proxy = limited["proxy"]
+        report = {"title": "Sampah menumpuk di pinggir sungai", "body": "Sampah rumah tangga menumpuk di pinggir sungai sejak sepekan.",
+                  "reporter_name": "Warga Uji Batas", "reporter_phone": "081300000002"}
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda _: requests.post(proxy.url + "/api/v1/reports", json=report, timeout=30), range(40)))
+        elapsed = time.monotonic() - started
+        statuses = [a.status_code for a in answers]
+        accepted = statuses.count(201)
+        # A token flows back every 3 s; the run takes well under that, and a per-process limit would let 40 through.
+        assert 20 <= accepted <= 20 + int(elapsed / 3), (accepted, elapsed)
+        assert statuses.count(429) == 40 - accepted
+        assert all(int(a.headers["Retry-After"]) >= 1 for a in answers if a.status_code == 429)
+        served = [entry[1] for entry in proxy.upstream_log() if entry[1] != "-" and entry[3] == "/api/v1/reports"]
+        assert len(set(served)) == 2, "both servers took part"

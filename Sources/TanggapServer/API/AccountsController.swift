@@ -6,9 +6,9 @@ import Vapor
 /// `/api/v1/auth/tokens`, `/api/v1/accounts`, `/api/v1/me`: signing in for the API and citizen accounts.
 enum AccountsController {
     static func register(_ api: any RoutesBuilder) {
-        api.post("auth", "tokens", use: issueToken)
+        api.post("auth", "tokens", use: issueToken).answerNeverKept()
         api.delete("auth", "tokens", "current", use: revokeToken)
-        api.post("accounts", use: createAccount)
+        api.post("accounts", use: createAccount).answerNeverKept()
         api.get("me", use: me)
         api.get("me", "sign-ins", use: signIns)
         api.delete("me", "sessions", ":id", use: endSession)
@@ -46,7 +46,7 @@ enum AccountsController {
     }
 
     @Sendable static func issueToken(_ req: Request) async throws -> Response {
-        try req.enforceRateLimit(.signIn)
+        try await req.enforceRateLimit(.signIn)
         let credentials = try req.decodeBody(Credentials.self)
         let user = try await AccountService.authenticate(
             email: credentials.email, password: credentials.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
@@ -72,7 +72,7 @@ enum AccountsController {
     }
 
     @Sendable static func createAccount(_ req: Request) async throws -> Response {
-        try req.enforceRateLimit(.signIn)
+        try await req.enforceRateLimit(.signIn)
         let input = try req.decodeBody(NewAccountBody.self)
         let user = try await AccountService.create(
             .init(name: input.name, email: input.email, password: input.password, phone: input.phone),
@@ -122,7 +122,7 @@ enum AccountsController {
     /// Erases the account (see `AccountErasure`); the password is asked again, as for any change that cannot be undone.
     @Sendable static func eraseAccount(_ req: Request) async throws -> HTTPStatus {
         let user = try req.requireSignedInUser()
-        try req.enforceRateLimit(.signIn)
+        try await req.enforceRateLimit(.signIn)
         let input = try req.decodeBody(ErasureRequest.self)
         try await AccountErasure.erase(user.id, password: input.password, now: req.now, on: req.db)
         return .noContent

@@ -24,7 +24,7 @@ enum ReportViewer {
     /// (`ReporterPasses`; a stale pass counts as none). Every offered secret counts against the client's
     /// allowance, so that secrets cannot be guessed at speed on any surface.
     static func load(_ rawTrackingID: String, secret: String?, pass: String? = nil, for req: Request) async throws -> ViewedReport {
-        if secret != nil { try req.enforceRateLimit(.secretCheck) }
+        if secret != nil { try await req.enforceRateLimit(.secretCheck) }
         guard let trackingID = TrackingID(parsing: rawTrackingID),
             let report = try await ReportQueries.find(trackingID: trackingID, on: req.db)
         else { throw APIError.reportNotFound }

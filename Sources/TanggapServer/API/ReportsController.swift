@@ -7,14 +7,14 @@ import Vapor
 enum ReportsController {
     static func register(_ api: any RoutesBuilder, attachmentLimit: Int) {
         let reports = api.grouped("reports")
-        reports.on(.POST, body: .withAttachments(upTo: attachmentLimit), use: submit)
+        reports.postWithAttachments(upTo: attachmentLimit, use: submit)
         reports.get(use: list)
         reports.get(":tracking_id", use: show)
         reports.get(":tracking_id", "events", use: events)
         reports.get(":tracking_id", "deliveries", use: deliveries)
         reports.get(":tracking_id", "attachments", ":attachment_id", use: attachment)
-        reports.post(":tracking_id", "identity-openings", use: openIdentity)
-        reports.on(.POST, ":tracking_id", ":action", body: .withAttachments(upTo: attachmentLimit), use: act)
+        reports.post(":tracking_id", "identity-openings", use: openIdentity).answerNeverKept()
+        reports.postWithAttachments(":tracking_id", ":action", upTo: attachmentLimit, use: act)
     }
 
     struct Receipt: Content {
@@ -24,7 +24,7 @@ enum ReportsController {
     }
 
     @Sendable static func submit(_ req: Request) async throws -> Response {
-        try req.enforceRateLimit(.submission)
+        try await req.enforceRateLimit(.submission)
         let body = try req.decodeBody(WithAttachments<ReportSubmission>.self)
         let submitter: SubmitterIdentity = req.signedInUser.map { .user($0) } ?? .visitor
         let uploads = body.uploads
@@ -128,7 +128,7 @@ enum ReportsController {
         let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
         guard let actor = viewed.actor, let eventActor = viewed.eventActor else { throw APIError.authenticationRequired }
         if case .reporter = actor {
-            try req.enforceRateLimit(.reporterAction)
+            try await req.enforceRateLimit(.reporterAction)
         }
         let body = req.body.data == nil ? WithAttachments(fields: ActionRequest()) : try req.decodeBody(WithAttachments<ActionRequest>.self)
         let outcome = try await ReportActions.perform(

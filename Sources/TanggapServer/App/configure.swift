@@ -82,7 +82,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     FederationInboxController.register(app)
     FederationFigures.register(app)
     let api = app.grouped("api", "v1").grouped(BearerAuthenticationMiddleware())
-        .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .api))
+        .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .api)).grouped(IdempotencyMiddleware(keys: .header))
     try OpenAPIDocument.load(from: app.directory.workingDirectory).register(api)
     ReportsController.register(api, attachmentLimit: settings.attachmentLimitBytes)
     AccountsController.register(api)
@@ -95,7 +95,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     WebhookController.register(app, settings: settings)
 
     let pages = app.grouped(LanguageCookieMiddleware()).grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
-        .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .pages))
+        .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .pages)).grouped(IdempotencyMiddleware(keys: .headerOrForm))
     PortalHomeController.register(pages)
     SubmitController.register(pages, attachmentLimit: settings.attachmentLimitBytes)
     ReportPageController.register(pages, attachmentLimit: settings.attachmentLimitBytes)

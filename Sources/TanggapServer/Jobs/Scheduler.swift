@@ -23,6 +23,8 @@ struct PeriodicTask: Sendable {
             try await JobQueue.purgeFinished(olderThan: finishedJobsKept, now: now, on: db)
             try await db.sql.delete(from: "web_sessions").where("expires_at", .lessThan, SQLBind(now)).run()
             try await FederationOutbox.purgeDelivered(olderThan: 7 * 86_400, now: now, on: db)
+            try await IdempotencyKeys.sweep(now: now, on: db)
+            try await SharedRateLimits.sweep(now: now, on: db)
         },
         Retention.task,
         FederationFigures.task,

@@ -37,5 +37,7 @@ enum TanggapMigrations {
         M0032_CreatePasswordResets(),
         M0033_CreateFederation(),
         M0034_CreateFederationDelivery(),
+        M0035_CreateIdempotencyKeys(),
+        M0036_CreateRateLimitBuckets(),
     ]
 }

@@ -74,7 +74,7 @@ enum SecondFactorController {
         guard let user = req.signedInUser else { return req.seeOther("/masuk?next=/akun/dua-langkah") }
         let input = try req.content.decode(Submitted.self)
         do {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             let codes = try await SecondFactors.confirm(user.id, code: input.code, now: req.now, on: req.db)
             return try await render(user, recoveryCodes: codes, notice: req.text("second_factor.done.enrolled"), on: req)
         } catch let error as APIError {
@@ -107,7 +107,7 @@ enum SecondFactorController {
         guard let user = req.signedInUser else { return req.seeOther("/masuk?next=/akun/dua-langkah") }
         let input = try req.content.decode(Submitted.self)
         do {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             guard try await SecondFactors.verify(user.id, code: input.code, now: req.now, on: req.db) else {
                 throw APIError.invalidSecondFactor
             }

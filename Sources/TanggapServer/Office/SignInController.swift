@@ -38,7 +38,7 @@ enum SignInController {
         let input = try req.content.decode(Submitted.self)
         let next = localPath(input.next, otherwise: "/kelola")
         do {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             let user = try await AccountService.authenticate(
                 email: input.email, password: input.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
             if user.hasSecondFactor {
@@ -82,7 +82,7 @@ enum SignInController {
         let next = localPath(input.next, otherwise: "/kelola")
         guard let user = try await WebSessions.awaitingCode(for: req) else { return req.seeOther("/masuk?next=\(queryValue(next))") }
         do {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             try await SignInGuard.refuseWhileWaiting(user.id, now: req.now, on: req.db)
             if try await SecondFactors.verify(user.id, code: input.code, now: req.now, on: req.db) {
                 try await SignInGuard.succeeded(user.id, on: req.db)

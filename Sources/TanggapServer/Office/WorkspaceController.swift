@@ -11,10 +11,8 @@ enum WorkspaceController {
     static func register(_ pages: any RoutesBuilder, attachmentLimit: Int) {
         pages.get("kelola", "laporan", ":tracking_id", use: show)
         pages.get("kelola", "laporan", ":tracking_id", "lampiran", ":attachment_id", use: attachment)
-        pages.on(
-            .POST, "kelola", "laporan", ":tracking_id", "tindakan", ":action",
-            body: .withAttachments(upTo: attachmentLimit), use: act)
-        pages.post("kelola", "laporan", ":tracking_id", "buka-identitas", use: openIdentity)
+        pages.postWithAttachments("kelola", "laporan", ":tracking_id", "tindakan", ":action", upTo: attachmentLimit, use: act)
+        pages.post("kelola", "laporan", ":tracking_id", "buka-identitas", use: openIdentity).answerNeverKept()
     }
 
     /// The staff actions a page offers (the reporter's own are on the portal).

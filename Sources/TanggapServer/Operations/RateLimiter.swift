@@ -3,7 +3,8 @@ import Synchronization
 import Vapor
 
 /// Token buckets per client and purpose: a burst up to the per-minute allowance, refilled evenly.
-/// Kept in memory, so each process counts on its own; behind a load balancer the limit is per process.
+/// Kept in memory, so each process counts on its own: the rule on SQLite, where one machine serves; on PostgreSQL
+/// the buckets are shared in the database (`SharedRateLimits`) and this one stands in while the database is away.
 final class RateLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
@@ -51,11 +52,23 @@ extension Request {
     }
 
     /// Refuses the request with 429 when the client (or `key`, an account) has used up its allowance for `limit`.
-    func enforceRateLimit(_ limit: RateLimited, key: String? = nil) throws {
+    /// On PostgreSQL every process counts in the same buckets.
+    func enforceRateLimit(_ limit: RateLimited, key: String? = nil) async throws {
         let allowance = limit.perMinute(tanggap.settings.rateLimits)
-        if let wait = tanggap.limiter.take("\(limit.rawValue):\(key ?? clientAddress)", perMinute: allowance, now: now) {
-            throw APIError.rateLimited(retryAfter: wait)
+        let bucket = "\(limit.rawValue):\(key ?? clientAddress)"
+        var wait: Int?
+        if tanggap.settings.database.isPostgres {
+            do {
+                wait = try await SharedRateLimits.take(bucket, perMinute: allowance, now: now, on: db)
+            } catch {
+                // The limit is no reason to refuse while the database is away: this process counts alone meanwhile.
+                logger.warning("shared rate limit unavailable", metadata: ["error": .string(String(describing: error))])
+                wait = tanggap.limiter.take(bucket, perMinute: allowance, now: now)
+            }
+        } else {
+            wait = tanggap.limiter.take(bucket, perMinute: allowance, now: now)
         }
+        if let wait { throw APIError.rateLimited(retryAfter: wait) }
     }
 }
 

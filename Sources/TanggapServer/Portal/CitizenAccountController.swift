@@ -30,7 +30,7 @@ enum CitizenAccountController {
         try CSRF.verify(req)
         let input = try req.content.decode(Registration.self)
         return try await req.handlingForm {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             let user = try await AccountService.create(
                 .init(name: input.name, email: input.email, password: input.password, phone: input.phone),
                 bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
@@ -86,7 +86,7 @@ enum CitizenAccountController {
         guard let user = req.signedInUser else { return req.seeOther("/masuk?next=/akun") }
         let input = try req.content.decode(PasswordChange.self)
         return try await req.handlingForm {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             try await AccountService.changePassword(
                 of: user.id, current: input.current_password, new: input.password, bcryptCost: req.tanggap.settings.bcryptCost,
                 now: req.now, on: req.db)

@@ -20,7 +20,7 @@ enum ParticipationController {
         let viewed = try await ReportViewer.loadInBrowser(req)
         guard viewed.report.isPublic else { throw APIError.reportNotFound }
         guard let user = req.signedInUser else { return nil }
-        try req.enforceRateLimit(.participation)
+        try await req.enforceRateLimit(.participation)
         return (viewed, user)
     }
 
@@ -53,8 +53,8 @@ enum ParticipationController {
         try CSRF.verify(req)
         guard let user = req.signedInUser else { return req.seeOther("/masuk") }
         // Flags are limited per account as well as per address, so one person cannot work through many comments.
-        try req.enforceRateLimit(.flag)
-        try req.enforceRateLimit(.flagByAccount, key: String(user.id))
+        try await req.enforceRateLimit(.flag)
+        try await req.enforceRateLimit(.flagByAccount, key: String(user.id))
         guard let commentID = req.parameters.get("comment_id", as: Int64.self),
             let reportID = try await Participation.flag(commentID, by: user.id, now: req.now, on: req.db),
             let report = try await ReportModel.find(reportID, on: req.db), report.isPublic

@@ -32,7 +32,7 @@ enum PasswordResetController {
         let input = try req.content.decode(Asked.self)
         let email = String((input.email ?? "").prefix(254))
         return try await req.handlingForm {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             guard req.tanggap.mailer != nil else { throw APIError.notFound }
             try await PasswordResets.request(email: input.email, publicURL: req.tanggap.settings.publicURL, now: req.now, on: req.db)
             // The same answer for every address: the page tells nobody who has an account.
@@ -67,7 +67,7 @@ enum PasswordResetController {
         let input = try req.content.decode(NewPassword.self)
         guard try await PasswordResets.account(for: token, now: req.now, on: req.db) != nil else { return try await invalid(req) }
         return try await req.handlingForm {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             _ = try await PasswordResets.complete(
                 token: token, password: input.password, bcryptCost: req.tanggap.settings.bcryptCost, now: req.now, on: req.db)
             let response = req.seeOther("/masuk?sandi=baru")

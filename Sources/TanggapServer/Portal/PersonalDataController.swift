@@ -56,7 +56,7 @@ enum PersonalDataController {
         guard let user = req.signedInUser else { return req.seeOther("/masuk?next=\(path)") }
         let input = try req.content.decode(Erasure.self)
         return try await req.handlingForm {
-            try req.enforceRateLimit(.signIn)
+            try await req.enforceRateLimit(.signIn)
             guard input.confirm == "on" else { throw APIError.field("confirm", .required) }
             try await AccountErasure.erase(user.id, password: input.password, now: req.now, on: req.db)
             let response = req.seeOther("/akun/dihapus")

@@ -10,9 +10,7 @@ enum ReportPageController {
         pages.post("lacak", use: track)
         pages.get("laporan", ":tracking_id", use: show)
         pages.get("laporan", ":tracking_id", "lampiran", ":attachment_id", use: attachment)
-        pages.on(
-            .POST, "laporan", ":tracking_id", "tindakan", ":action",
-            body: .withAttachments(upTo: attachmentLimit), use: act)
+        pages.postWithAttachments("laporan", ":tracking_id", "tindakan", ":action", upTo: attachmentLimit, use: act)
     }
 
     struct TrackForm: Encodable {
@@ -37,7 +35,7 @@ enum ReportPageController {
         let input = try req.content.decode(TrackInput.self)
         let typedID = String((input.tracking_id ?? "").prefix(40))
         do {
-            try req.enforceRateLimit(.tracking)
+            try await req.enforceRateLimit(.tracking)
             guard let trackingID = TrackingID(parsing: typedID) else { throw APIError.reportNotFound }
             let secret = input.secret.flatMap { $0.trimmingCharacters(in: .whitespaces).nilIfEmpty }
             let viewed = try await ReportViewer.load(typedID, secret: secret, for: req)
@@ -73,7 +71,7 @@ enum ReportPageController {
             return req.seeOther("/lacak?id=\(viewed.report.trackingID.display)")
         }
         return try await req.handlingForm {
-            try req.enforceRateLimit(.reporterAction)
+            try await req.enforceRateLimit(.reporterAction)
             _ = try await ReportActions.perform(
                 kind, try posted.fields.decode(ActionRequest.self), uploads: posted.uploads, on: viewed.report.id!, by: actor,
                 attributedTo: eventActor, channel: .web, context: req.tanggap, on: req.db)

@@ -6,11 +6,11 @@ import Vapor
 enum SubmitController {
     static func register(_ pages: any RoutesBuilder, attachmentLimit: Int) {
         pages.get("lapor", use: form)
-        pages.on(.POST, "lapor", body: .withAttachments(upTo: attachmentLimit), use: submit)
+        pages.postWithAttachments("lapor", upTo: attachmentLimit, use: submit)
         pages.get("lapor", "terkirim", ":tracking_id", use: receipt)
         // Operators type in what came by radio, public dialogue, walk-in or letter, with the same form.
         pages.get("kelola", "kanal", use: operatorForm)
-        pages.on(.POST, "kelola", "kanal", body: .withAttachments(upTo: attachmentLimit), use: operatorSubmit)
+        pages.postWithAttachments("kelola", "kanal", upTo: attachmentLimit, use: operatorSubmit)
     }
 
     /// The form as posted: its fields as typed, and its files.
@@ -46,7 +46,7 @@ enum SubmitController {
         // "Find a category" re-shows the form with the matches; nothing is filed yet.
         if posted.fields["find_category"] != nil { return try await render(posted.fields, feedback: .none, status: .ok, on: req) }
         return try await req.handlingForm {
-            try req.enforceRateLimit(.submission)
+            try await req.enforceRateLimit(.submission)
             let submission = try await submission(from: posted.fields, on: req)
             let receipt = try await ReportIntake.submit(
                 submission, uploads: posted.uploads, from: req.signedInUser.map { .user($0) } ?? .visitor,

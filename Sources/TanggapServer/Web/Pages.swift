@@ -12,6 +12,8 @@ struct PageFrame: Encodable {
     /// Back-office pages use the whole width of the screen.
     let wide: Bool
     let csrf: String
+    /// A form's one-time key, new at every rendering: a double click or a resend files once (`IdempotencyMiddleware`).
+    let formKey: String
 
     init(_ req: Request) {
         lang = req.language.rawValue
@@ -22,6 +24,7 @@ struct PageFrame: Encodable {
         isStaff = req.signedInUser?.isStaff ?? false
         wide = req.url.path.hasPrefix("/kelola/")
         csrf = CSRF.token(for: req)
+        formKey = APITokens.randomHex(bytes: 16)
     }
 }
 

@@ -42,9 +42,23 @@ extension Request {
     }
 }
 
-extension HTTPBodyStreamStrategy {
-    /// A body that may carry files up to `limit` bytes together, with room for the form's own fields.
-    static func withAttachments(upTo limit: Int) -> HTTPBodyStreamStrategy {
-        .collect(maxSize: ByteCount(value: limit + 512 * 1024))
+extension RoutesBuilder {
+    /// A POST whose body may carry files up to `limit` bytes together, with room for the form's own fields. The
+    /// route remembers its limit, so middleware that reads the body before the route does (idempotency) keeps to it.
+    @discardableResult
+    func postWithAttachments<Answer: AsyncResponseEncodable>(
+        _ path: PathComponent..., upTo limit: Int, use handler: @escaping @Sendable (Request) async throws -> Answer
+    ) -> Route {
+        let largest = limit + 512 * 1024
+        let route = on(.POST, path, body: .collect(maxSize: ByteCount(value: largest)), use: handler)
+        route.userInfo[Route.bodyLimitKey] = largest
+        return route
     }
+}
+
+extension Route {
+    static let bodyLimitKey = "tanggap.body_limit"
+
+    /// The largest body this route takes, when it is not the application's default.
+    var bodyLimit: Int? { userInfo[Self.bodyLimitKey] as? Int }
 }
