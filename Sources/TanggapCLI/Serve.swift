@@ -19,7 +19,9 @@ struct Serve: AsyncParsableCommand {
                     "the database needs migrating (\(pending.joined(separator: ", "))): run `tanggap migrate` first")
             }
             try await seedDemoIfWanted(app, settings)
-            say("Tanggap is listening on http://\(hostname):\(port)  (API: /api/v1, health: /healthz)")
+            say(
+                "Tanggap \(TanggapRelease.version) on \(settings.database.summary), listening on http://\(hostname):\(port)"
+                    + "  (API: /api/v1, health: /healthz)")
             try await app.execute()
             try await app.asyncShutdown()
         } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TanggapServer
 
 /// `tanggap`: run the server and look after its data.
 @available(macOS 13, *)
@@ -8,6 +9,7 @@ public struct TanggapCommand: AsyncParsableCommand {
         commandName: "tanggap",
         abstract: "Tanggap: public-service complaints, routed to the body that must act, held to its deadlines.",
         discussion: "Configuration comes from TANGGAP_* environment variables; see the README.",
+        version: TanggapRelease.version,
         subcommands: [
             Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self, Recount.self,
             Jobs.self, Routes.self, Federation.self,

@@ -1,8 +1,11 @@
 """The server as an operator meets it: first start with a demo, health, durable intake, graceful stop."""
+import re
 import signal
 import tempfile
 
 import requests
+
+from conftest import ENGINES
 
 
 def test_a_fresh_start_brings_up_the_demo_and_prints_its_login(server):
@@ -14,6 +17,22 @@ def test_a_fresh_start_brings_up_the_demo_and_prints_its_login(server):
                            headers={"Authorization": f"Bearer {server.token()}"}, timeout=10).json()
     assert len(reports["items"]) == 100 and reports.get("next_cursor")
     assert {item["state"] for item in reports["items"]} >= {"received", "dispatched", "answered", "completed"}
+
+
+def test_a_start_says_one_line_per_notable_thing(make_server):
+    """At the usual log level: one line for the whole schema, one for what runs where (never a password)."""
+    for engine in ENGINES:
+        env = {"TANGGAP_LOG_LEVEL": "info", "TANGGAP_DEMO": "never", "TANGGAP_WORKERS": "0"}
+        srv = make_server(engine, env=env).start()
+        srv.stop()
+        log = srv.log()
+        assert "[Migrator]" not in log and log.count("database schema brought up to date") == 1, log[:3000]
+        assert re.search(r"M0001_CreateInstitutions … M\d{4}_", log), log
+        started = [line for line in log.splitlines() if line.startswith("Tanggap ") and " listening on http://127.0.0.1:" in line]
+        expected = " on SQLite " if engine == "sqlite" else " on PostgreSQL 127.0.0.1:"
+        assert len(started) == 1 and expected in started[0], started
+        assert "postgres@" not in log and "password" not in started[0]
+        assert len(log.splitlines()) < 12, log
 
 
 def test_health_and_readiness(server):

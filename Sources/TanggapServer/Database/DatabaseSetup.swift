@@ -88,10 +88,24 @@ enum DatabaseSetup {
 
     /// Runs pending migrations. On PostgreSQL an advisory lock makes instances that start together take turns.
     static func migrate(_ app: Application, _ location: DatabaseLocation) async throws {
-        guard location.isPostgres else {
+        let pending = try await pendingMigrations(on: app.db)
+        // The migrator's two lines for each migration are detail (TANGGAP_LOG_LEVEL=debug); a start says one line.
+        app.fluent.migrationLogLevel = .debug
+        if location.isPostgres {
+            try await migrateUnderLock(app)
+        } else {
             try await app.autoMigrate()
-            return
         }
+        if let first = pending.first, let last = pending.last {
+            let names = pending.count == 1 ? first : "\(first) … \(last)"
+            app.logger.info(
+                "database schema brought up to date",
+                metadata: ["pending": .stringConvertible(pending.count), "migrations": .string(names)])
+        }
+    }
+
+    /// Several instances migrating at once take turns under an advisory lock.
+    private static func migrateUnderLock(_ app: Application) async throws {
         try await app.db.withConnection { connection in
             let sql = connection as! any SQLDatabase
             try await sql.raw("SELECT pg_advisory_lock(\(bind: migrationLockKey))").run()

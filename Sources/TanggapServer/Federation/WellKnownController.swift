@@ -6,7 +6,6 @@ import Vapor
 /// its requests (with the retired ones still accepted), where to send events, and which protocol it speaks.
 enum WellKnownController {
     static let protocolVersion = "tanggap-federation/1"
-    static let softwareVersion = "0.2.0"
 
     static func register(_ app: Application) {
         app.get(".well-known", "tanggap", use: document)
@@ -38,7 +37,7 @@ enum WellKnownController {
         let identity = try await InstanceKeys.load(settings: settings, now: req.now, on: req.db)
         return Document(
             instanceID: identity.instanceID, name: try await instanceName(req), protocol: protocolVersion,
-            software: .init(name: "Tanggap", version: softwareVersion), inbox: settings.publicURL + FederationInbox.path,
+            software: .init(name: "Tanggap", version: TanggapRelease.version), inbox: settings.publicURL + FederationInbox.path,
             keys: identity.keys.map {
                 .init(
                     id: $0.id, algorithm: "ed25519", publicKey: $0.publicKey,
