@@ -25,6 +25,9 @@ def free_port():
         return s.getsockname()[1]
 
 
+METRICS_TOKEN = "e2e-metrics-token-" + uuid.uuid4().hex
+
+
 class Server:
     """One `tanggap serve` process, with its own data folder (and its own PostgreSQL database)."""
 
@@ -43,6 +46,7 @@ class Server:
             "TANGGAP_RATE_LIMIT_REPORTER_ACTIONS": "1000000",
             "TANGGAP_RATE_LIMIT_SECRET_CHECKS": "1000000",
             "TANGGAP_RATE_LIMIT_FLAGS": "1000000",
+            "TANGGAP_METRICS_TOKEN": METRICS_TOKEN,
         })
         if engine == "postgres":
             self.env.update({"TANGGAP_DATABASE_URL": fresh_postgres_database(), "TANGGAP_DEMO": "always",

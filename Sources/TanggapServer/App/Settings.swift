@@ -67,6 +67,8 @@ public struct Settings: Sendable {
     public var instanceName: String?
     /// Where people write about their personal data (the data protection officer), shown on `/privasi`.
     public var privacyContact: String?
+    /// The bearer token Prometheus sends for `/metrics`; nil turns the metrics off (no route, nothing counted).
+    public var metricsToken: String?
 
     public enum DemoMode: String, Sendable {
         /// Seed the demo into an empty embedded database; never into PostgreSQL.
@@ -147,6 +149,12 @@ public struct Settings: Sendable {
         settings.rateLimits.flagsPerMinute =
             try reader.int("TANGGAP_RATE_LIMIT_FLAGS", in: 1...1_000_000) ?? settings.rateLimits.flagsPerMinute
         settings.trustForwardedFor = try reader.bool("TANGGAP_TRUST_FORWARDED_FOR") ?? false
+        if let token = reader.string("TANGGAP_METRICS_TOKEN") {
+            guard token.count >= 16, token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+                throw SettingsError.invalid("TANGGAP_METRICS_TOKEN", "at least 16 visible characters")
+            }
+            settings.metricsToken = token
+        }
         settings.migrateOnStart = try reader.bool("TANGGAP_MIGRATE_ON_START") ?? !database.isPostgres
         if let demo = reader.string("TANGGAP_DEMO") {
             guard let mode = DemoMode(rawValue: demo) else { throw SettingsError.invalid("TANGGAP_DEMO", "auto, always or never") }

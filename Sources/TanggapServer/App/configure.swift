@@ -78,6 +78,7 @@ private func configureMiddleware(_ app: Application, _ settings: Settings) {
 
 private func routes(_ app: Application, _ settings: Settings) throws {
     HealthController.register(app)
+    if let token = settings.metricsToken { ServerMetrics.register(app, token: token) }
     WellKnownController.register(app)
     FederationInboxController.register(app)
     FederationFigures.register(app)

@@ -39,5 +39,6 @@ enum TanggapMigrations {
         M0034_CreateFederationDelivery(),
         M0035_CreateIdempotencyKeys(),
         M0036_CreateRateLimitBuckets(),
+        M0037_IndexWaitingWork(),
     ]
 }

@@ -96,6 +96,7 @@ enum ReportIntake {
                 do {
                     var stored = try await db.groupedWrite(new, through: context.commits)
                     stored.names.institutions[root.id] = root.name
+                    ServerMetrics.reportReceived(channel: report.channel, classification: report.classification)
                     return stored
                 } catch  where (error as? any DatabaseError)?.isConstraintFailure == true {
                     // Two reports drew the same tracking ID: draw again. Any other constraint is a real error.
