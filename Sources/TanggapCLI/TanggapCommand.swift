@@ -12,7 +12,7 @@ public struct TanggapCommand: AsyncParsableCommand {
         version: TanggapRelease.version,
         subcommands: [
             Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self, Recount.self,
-            Jobs.self, Routes.self, Federation.self,
+            Jobs.self, Routes.self, Federation.self, BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
         ],
         defaultSubcommand: Serve.self)
 

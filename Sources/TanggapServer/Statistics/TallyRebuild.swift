@@ -27,19 +27,36 @@ extension ReportTallies {
             // Writers wait on the tallies while they are rebuilt; whatever they changed before is in the reports read.
             if db.isPostgres { try await db.sql.raw("LOCK TABLE report_tallies IN EXCLUSIVE MODE").run() }
             try await db.sql.raw("DELETE FROM report_tallies").run()
-            var figures = FiguresByMonth()
-            var reports = 0, rows = 0
-            var after: (Date, Int64)?
-            while true {
-                let batch = try await factsBatch(after: after, on: db)
-                reports += batch.count
-                if let last = batch.last { after = (last.created_at, last.id) }
-                rows += try await insert(figures.count(batch, zone: zone), on: db)
-                if batch.count < batchSize { break }
-            }
-            rows += try await insert(figures.remaining, on: db)
+            var rows = 0
+            let reports = try await countEveryReport(zone: zone, on: db) { rows += try await insert($0, on: db) }
             return RebuildSummary(reports: reports, rows: rows, seconds: Date().timeIntervalSince(started))
         }
+    }
+
+    /// What the tallies should hold, counted afresh from every report (`tanggap verify` compares it with the table).
+    static func recounted(context: TanggapContext, on db: any Database) async throws -> [Key: PerformanceFigures] {
+        var all: [Key: PerformanceFigures] = [:]
+        _ = try await countEveryReport(zone: context.settings.timeZone, on: db) { all.merge($0) { $0 + $1 } }
+        return all
+    }
+
+    /// Counts every report in order of receipt, handing over the figures as they are complete (a month at a time,
+    /// then the rest); returns how many reports were read.
+    private static func countEveryReport(
+        zone: TimeZone, on db: any Database, _ take: ([Key: PerformanceFigures]) async throws -> Void
+    ) async throws -> Int {
+        var figures = FiguresByMonth()
+        var reports = 0
+        var after: (Date, Int64)?
+        while true {
+            let batch = try await factsBatch(after: after, on: db)
+            reports += batch.count
+            if let last = batch.last { after = (last.created_at, last.id) }
+            try await take(figures.count(batch, zone: zone))
+            if batch.count < batchSize { break }
+        }
+        try await take(figures.remaining)
+        return reports
     }
 
     private static let batchSize = 20_000

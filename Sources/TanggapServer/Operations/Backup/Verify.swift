@@ -1,0 +1,120 @@
+import Fluent
+import Foundation
+import SQLKit
+import TanggapCore
+import Vapor
+
+/// `tanggap verify`: is this deployment whole? The database's own integrity check, the schema against this
+/// build, every report's history and the figures against a recount, every attachment on disk with its SHA-256;
+/// files no report names are listed (they harm nothing: an upload whose report never committed, or one filed after
+/// a backup's snapshot).
+public struct VerifyReport: Sendable, CustomStringConvertible {
+    public var problems: [String] = []
+    public var orphans: [String] = []
+    public var reports: Int64 = 0
+    public var attachments: Int = 0
+
+    public var isClean: Bool { problems.isEmpty }
+
+    public var description: String {
+        var lines = ["\(reports) reports, \(attachments) attachments checked."]
+        lines += problems.map { "PROBLEM: \($0)" }
+        if !orphans.isEmpty {
+            lines.append("\(orphans.count) file(s) no report names (harmless; removable): " + orphans.prefix(10).joined(separator: ", "))
+        }
+        lines.append(isClean ? "Verified: no problem found." : "\(problems.count) problem(s) found.")
+        return lines.joined(separator: "\n")
+    }
+}
+
+public enum Verify {
+    public static func run(_ app: Application) async throws -> VerifyReport {
+        let db = app.db
+        var report = VerifyReport()
+        if db.isPostgres {
+            // PostgreSQL checks its pages as it reads them: reading every table through is the check here.
+            for table in BackupManifest.countedTables { _ = try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: table)").all() }
+        } else {
+            let answer = try await db.sql.raw("PRAGMA integrity_check").all(decodingColumn: "integrity_check", as: String.self)
+            if answer != ["ok"] { report.problems.append("SQLite integrity check: " + answer.prefix(5).joined(separator: "; ")) }
+        }
+        let pending = try await DatabaseSetup.pendingMigrations(on: db)
+        if !pending.isEmpty { report.problems.append("\(pending.count) migration(s) not run yet: run `tanggap migrate`") }
+        report.reports = try await db.sql.raw("SELECT COUNT(*) AS n FROM reports").first(decodingColumn: "n", as: Int64.self) ?? 0
+
+        let wrongHistories =
+            try await db.sql.raw(
+                """
+                SELECT COUNT(*) AS n FROM reports r
+                WHERE r.event_count <> (SELECT COUNT(*) FROM report_events e WHERE e.report_id = r.id)
+                """
+            ).first(decodingColumn: "n", as: Int64.self) ?? 0
+        if wrongHistories > 0 { report.problems.append("\(wrongHistories) report(s) whose event count differs from their history") }
+
+        let expected = try await ReportTallies.recounted(context: app.tanggap, on: db).filter { $0.value != PerformanceFigures() }
+        let stored = try await storedTallies(on: db).filter { $0.value != PerformanceFigures() }
+        let differing = Set(expected.keys).union(stored.keys).filter { expected[$0] != stored[$0] }
+        if !differing.isEmpty { report.problems.append("\(differing.count) figure row(s) differ from a recount: run `tanggap recount`") }
+
+        try await checkAttachments(app, into: &report)
+        return report
+    }
+
+    private static func storedTallies(on db: any Database) async throws -> [ReportTallies.Key: PerformanceFigures] {
+        var stored: [ReportTallies.Key: PerformanceFigures] = [:]
+        for row in try await db.sql.raw("SELECT * FROM report_tallies").all() {
+            let key = ReportTallies.Key(
+                institutionID: try row.decode(column: "institution_id", as: Int64.self),
+                direct: try row.decode(column: "direct", as: Bool.self),
+                provinceID: try row.decode(column: "province_id", as: Int64.self), period: try row.decode(column: "period", as: String.self)
+            )
+            var figures = PerformanceFigures()
+            for counter in PerformanceFigures.counters {
+                figures[keyPath: counter.path] = try row.decode(column: counter.name, as: Int.self)
+            }
+            stored[key] = figures
+        }
+        return stored
+    }
+
+    /// Every attachment row against its file, then the files no row names.
+    private static func checkAttachments(_ app: Application, into report: inout VerifyReport) async throws {
+        let folder = app.tanggap.settings.attachmentsDirectory
+        var named = Set<String>()
+        var missing = 0, damaged = 0
+        var after: Int64 = 0
+        while true {
+            let rows = try await app.db.sql.raw(
+                "SELECT id, storage_key, sha256, size FROM attachments WHERE id > \(bind: after) ORDER BY id LIMIT 1000"
+            ).all()
+            for row in rows {
+                after = try row.decode(column: "id", as: Int64.self)
+                let key = try row.decode(column: "storage_key", as: String.self)
+                let relative = "\(key.prefix(2))/\(key.dropFirst(2).prefix(2))/\(key)"
+                named.insert(relative)
+                report.attachments += 1
+                guard FileManager.default.fileExists(atPath: folder + "/" + relative) else {
+                    missing += 1
+                    continue
+                }
+                let found = try BackupManifest.describe(folder + "/" + relative, as: relative)
+                let sha256 = try row.decode(column: "sha256", as: String.self)
+                let size = try row.decode(column: "size", as: Int64.self)
+                if found.sha256 != sha256 || found.bytes != size { damaged += 1 }
+            }
+            if rows.count < 1000 { break }
+        }
+        if missing > 0 { report.problems.append("\(missing) attachment file(s) missing") }
+        if damaged > 0 { report.problems.append("\(damaged) attachment file(s) whose SHA-256 or size differs from the database") }
+        if let walker = FileManager.default.enumerator(atPath: folder) {
+            while let relative = walker.nextObject() as? String {
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue,
+                    !named.contains(relative)
+                {
+                    report.orphans.append(relative)
+                }
+            }
+        }
+    }
+}
