@@ -31,7 +31,9 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         // The body is read here, before the route would, to know the request it belongs to (and, in a form, its key).
         try await collectBody(of: request)
         guard let key = try idempotencyKey(header: headerKey, of: request) else { return try await next.respond(to: request) }
-        let holder = IdempotencyKeys.Holder(client: client(of: request), key: key)
+        // A page's forms share its key: each form's post is its own request under it.
+        let form = headerKey == nil ? " \(request.url.path)" : ""
+        let holder = IdempotencyKeys.Holder(client: client(of: request) + form, key: key)
         let fingerprint = Self.fingerprint(of: request)
         let clock = ContinuousClock()
         let giveUp = clock.now.advanced(by: Self.patience)
