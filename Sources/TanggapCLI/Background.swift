@@ -17,6 +17,7 @@ struct Worker: AsyncParsableCommand {
         do {
             let pending = try await TanggapServer.pendingMigrations(app)
             guard pending.isEmpty else { throw ArgumentParser.ValidationError("the database needs migrating: run `tanggap migrate` first") }
+            try await TanggapServer.checkAttachmentStorage(app)
             try await app.asyncBoot()
             say("Tanggap worker running \(settings.workers) loop(s); stop with Ctrl-C or SIGTERM.")
             await Signals.waitForTermination()
@@ -35,6 +36,24 @@ struct Sweep: AsyncParsableCommand {
         try await Runtime.withApplication(migrate: false) { app, _ in
             let summary = try await TanggapServer.sweepDeadlines(app)
             say("SLA sweep: \(summary)")
+        }
+    }
+}
+
+struct SweepAttachments: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep-attachments",
+        abstract:
+            "Remove attachment files (or objects) that no report names, once older than the grace period; the worker does it every six hours."
+    )
+
+    @ArgumentParser.Option(help: "Only files older than this many seconds (default: TANGGAP_ORPHAN_GRACE_MINUTES, one hour).")
+    var graceSeconds: Int?
+
+    func run() async throws {
+        if let graceSeconds, graceSeconds < 0 { throw ValidationError("--grace-seconds must not be negative") }
+        try await Runtime.withApplication(migrate: false) { app, _ in
+            say("Attachment sweep: \(try await TanggapServer.sweepOrphanAttachments(app, grace: graceSeconds.map(TimeInterval.init)))")
         }
     }
 }

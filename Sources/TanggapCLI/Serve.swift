@@ -18,9 +18,11 @@ struct Serve: AsyncParsableCommand {
                 throw ArgumentParser.ValidationError(
                     "the database needs migrating (\(pending.joined(separator: ", "))): run `tanggap migrate` first")
             }
+            try await TanggapServer.checkAttachmentStorage(app)
             try await seedDemoIfWanted(app, settings)
+            let files = if case .s3 = settings.attachmentStorage { ", files in \(settings.attachmentStorage.summary)" } else { "" }
             say(
-                "Tanggap \(TanggapRelease.version) on \(settings.database.summary), listening on http://\(hostname):\(port)"
+                "Tanggap \(TanggapRelease.version) on \(settings.database.summary)\(files), listening on http://\(hostname):\(port)"
                     + "  (API: /api/v1, health: /healthz)")
             try await app.execute()
             try await app.asyncShutdown()

@@ -11,7 +11,8 @@ public struct TanggapCommand: AsyncParsableCommand {
         discussion: "Configuration comes from TANGGAP_* environment variables; see the README.",
         version: TanggapRelease.version,
         subcommands: [
-            Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self, Recount.self,
+            Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self,
+            SweepAttachments.self, Recount.self,
             Jobs.self, Routes.self, Federation.self, BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
         ],
         defaultSubcommand: Serve.self)

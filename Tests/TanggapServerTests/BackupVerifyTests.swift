@@ -7,13 +7,17 @@ import Vapor
 
 /// `tanggap verify` finds what a damaged deployment lacks, and a backup's manifest names a damaged file.
 @Suite struct BackupVerifyTests {
+    static func fileWithPhoto(_ world: World, _ app: Application) async throws {
+        var form = Multipart()
+        for (name, value) in world.reportFields().sorted(by: { $0.key < $1.key }) { form.field(name, "\(value)") }
+        form.file("attachments[]", filename: "bukti.png", contentType: "image/png", data: SampleFiles.png)
+        #expect(try await app.request(.POST, "/api/v1/reports", multipart: form).status == .created)
+    }
+
     @Test func verifyFindsAMissingFileADamagedFigureAHistoryOutOfStepAndListsOrphans() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)
-            var form = Multipart()
-            for (name, value) in world.reportFields().sorted(by: { $0.key < $1.key }) { form.field(name, "\(value)") }
-            form.file("attachments[]", filename: "bukti.png", contentType: "image/png", data: SampleFiles.png)
-            #expect(try await app.request(.POST, "/api/v1/reports", multipart: form).status == .created)
+            try await Self.fileWithPhoto(world, app)
             _ = try await world.submit()
             let clean = try await Verify.run(app)
             #expect(clean.isClean && clean.reports == 2 && clean.attachments == 1 && clean.orphans.isEmpty, "\(clean)")
@@ -23,7 +27,9 @@ import Vapor
                 try await app.db.sql.raw("SELECT storage_key FROM attachments").first(decodingColumn: "storage_key", as: String.self))
             let file = "\(folder)/\(key.prefix(2))/\(key.dropFirst(2).prefix(2))/\(key)"
             try FileManager.default.removeItem(atPath: file)
-            try Data("sisa".utf8).write(to: URL(fileURLWithPath: folder + "/yatim.bin"))
+            let orphan = AttachmentStore.randomKey()
+            _ = try await app.tanggap.attachments.backend.put(orphan, Data("sisa".utf8))
+            try Data("catatan".utf8).write(to: URL(fileURLWithPath: folder + "/BACA-SAYA.txt"))  // not ours: not listed
             try await app.db.sql.raw("UPDATE report_tallies SET green = green + 1 WHERE direct = \(bind: true)").run()
             try await app.db.sql.raw("UPDATE reports SET event_count = event_count + 1").run()
             let broken = try await Verify.run(app)
@@ -31,7 +37,32 @@ import Vapor
             #expect(broken.problems.contains { $0.contains("attachment file(s) missing") }, "\(broken)")
             #expect(broken.problems.contains { $0.contains("figure row(s) differ") }, "\(broken)")
             #expect(broken.problems.contains { $0.contains("2 report(s) whose event count") }, "\(broken)")
-            #expect(broken.orphans == ["yatim.bin"])
+            #expect(broken.orphans == [orphan])
+        }
+    }
+
+    /// The sweeper removes a file no row names once it is older than the grace period, and nothing else: not a
+    /// named file, not a young orphan, not a file whose name is not one of ours.
+    @Test func theSweeperRemovesOnlyOldFilesNoReportNames() async throws {
+        try await withTestApp { app in
+            let world = try await World.build(app)
+            try await Self.fileWithPhoto(world, app)
+            let store = app.tanggap.attachments
+            let named = try #require(
+                try await app.db.sql.raw("SELECT storage_key FROM attachments").first(decodingColumn: "storage_key", as: String.self))
+            let orphan = AttachmentStore.randomKey()
+            try await store.backend.put(orphan, Data("sisa".utf8))
+            let foreign = app.tanggap.settings.attachmentsDirectory + "/BACA-SAYA.txt"
+            try Data("catatan".utf8).write(to: URL(fileURLWithPath: foreign))
+            let now = Date()
+
+            let young = try await OrphanSweeper.sweep(store, grace: 3_600, now: now, on: app.db)
+            #expect(young.examined == 2 && young.removed == 0)
+            let old = try await OrphanSweeper.sweep(store, grace: 3_600, now: now.addingTimeInterval(7_200), on: app.db)
+            #expect(old.examined == 2 && old.removed == 1)
+            #expect(try await store.backend.get(orphan, upTo: 1_000) == nil)
+            #expect(try await store.backend.get(named, upTo: 1_000_000) != nil)
+            #expect(FileManager.default.fileExists(atPath: foreign))
         }
     }
 

@@ -1,6 +1,7 @@
 """Scale-out on PostgreSQL: two `tanggap serve` processes and one `tanggap worker` on one database, behind nginx on
 loopback. A load through the proxy reaches both servers and fails no request, and every side effect (the SMS the
-reporter receives) happens exactly once although three processes run background work."""
+reporter receives) happens exactly once although three processes run background work. The servers share nothing
+but the database and a bucket on an S3-protocol server for the attachments."""
 import contextlib
 import os
 import shutil
@@ -16,6 +17,8 @@ import requests
 import authenticator
 import fake_gateway as fg
 from conftest import BINARY, POSTGRES_URL, ROOT, SeededDemo, Server, free_port
+from object_store import ObjectStore
+from test_backup import PNG, files_of
 from test_channels import TRACKING, GatewayProcess
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="scale-out runs on PostgreSQL (TANGGAP_E2E_POSTGRES_URL)")
@@ -85,8 +88,10 @@ http {{
 
 @contextlib.contextmanager
 def running_cluster(extra_env=None, with_worker=True):
-    """Two servers (and a worker) on one PostgreSQL database, behind nginx; everything stopped on the way out."""
+    """Two servers (and a worker) on one PostgreSQL database, behind nginx, sharing nothing else but a bucket for
+    the attachments; everything stopped on the way out."""
     gateway = GatewayProcess()
+    store = ObjectStore()
     folder = tempfile.mkdtemp(prefix="tanggap-scale-")
     proxy_port = free_port()
     proxy_url = f"http://127.0.0.1:{proxy_port}"
@@ -94,12 +99,14 @@ def running_cluster(extra_env=None, with_worker=True):
     try:
         env = fg.tanggap_env(gateway.url, gateway.smtp_port, proxy_url)
         env.update({"TANGGAP_JOB_BACKOFF_SECONDS": "1", "TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES": "100000"})
+        env.update(store.env("cluster"))
         env.update(extra_env or {})
-        # Both servers keep the attachments in one folder, as they would on shared storage.
-        first = SeededDemo.of("postgres").copy(folder, env)
+        # Each server has a data folder of its own, as on two machines: the files are only in the bucket.
+        first = SeededDemo.of("postgres").copy(os.path.join(folder, "first"), env)
         first.output_path = os.path.join(folder, "first.out")
         servers.append(first.start())
-        second = Server("postgres", folder, dict(env, TANGGAP_DEMO="never"))
+        second = Server("postgres", os.path.join(folder, "second"), dict(env, TANGGAP_DEMO="never"))
+        os.makedirs(second.data_dir)
         second.env["TANGGAP_DATABASE_URL"] = first.env["TANGGAP_DATABASE_URL"]
         second.output_path = os.path.join(folder, "second.out")
         servers.append(second.start())
@@ -109,7 +116,7 @@ def running_cluster(extra_env=None, with_worker=True):
                                       stdout=worker_log, stderr=subprocess.STDOUT)
         os.makedirs(os.path.join(folder, "nginx"))
         proxy = Nginx(os.path.join(folder, "nginx"), proxy_port, [first.port, second.port])
-        yield {"gateway": gateway, "proxy": proxy, "servers": (first, second), "password": first.password}
+        yield {"gateway": gateway, "proxy": proxy, "servers": (first, second), "password": first.password, "store": store}
         if worker:
             worker.terminate()
             assert worker.wait(timeout=30) == 0, "the worker stops cleanly on SIGTERM"
@@ -122,6 +129,7 @@ def running_cluster(extra_env=None, with_worker=True):
         for server in servers:
             server.stop()
         gateway.stop()
+        store.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -233,6 +241,20 @@ def test_a_submission_retried_with_its_key_through_both_servers_files_once(clust
     found = requests.get(cluster["proxy"].url + "/api/v1/reports", params={"q": title.split()[-1]},
                          headers={"Authorization": f"Bearer {token}"}, timeout=30).json()["items"]
     assert [item["title"] for item in found] == [title]
+
+
+def test_a_file_uploaded_through_one_server_is_served_by_the_other(cluster):
+    first, second = cluster["servers"]
+    reply = requests.post(first.url + "/api/v1/reports", timeout=30, files={"attachments[]": ("jalan.png", PNG, "image/png")},
+                          data={"title": "Jalan amblas di depan pasar", "reporter_name": "Warga Uji Berkas",
+                                "reporter_phone": "081300000005", "body": "Jalan amblas sedalam setengah meter di depan pasar."})
+    assert reply.status_code == 201, reply.text
+    receipt = reply.json()
+    served = {server.url: files_of(server.url, receipt["tracking_id"], receipt["secret"])[1] for server in (first, second)}
+    assert served[first.url] == served[second.url] and len(served[second.url]) == 1
+    assert any(served[second.url][0] == cluster["store"].read(key) for key in cluster["store"].keys("cluster"))
+    for server in (first, second):
+        assert not any(names for _, _, names in os.walk(os.path.join(server.data_dir, "attachments")))
 
 
 def test_two_servers_meet_one_rate_limit_through_nginx():

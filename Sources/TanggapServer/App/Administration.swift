@@ -11,6 +11,24 @@ public func pendingMigrations(_ app: Application) async throws -> [String] {
     try await DatabaseSetup.pendingMigrations(on: app.db)
 }
 
+/// Reaches the attachments' folder or bucket once at start, so a wrong bucket, endpoint or key stops the server
+/// with the reason instead of failing the first report that carries a photo.
+public func checkAttachmentStorage(_ app: Application) async throws {
+    do {
+        try await app.tanggap.attachments.backend.check()
+    } catch {
+        throw SettingsError.invalid("TANGGAP_ATTACHMENTS_URL", "\(app.tanggap.settings.attachmentStorage.summary) cannot be used: \(error)")
+    }
+}
+
+/// Removes attachment files no report names, older than `grace` (the setting's own when nil); says what it did.
+public func sweepOrphanAttachments(_ app: Application, grace: TimeInterval? = nil) async throws -> String {
+    let context = app.tanggap
+    return try await OrphanSweeper.sweep(
+        context.attachments, grace: grace ?? context.settings.orphanGrace, now: context.clock.now(), on: app.db
+    ).description
+}
+
 /// True when no institution exists yet: a database nobody has set up.
 public func isEmpty(_ db: any Database) async throws -> Bool {
     try await InstitutionModel.query(on: db).count() == 0

@@ -23,6 +23,11 @@ public struct Settings: Sendable {
     public var dataDirectory: String
     /// The most all attachments of one report may weigh together.
     public var attachmentLimitBytes: Int
+    /// The folder under the data directory, or a bucket (`TANGGAP_ATTACHMENTS_URL`).
+    public var attachmentStorage = AttachmentStorage.folder
+    /// A file no report names is removed once it is this old: a submission writes its files before its row, so a
+    /// younger one may still be on its way in (`TANGGAP_ORPHAN_GRACE_MINUTES`).
+    public var orphanGrace: TimeInterval = 3_600
     public var bcryptCost: Int
     /// Send cookies with `Secure` (behind HTTPS, which every production deployment is).
     public var secureCookies: Bool
@@ -130,6 +135,10 @@ public struct Settings: Sendable {
         var settings = Settings(database: database, dataDirectory: dataDirectory)
         settings.attachmentLimitBytes =
             try reader.int("TANGGAP_ATTACHMENT_LIMIT_BYTES", in: 1024...100_000_000) ?? settings.attachmentLimitBytes
+        settings.attachmentStorage = try AttachmentStorage.read(reader)
+        if let minutes = try reader.int("TANGGAP_ORPHAN_GRACE_MINUTES", in: 1...43_200) {
+            settings.orphanGrace = TimeInterval(minutes) * 60
+        }
         settings.bcryptCost = try reader.int("TANGGAP_BCRYPT_COST", in: 4...31) ?? settings.bcryptCost
         settings.secureCookies = try reader.bool("TANGGAP_SECURE_COOKIES") ?? settings.secureCookies
         settings.strictTransportSubdomains = try reader.bool("TANGGAP_HSTS_SUBDOMAINS") ?? false

@@ -17,7 +17,7 @@ public func configure(_ app: Application, settings: Settings, clock: Clock = .sy
     app.tanggap = TanggapContext(
         settings: settings, clock: clock,
         localizer: try Localizer(directory: resources + "Locales"),
-        attachments: AttachmentStore(directory: settings.attachmentsDirectory, threadPool: app.threadPool),
+        attachments: AttachmentStore(settings: settings, threadPool: app.threadPool),
         limiter: RateLimiter(),
         calendars: CalendarBook(defaultZone: settings.timeZone, defaults: .standard),
         commits: GroupCommit(on: lane.loop, deadline: settings.databaseDeadline, onFailure: watch.noteFailure) { [logger = app.logger] in

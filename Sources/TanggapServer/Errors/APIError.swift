@@ -51,6 +51,10 @@ struct APIError: Error, Sendable {
         }
     }
 
+    /// The attachments' folder or bucket did not take a file: the report was not filed.
+    static let attachmentStorageUnavailable = APIError(
+        status: .serviceUnavailable, code: "attachment_storage_unavailable", headers: ["Retry-After": "30"])
+
     static func rateLimited(retryAfter seconds: Int) -> APIError {
         APIError(status: .tooManyRequests, code: "rate_limited", headers: ["Retry-After": String(seconds)])
     }

@@ -28,6 +28,7 @@ struct PeriodicTask: Sendable {
         },
         Retention.task,
         FederationFigures.task,
+        OrphanSweeper.task,
     ]
 }
 

@@ -40,5 +40,6 @@ enum TanggapMigrations {
         M0035_CreateIdempotencyKeys(),
         M0036_CreateRateLimitBuckets(),
         M0037_IndexWaitingWork(),
+        M0038_IndexAttachmentKeys(),
     ]
 }

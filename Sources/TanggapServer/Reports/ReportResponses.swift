@@ -38,7 +38,6 @@ enum ReportResponses {
             ReportPresenter.readable(file, by: viewed.access)
         else { throw APIError.notFound }
         let kind = file.kind
-        let data = try await req.tanggap.attachments.load(file.storageKey)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: kind.contentType)
         let disposition = kind.isImage ? "inline" : "attachment"
@@ -55,6 +54,6 @@ enum ReportResponses {
         if viewed.access.level == .public, req.headers.first(name: .ifNoneMatch) == etag {
             return Response(status: .notModified, headers: headers)
         }
-        return Response(status: .ok, headers: headers, body: .init(data: data))
+        return Response(status: .ok, headers: headers, body: try await req.tanggap.attachments.body(file.storageKey))
     }
 }

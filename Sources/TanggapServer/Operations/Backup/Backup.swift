@@ -6,10 +6,10 @@ import Vapor
 
 /// `tanggap backup DEST`: a consistent copy of a running deployment in one folder — the database as one snapshot
 /// (SQLite's `VACUUM INTO`; on PostgreSQL `pg_dump` in a snapshot the row counts are read in too), then the
-/// attachments, then `manifest.json` with the SHA-256 of every file.
+/// attachments (from the folder or the bucket), then `manifest.json` with the SHA-256 of every file.
 ///
 /// The order is what makes it whole: intake writes a report's files before it commits the report, so every file
-/// a report in the snapshot names is already on disk when the folder is copied after it. Files of reports filed
+/// a report in the snapshot names is already stored when the files are copied after it. Files of reports filed
 /// after the snapshot come along too; `tanggap verify` lists them as orphans.
 public enum Backup {
     public static let sqliteFile = "database.sqlite"
@@ -34,7 +34,8 @@ public enum Backup {
             counts = try await snapshotPostgres(url: url, to: destination + "/" + dumpName, on: app.db)
         }
         var described = [try BackupManifest.describe(destination + "/" + dumpName, as: dumpName)]
-        described += try copyTree(from: settings.attachmentsDirectory, to: destination + "/" + attachmentsFolder, relativeTo: destination)
+        try await app.tanggap.attachments.backend.copyAll(into: destination + "/" + attachmentsFolder)
+        described += try describeTree(destination + "/" + attachmentsFolder, relativeTo: destination)
         let manifest = BackupManifest(
             version: TanggapRelease.version, schema: schema, engine: settings.database.isPostgres ? "postgres" : "sqlite",
             createdAt: app.tanggap.clock.now(), counts: counts, files: described)
@@ -82,21 +83,11 @@ public enum Backup {
             .first(decodingColumn: "name", as: String.self) ?? ""
     }
 
-    /// Copies every file under `source` into `target`, describing each by its path relative to `base`.
-    static func copyTree(from source: String, to target: String, relativeTo base: String) throws -> [BackupManifest.File] {
-        let files = FileManager.default
-        guard let walker = files.enumerator(atPath: source) else { return [] }
-        var described: [BackupManifest.File] = []
-        while let relative = walker.nextObject() as? String {
-            let from = source + "/" + relative
-            var isFolder: ObjCBool = false
-            guard files.fileExists(atPath: from, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-            let to = target + "/" + relative
-            try files.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try files.copyItem(atPath: from, toPath: to)
-            let name = String(to.dropFirst(base.count + 1))
-            described.append(try BackupManifest.describe(to, as: name))
-        }
-        return described.sorted { $0.path < $1.path }
+    /// Describes every file under `folder` by its path relative to `base`.
+    static func describeTree(_ folder: String, relativeTo base: String) throws -> [BackupManifest.File] {
+        try AttachmentLayout.files(under: folder).map { file in
+            let path = folder + "/" + file.relative
+            return try BackupManifest.describe(path, as: String(path.dropFirst(base.count + 1)))
+        }.sorted { $0.path < $1.path }
     }
 }

@@ -42,11 +42,11 @@ public enum Restore {
         let engine = settings.database.isPostgres ? "postgres" : "sqlite"
         guard manifest.engine == engine else { throw BackupError.wrongEngine(backup: manifest.engine, target: engine) }
         let files = FileManager.default
-        let attachments = settings.attachmentsDirectory
-        let attachmentsInUse = !((try? files.contentsOfDirectory(atPath: attachments)) ?? []).isEmpty
+        let store = AttachmentStore(settings: settings).backend
+        let attachmentsInUse = try await !store.isEmpty
         if !force {
             if target.databaseHasTables { throw BackupError.targetNotEmpty("the target database") }
-            if attachmentsInUse { throw BackupError.targetNotEmpty(attachments) }
+            if attachmentsInUse { throw BackupError.targetNotEmpty("the attachments (\(settings.attachmentStorage.summary))") }
         }
         switch settings.database {
         case .sqlite(let path):
@@ -58,8 +58,8 @@ public enum Restore {
             if force { arguments += ["--clean", "--if-exists"] }
             _ = try await PostgresTools.run("pg_restore", arguments + [source + "/" + Backup.postgresFile])
         }
-        if attachmentsInUse { try files.removeItem(atPath: attachments) }
-        try files.createDirectory(atPath: attachments, withIntermediateDirectories: true)
-        _ = try Backup.copyTree(from: source + "/" + Backup.attachmentsFolder, to: attachments, relativeTo: attachments)
+        // The target's own files go, so that what is left is exactly the backup's.
+        if attachmentsInUse { try await store.forEachPage { page in for object in page { try await store.delete(object.key) } } }
+        try await store.putAll(from: source + "/" + Backup.attachmentsFolder)
     }
 }

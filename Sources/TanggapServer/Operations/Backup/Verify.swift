@@ -1,3 +1,4 @@
+import Crypto
 import Fluent
 import Foundation
 import SQLKit
@@ -5,7 +6,7 @@ import TanggapCore
 import Vapor
 
 /// `tanggap verify`: is this deployment whole? The database's own integrity check, the schema against this
-/// build, every report's history and the figures against a recount, every attachment on disk with its SHA-256;
+/// build, every report's history and the figures against a recount, every attachment in its folder or bucket with its SHA-256;
 /// files no report names are listed (they harm nothing: an upload whose report never committed, or one filed after
 /// a backup's snapshot).
 public struct VerifyReport: Sendable, CustomStringConvertible {
@@ -77,9 +78,10 @@ public enum Verify {
         return stored
     }
 
-    /// Every attachment row against its file, then the files no row names.
+    /// Every attachment row against its file (read back whole from the folder or the bucket and hashed), then
+    /// the files no row names.
     private static func checkAttachments(_ app: Application, into report: inout VerifyReport) async throws {
-        let folder = app.tanggap.settings.attachmentsDirectory
+        let store = app.tanggap.attachments.backend
         var named = Set<String>()
         var missing = 0, damaged = 0
         var after: Int64 = 0
@@ -90,31 +92,22 @@ public enum Verify {
             for row in rows {
                 after = try row.decode(column: "id", as: Int64.self)
                 let key = try row.decode(column: "storage_key", as: String.self)
-                let relative = "\(key.prefix(2))/\(key.dropFirst(2).prefix(2))/\(key)"
-                named.insert(relative)
+                named.insert(key)
                 report.attachments += 1
-                guard FileManager.default.fileExists(atPath: folder + "/" + relative) else {
+                guard AttachmentStore.isKey(key), let data = try await store.get(key, upTo: AttachmentStore.largestFile) else {
                     missing += 1
                     continue
                 }
-                let found = try BackupManifest.describe(folder + "/" + relative, as: relative)
                 let sha256 = try row.decode(column: "sha256", as: String.self)
                 let size = try row.decode(column: "size", as: Int64.self)
-                if found.sha256 != sha256 || found.bytes != size { damaged += 1 }
+                if Hex.string(SHA256.hash(data: data)) != sha256 || Int64(data.count) != size { damaged += 1 }
             }
             if rows.count < 1000 { break }
         }
         if missing > 0 { report.problems.append("\(missing) attachment file(s) missing") }
         if damaged > 0 { report.problems.append("\(damaged) attachment file(s) whose SHA-256 or size differs from the database") }
-        if let walker = FileManager.default.enumerator(atPath: folder) {
-            while let relative = walker.nextObject() as? String {
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: folder + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue,
-                    !named.contains(relative)
-                {
-                    report.orphans.append(relative)
-                }
-            }
+        try await store.forEachPage { page in
+            report.orphans += page.map(\.key).filter { !named.contains($0) }
         }
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import Vapor
+
+/// Files as objects in a bucket, named `prefix/key`. Servers on different machines share them through the bucket.
+struct S3Attachments: AttachmentBackend {
+    let bucket: S3Bucket
+
+    private var prefix: String { bucket.settings.prefix.isEmpty ? "" : bucket.settings.prefix + "/" }
+    private func name(_ key: String) -> String { prefix + key }
+
+    func put(_ key: String, _ data: Data) async throws { try await bucket.put(name(key), data) }
+
+    func get(_ key: String, upTo limit: Int) async throws -> Data? { try await bucket.get(name(key), upTo: limit) }
+
+    func body(_ key: String) async throws -> Response.Body? {
+        guard let object = try await bucket.stream(name(key)) else { return nil }
+        let stream = object.body
+        return Response.Body(
+            asyncStream: { writer in
+                for try await buffer in stream { try await writer.writeBuffer(buffer) }
+                try await writer.write(.end)
+            }, count: object.size ?? -1)
+    }
+
+    func delete(_ key: String) async throws { try await bucket.delete(name(key)) }
+
+    func forEachPage(_ body: ([StoredObject]) async throws -> Void) async throws {
+        var continuation: String?
+        repeat {
+            let page = try await bucket.list(prefix: prefix, continuation: continuation)
+            let ours = page.objects.compactMap { object -> StoredObject? in
+                let key = String(object.key.dropFirst(prefix.count))
+                guard object.key.hasPrefix(prefix), AttachmentStore.isKey(key) else { return nil }
+                return StoredObject(key: key, size: object.size, modified: object.lastModified)
+            }
+            try await body(ours)
+            continuation = page.next
+        } while continuation != nil
+    }
+
+    func check() async throws { try await bucket.check(prefix: prefix) }
+
+    func copyAll(into folder: String) async throws {
+        let files = FileManager.default
+        try await forEachPage { page in
+            for object in page {
+                guard let data = try await get(object.key, upTo: AttachmentStore.largestFile) else { continue }  // removed meanwhile
+                let path = folder + "/" + AttachmentLayout.relativePath(object.key)
+                try files.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try data.write(to: URL(fileURLWithPath: path))
+            }
+        }
+    }
+
+    func putAll(from folder: String) async throws {
+        for file in AttachmentLayout.files(under: folder) {
+            try await put(file.key, try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file.relative)))
+        }
+    }
+}
