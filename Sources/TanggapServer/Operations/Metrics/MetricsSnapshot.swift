@@ -83,13 +83,38 @@ enum MetricsSnapshot {
                     Double(value)))
         }
 
+        if context.settings.database.isPostgres { values += try await connections(on: db) }
+
         values.append(
             .init("process_resident_memory_bytes", "Resident memory of this process.", [], ProcessFigures.residentBytes(), namespace: nil))
         values.append(.init("process_open_fds", "Open file descriptors of this process.", [], ProcessFigures.openFiles(), namespace: nil))
         publish(values)
     }
 
+    /// The database's connections by state, every process of the deployment together, and the server's limit: a
+    /// pool exhausted shows as `active` near `max`, a leak as `idle_in_transaction` that does not fall. PostgreSQL
+    /// only; an embedded SQLite has one connection per event loop, open for the process's life.
+    private static func connections(on db: any Database) async throws -> [Reading] {
+        var readings = ["active", "idle", "idle_in_transaction"].map {
+            Reading("database_connections", Help.connections, [("state", $0)], 0)
+        }
+        let rows = try await db.sql.raw(
+            """
+            SELECT COALESCE(state, 'unknown') AS state, COUNT(*) AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND backend_type = 'client backend' GROUP BY state
+            """
+        ).all()
+        for row in rows {
+            let state = try row.decode(column: "state", as: String.self).replacingOccurrences(of: " ", with: "_")
+            readings.append(.init("database_connections", Help.connections, [("state", state)], try count(row)))
+        }
+        let limit = try await db.sql.raw("SELECT CAST(setting AS BIGINT) AS n FROM pg_settings WHERE name = 'max_connections'").first()
+        readings.append(.init("database_connections_max", "PostgreSQL's max_connections.", [], try limit.map(count) ?? 0))
+        return readings
+    }
+
     private enum Help {
+        static let connections = "Connections to the database by state, from every process (PostgreSQL's pg_stat_activity)."
         static let jobs = "Background jobs by kind and state (queued, running, dead)."
         static let oldestJob = "How long the oldest queued job of a kind has been due."
         static let federation = "Events for partner instances waiting (queued) or given up (dead), by peer."
