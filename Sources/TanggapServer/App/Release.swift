@@ -13,9 +13,11 @@ extension DatabaseLocation {
         case .sqlite(let path):
             return "SQLite \(path)"
         case .postgres(let url, let schema):
-            let parts = URLComponents(string: url)
-            let place = "\(parts?.host ?? "?")\(parts?.port.map { ":\($0)" } ?? "")\(parts?.path ?? "")"
-            return "PostgreSQL \(place)\(schema.map { " (schema \($0))" } ?? "")"
+            // A primary and its standbys are listed as `host1:port,host2:port`: each is a URL of its own.
+            let servers = PostgresTargets.split(url).map(URLComponents.init(string:))
+            let hosts = servers.map { "\($0?.host ?? "?")\($0?.port.map { ":\($0)" } ?? "")" }.joined(separator: ",")
+            let database = servers.first.flatMap { $0?.path } ?? ""
+            return "PostgreSQL \(hosts)\(database)\(schema.map { " (schema \($0))" } ?? "")"
         }
     }
 }

@@ -35,8 +35,13 @@ final class RateLimiter: Sendable {
                 return nil
             }
             buckets[key] = bucket
-            return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+            return Self.wait(tokens: bucket.tokens, rate: rate)
         }
+    }
+
+    /// Whole seconds until a bucket holding `tokens` (less than one) refilled at `rate` per second holds one.
+    static func wait(tokens: Double, rate: Double) -> Int {
+        max(1, Int(((1 - tokens) / rate).rounded(.up)))
     }
 }
 

@@ -31,8 +31,7 @@ enum SharedRateLimits {
         ).first()
         guard let row else { return nil }
         if try row.decode(column: "taken", as: Bool.self) { return nil }
-        let tokens = try row.decode(column: "tokens", as: Double.self)
-        return max(1, Int(((1 - tokens) / rate).rounded(.up)))
+        return RateLimiter.wait(tokens: try row.decode(column: "tokens", as: Double.self), rate: rate)
     }
 
     /// Forgets buckets nobody used for `idle`: they would be full anyway.
