@@ -69,9 +69,10 @@ import Vapor
                         ? "SELECT COUNT(*) AS n FROM reports WHERE search @@ to_tsquery('simple', 'jalan:*')"
                         : "SELECT COUNT(*) AS n FROM reports_fts WHERE reports_fts MATCH '\"jalan\"*'") > 0)
 
-            // The figures written with them are those a recount finds.
+            // The figures written with them are those a recount finds, read in batches whose every boundary counts
+            // its last report once (a time bound back from its decoded Date once counted it twice on SQLite).
             let kept = try await FiguresTests().tallies(app)
-            _ = try await ReportTallies.rebuild(context: app.tanggap, on: app.db)
+            #expect(try await ReportTallies.rebuild(context: app.tanggap, on: app.db, batchSize: 37).reports == 1_500)
             #expect(try await FiguresTests().tallies(app) == kept)
 
             // Again: the tree is found, not made twice; the reports continue after the first ones.

@@ -19,7 +19,8 @@ extension ReportTallies {
         if tallied.isEmpty && !reports.isEmpty { _ = try await rebuild(context: context, on: db) }
     }
 
-    static func rebuild(context: TanggapContext, on db: any Database) async throws -> RebuildSummary {
+    /// `batchSize` is how many reports are read at a time (tests make it small, to cross many batch boundaries).
+    static func rebuild(context: TanggapContext, on db: any Database, batchSize: Int = 20_000) async throws -> RebuildSummary {
         let started = Date()
         try await fillWorkingDays(context: context, on: db)
         let zone = context.settings.timeZone
@@ -28,7 +29,7 @@ extension ReportTallies {
             if db.isPostgres { try await db.sql.raw("LOCK TABLE report_tallies IN EXCLUSIVE MODE").run() }
             try await db.sql.raw("DELETE FROM report_tallies").run()
             var rows = 0
-            let reports = try await countEveryReport(zone: zone, on: db) { rows += try await insert($0, on: db) }
+            let reports = try await countEveryReport(zone: zone, batchSize: batchSize, on: db) { rows += try await insert($0, on: db) }
             return RebuildSummary(reports: reports, rows: rows, seconds: Date().timeIntervalSince(started))
         }
     }
@@ -36,22 +37,22 @@ extension ReportTallies {
     /// What the tallies should hold, counted afresh from every report (`tanggap verify` compares it with the table).
     static func recounted(context: TanggapContext, on db: any Database) async throws -> [Key: PerformanceFigures] {
         var all: [Key: PerformanceFigures] = [:]
-        _ = try await countEveryReport(zone: context.settings.timeZone, on: db) { all.merge($0) { $0 + $1 } }
+        _ = try await countEveryReport(zone: context.settings.timeZone, batchSize: 20_000, on: db) { all.merge($0) { $0 + $1 } }
         return all
     }
 
     /// Counts every report in order of receipt, handing over the figures as they are complete (a month at a time,
     /// then the rest); returns how many reports were read.
     private static func countEveryReport(
-        zone: TimeZone, on db: any Database, _ take: ([Key: PerformanceFigures]) async throws -> Void
+        zone: TimeZone, batchSize: Int, on db: any Database, _ take: ([Key: PerformanceFigures]) async throws -> Void
     ) async throws -> Int {
         var figures = FiguresByMonth()
         var reports = 0
-        var after: (Date, Int64)?
+        var after: Int64?
         while true {
-            let batch = try await factsBatch(after: after, on: db)
+            let batch = try await factsBatch(after: after, limit: batchSize, on: db)
             reports += batch.count
-            if let last = batch.last { after = (last.created_at, last.id) }
+            if let last = batch.last { after = last.id }
             try await take(figures.count(batch, zone: zone))
             if batch.count < batchSize { break }
         }
@@ -59,18 +60,21 @@ extension ReportTallies {
         return reports
     }
 
-    private static let batchSize = 20_000
     /// The next reports in order of receipt, with the province of their region.
-    private static func factsBatch(after: (Date, Int64)?, on db: any Database) async throws -> [Facts] {
+    private static func factsBatch(after: Int64?, limit: Int, on db: any Database) async throws -> [Facts] {
         var cursor: SQLQueryString = ""
-        // A row-value comparison, which both engines read as one range of the (created_at, id) index.
-        if let (at, id) = after { cursor = "WHERE (r.created_at, r.id) > (\(bind: at), \(bind: id))" }
+        // A row-value comparison, which both engines read as one range of the (created_at, id) index. The last
+        // report's time is read from its own row, never bound from the decoded value: on SQLite a time that went
+        // through a Date and back compared a hair below the stored one, and that report was counted twice.
+        if let id = after {
+            cursor = "WHERE (r.created_at, r.id) > ((SELECT created_at FROM reports WHERE id = \(bind: id)), \(bind: id))"
+        }
         return try await db.sql.raw(
             """
             SELECT r.id, r.holder_path, r.created_at, COALESCE(g.parent_id, g.id) AS province_id, r.state, r.archive_reason,
                 r.sla_stage, r.sla_light, r.held_at, r.first_answer_late, r.first_answer_working_days, r.rating, r.was_bounced
             FROM reports r LEFT JOIN regions g ON g.id = r.region_id
-            \(cursor) ORDER BY r.created_at, r.id LIMIT \(unsafeRaw: String(batchSize))
+            \(cursor) ORDER BY r.created_at, r.id LIMIT \(unsafeRaw: String(limit))
             """
         ).all(decoding: Facts.self)
     }
