@@ -61,6 +61,17 @@ struct FolderAttachments: AttachmentBackend {
         if !page.isEmpty { try await body(page) }
     }
 
+    func isEmpty() async throws -> Bool {
+        let directory = directory
+        return try await threadPool.runIfActive {
+            guard let walker = FileManager.default.enumerator(atPath: directory) else { return true }
+            while let relative = walker.nextObject() as? String {
+                if AttachmentStore.isKey((relative as NSString).lastPathComponent) { return false }
+            }
+            return true
+        }
+    }
+
     func check() async throws {
         let directory = directory
         try await threadPool.runIfActive { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }

@@ -38,22 +38,34 @@ struct S3Attachments: AttachmentBackend {
         } while continuation != nil
     }
 
+    /// Stops at the first page that holds one of ours (usually the first: only files of ours live under the prefix).
+    func isEmpty() async throws -> Bool {
+        var empty = true
+        var continuation: String?
+        repeat {
+            let page = try await bucket.list(prefix: prefix, continuation: continuation)
+            if page.objects.contains(where: { AttachmentStore.isKey($0.key.dropFirst(prefix.count)) }) { empty = false }
+            continuation = empty ? page.next : nil
+        } while continuation != nil
+        return empty
+    }
+
     func check() async throws { try await bucket.check(prefix: prefix) }
 
     func copyAll(into folder: String) async throws {
-        let files = FileManager.default
         try await forEachPage { page in
-            for object in page {
-                guard let data = try await get(object.key, upTo: AttachmentStore.largestFile) else { continue }  // removed meanwhile
-                let path = folder + "/" + AttachmentLayout.relativePath(object.key)
-                try files.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try await forEachConcurrently(page.map(\.key)) { key in
+                guard let data = try await get(key, upTo: AttachmentStore.largestFile) else { return }  // removed meanwhile
+                let path = folder + "/" + AttachmentLayout.relativePath(key)
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try data.write(to: URL(fileURLWithPath: path))
             }
         }
     }
 
     func putAll(from folder: String) async throws {
-        for file in AttachmentLayout.files(under: folder) {
+        try await forEachConcurrently(AttachmentLayout.files(under: folder)) { file in
             try await put(file.key, try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file.relative)))
         }
     }

@@ -43,7 +43,7 @@ public enum Restore {
         guard manifest.engine == engine else { throw BackupError.wrongEngine(backup: manifest.engine, target: engine) }
         let files = FileManager.default
         let store = AttachmentStore(settings: settings).backend
-        let attachmentsInUse = try await !store.isEmpty
+        let attachmentsInUse = try await !store.isEmpty()
         if !force {
             if target.databaseHasTables { throw BackupError.targetNotEmpty("the target database") }
             if attachmentsInUse { throw BackupError.targetNotEmpty("the attachments (\(settings.attachmentStorage.summary))") }
@@ -59,7 +59,7 @@ public enum Restore {
             _ = try await PostgresTools.run("pg_restore", arguments + [source + "/" + Backup.postgresFile])
         }
         // The target's own files go, so that what is left is exactly the backup's.
-        if attachmentsInUse { try await store.forEachPage { page in for object in page { try await store.delete(object.key) } } }
+        if attachmentsInUse { try await store.forEachPage { page in try await forEachConcurrently(page.map(\.key), store.delete) } }
         try await store.putAll(from: source + "/" + Backup.attachmentsFolder)
     }
 }

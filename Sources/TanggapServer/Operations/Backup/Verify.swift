@@ -78,6 +78,8 @@ public enum Verify {
         return stored
     }
 
+    private enum Found: Sendable { case whole, missing, damaged }
+
     /// Every attachment row against its file (read back whole from the folder or the bucket and hashed), then
     /// the files no row names.
     private static func checkAttachments(_ app: Application, into report: inout VerifyReport) async throws {
@@ -89,19 +91,23 @@ public enum Verify {
             let rows = try await app.db.sql.raw(
                 "SELECT id, storage_key, sha256, size FROM attachments WHERE id > \(bind: after) ORDER BY id LIMIT 1000"
             ).all()
-            for row in rows {
-                after = try row.decode(column: "id", as: Int64.self)
-                let key = try row.decode(column: "storage_key", as: String.self)
-                named.insert(key)
-                report.attachments += 1
-                guard AttachmentStore.isKey(key), let data = try await store.get(key, upTo: AttachmentStore.largestFile) else {
-                    missing += 1
-                    continue
-                }
-                let sha256 = try row.decode(column: "sha256", as: String.self)
-                let size = try row.decode(column: "size", as: Int64.self)
-                if Hex.string(SHA256.hash(data: data)) != sha256 || Int64(data.count) != size { damaged += 1 }
+            let described = try rows.map { row in
+                (
+                    key: try row.decode(column: "storage_key", as: String.self), sha256: try row.decode(column: "sha256", as: String.self),
+                    size: try row.decode(column: "size", as: Int64.self)
+                )
             }
+            after = try rows.last?.decode(column: "id", as: Int64.self) ?? after
+            report.attachments += rows.count
+            let found = try await mapConcurrently(described) { file -> Found in
+                guard AttachmentStore.isKey(file.key), let data = try await store.get(file.key, upTo: AttachmentStore.largestFile) else {
+                    return .missing
+                }
+                return Hex.string(SHA256.hash(data: data)) == file.sha256 && Int64(data.count) == file.size ? .whole : .damaged
+            }
+            named.formUnion(described.map(\.key))
+            missing += found.filter { $0 == .missing }.count
+            damaged += found.filter { $0 == .damaged }.count
             if rows.count < 1000 { break }
         }
         if missing > 0 { report.problems.append("\(missing) attachment file(s) missing") }
