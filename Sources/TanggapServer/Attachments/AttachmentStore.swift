@@ -30,13 +30,15 @@ struct AttachmentStore: Sendable {
     }
 
     /// Writes a file and returns its key; the caller removes it again if the database write fails. A write that
-    /// fails throws `attachmentStorageUnavailable`, so the submission fails whole.
+    /// fails throws `storage_full` (a full disk) or `attachmentStorageUnavailable`, so the submission fails whole.
     func save(_ data: Data) async throws -> Stored {
         let key = Self.randomKey()
         do {
             try await backend.put(key, data)
         } catch {
             logger.error("an attachment could not be stored", metadata: ["error": .string(String(describing: error))])
+            // A full disk under the folder is the deployment's storage full (507), as for the database's own file.
+            if DatabaseFault.of(error) == .storageFull { throw APIError.fault(.storageFull) }
             throw APIError.attachmentStorageUnavailable
         }
         return Stored(storageKey: key, sha256: Hex.string(SHA256.hash(data: data)))
