@@ -93,6 +93,11 @@ def test_the_sweeper_removes_only_old_files_no_report_names(server, store):
     store.put(orphan, b"left by a submission that never committed")
     store.put(foreign, b"an operator's own note")
 
+    for bad in (["--grace-seconds", "-5"], ["--grace-seconds", "sejam"], ["--grace-seconds"]):
+        refused = tanggap(["sweep-attachments", *bad], server.env)
+        assert refused.returncode != 0 and "grace-seconds" in refused.stdout + refused.stderr, (bad, refused.stderr)
+    assert orphan in store.keys("laporan"), "a refused command removed nothing"
+
     young = tanggap(["sweep-attachments"], server.env)  # the default grace: an hour
     assert young.returncode == 0 and "0 orphan(s) removed" in young.stdout, young.stdout + young.stderr
     assert orphan in store.keys("laporan")
