@@ -13,7 +13,7 @@ public struct TanggapCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self,
             SweepAttachments.self, Recount.self,
-            Jobs.self, Routes.self, Federation.self, BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
+            Jobs.self, Routes.self, Federation.self, Open311.self, BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
         ],
         defaultSubcommand: Serve.self)
 

@@ -324,6 +324,7 @@ import Vapor
         "TanggapServer/Generator/SyntheticReport.swift": "bulk synthetic rows, written, never read",
         "TanggapCore/Intake/ReportSubmission.swift": "names of the fields a submission sends (the API's body and the portal's form)",
         "TanggapCore/Intake/Intake.swift": "names of the fields in validation errors",
+        "TanggapServer/Open311/Open311ErrorMiddleware.swift": "intake's names of fields in validation errors, told in Open311's names",
         "TanggapServer/Office/ListExport.swift": "the CSV's column headings; the cells come from reporter(for:)",
         "TanggapServer/Accounts/AccountErasure.swift":
             "erasure and retention empty the columns, and read the addresses only to empty the messages sent to them",

@@ -139,6 +139,12 @@ public enum VisibilityPolicy {
     /// side reads a name by this same rule, whatever the sender put in.
     public static func reporterNameCrossesToPeer(isAnonymous: Bool) -> Bool { !isAnonymous }
 
+    /// Whether the reporter's name and contacts go with a report dispatched to a body's own Open311 system
+    /// (docs/open311.md): only where the admin set that body to receive them, and never for an anonim report.
+    public static func reporterCrossesToOpen311Body(isAnonymous: Bool, bodyReceivesContacts: Bool) -> Bool {
+        bodyReceivesContacts && !isAnonymous
+    }
+
     /// The route a report keeps after `decliner` said "not our authority" and it went back up to `newHolder`:
     /// the decliner's subtree leaves it (those who said it is not theirs stop reading it), except the
     /// institutions on the way to the new holder.

@@ -31,12 +31,13 @@ public enum ChannelRules {
     public static let told: Set<EventKind> = [.verify, .dispatch, .answer, .hold, .confirm]
 
     /// Where to reach a reporter, best first: back on their own channel; by e-mail for web and app reports; by
-    /// e-mail or SMS for reports an operator typed in. The first one with a working gateway is used.
+    /// e-mail or SMS for reports an operator typed in or an Open311 app sent. The first one with a working gateway
+    /// is used.
     public static func routes(to contacts: Contacts) -> [(Channel, String)] {
         let candidates: [(Channel, String?)] =
             switch contacts.channel {
             case .sms?, .whatsapp?, .telegram?, .email?: [(contacts.channel!, contacts.replyAddress)]
-            case .radio?, .publicDialogue?, .walkIn?, .letter?: [(.email, contacts.email), (.sms, contacts.phone)]
+            case .radio?, .publicDialogue?, .walkIn?, .letter?, .open311?: [(.email, contacts.email), (.sms, contacts.phone)]
             default: [(.email, contacts.email)]
             }
         return candidates.compactMap { channel, address in address.map { (channel, $0) } }

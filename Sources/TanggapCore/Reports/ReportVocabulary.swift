@@ -44,6 +44,8 @@ public enum Channel: String, CaseIterable, Codable, Sendable {
     case letter
     /// Another Tanggap instance.
     case federation
+    /// A civic-tech app speaking Open311 GeoReport v2 (the app itself is recorded with the report).
+    case open311
 
     /// Channels whose reports are typed in by an operator.
     public static let offline: Set<Channel> = [.radio, .publicDialogue, .walkIn, .letter, .socialMedia]

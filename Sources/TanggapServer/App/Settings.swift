@@ -68,6 +68,8 @@ public struct Settings: Sendable {
     public var secondFactorReach: SecondFactorPolicy.Reach = .sensitiveRoles
     /// Days after a report is closed before its reporter's name and contacts are erased (`Retention`); nil keeps them.
     public var retentionDays: Int?
+    /// How often each body's Open311 system is asked where the requests sent to it stand.
+    public var open311PollSeconds: TimeInterval = 300
     /// The name peers and the well-known document show for this instance; by default the top institution's name.
     public var instanceName: String?
     /// Where people write about their personal data (the data protection officer), shown on `/privasi`.
@@ -199,6 +201,9 @@ public struct Settings: Sendable {
         settings.rateLimits.channelMessagesPerMinute =
             try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
             ?? settings.rateLimits.channelMessagesPerMinute
+        if let seconds = try reader.int("TANGGAP_OPEN311_POLL_SECONDS", in: 1...86_400) { settings.open311PollSeconds = Double(seconds) }
+        settings.rateLimits.open311RequestsPerMinute =
+            try reader.int("TANGGAP_RATE_LIMIT_OPEN311", in: 1...1_000_000) ?? settings.rateLimits.open311RequestsPerMinute
         if let seconds = try reader.int("TANGGAP_DATABASE_DEADLINE_SECONDS", in: 1...600) { settings.databaseDeadline = .seconds(seconds) }
         settings.retentionDays = try reader.int("TANGGAP_RETENTION_DAYS", in: 1...36_500)
         settings.instanceName = reader.string("TANGGAP_INSTANCE_NAME").map { String($0.prefix(200)) }
@@ -232,6 +237,8 @@ public struct RateLimitSettings: Sendable {
     /// Offered report secrets (`X-Report-Secret`, the tracking form) per client address per minute: guessing one
     /// is what this slows down.
     public var secretChecksPerMinute = 30
+    /// New reports per Open311 app key per minute: an app speaks for many people, so it gets more than one address.
+    public var open311RequestsPerMinute = 120
 
     public init() {}
 }

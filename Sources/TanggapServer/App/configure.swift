@@ -94,6 +94,7 @@ private func routes(_ app: Application, _ settings: Settings) throws {
     NotificationsController.register(api)
     OpenDataController.register(api)
     WebhookController.register(app, settings: settings)
+    Open311Controller.register(app)
 
     let pages = app.grouped(LanguageCookieMiddleware()).grouped(CSRFCookieMiddleware()).grouped(WebSessionMiddleware())
         .grouped(SecondFactorGate(reach: settings.secondFactorReach, surface: .pages)).grouped(IdempotencyMiddleware(keys: .headerOrForm))

@@ -46,7 +46,7 @@ struct TanggapErrorMiddleware: AsyncMiddleware {
         return Response(status: apiError.status, headers: headers, body: .init(data: data))
     }
 
-    private static func classify(_ error: any Error, on request: Request) -> APIError {
+    static func classify(_ error: any Error, on request: Request) -> APIError {
         switch error {
         case let error as APIError:
             return error
@@ -110,7 +110,7 @@ extension Request {
     var isPageRequest: Bool {
         let path = url.path
         return !path.hasPrefix("/api/") && !path.hasPrefix("/webhooks/") && !path.hasPrefix("/federation/")
-            && !path.hasPrefix("/.well-known/") && path != "/healthz" && path != "/readyz"
+            && !path.hasPrefix("/.well-known/") && !path.hasPrefix("/open311/") && path != "/healthz" && path != "/readyz"
     }
 }
 

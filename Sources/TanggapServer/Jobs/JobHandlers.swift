@@ -28,6 +28,7 @@ enum JobKinds {
         emailDigest: DigestMail.send,
         Deliveries.jobKind: Deliveries.send,
         AccountNotices.jobKind: AccountNotices.send,
+        Open311Dispatch.jobKind: Open311Dispatch.send,
         probe: Probe.run,
     ]
 }

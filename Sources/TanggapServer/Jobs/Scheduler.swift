@@ -29,6 +29,7 @@ struct PeriodicTask: Sendable {
         Retention.task,
         FederationFigures.task,
         OrphanSweeper.task,
+        Open311Poller.task,
     ]
 }
 

@@ -41,5 +41,7 @@ enum TanggapMigrations {
         M0036_CreateRateLimitBuckets(),
         M0037_IndexWaitingWork(),
         M0038_IndexAttachmentKeys(),
+        M0039_CreateOpen311(),
+        M0040_CreateOpen311Dispatch(),
     ]
 }

@@ -17,6 +17,7 @@ enum AdministrationController {
         pages.post("kelola", "admin", "templat", use: addTemplate)
         pages.post("kelola", "admin", "libur", use: addHoliday)
         pages.post("kelola", "admin", "kategori", use: addCategory)
+        Open311KeysPage.register(pages)
     }
 
     struct Member: Decodable, Encodable {
@@ -51,6 +52,10 @@ enum AdministrationController {
         let reveals: [Line]?
         /// For national admins: each federation peer and the health of its link.
         let peers: [Line]?
+        /// For national admins: the Open311 apps and their keys (`Open311KeysPage`).
+        let apps: [Open311KeysPage.App]?
+        /// For national admins: the bodies' Open311 systems reports are dispatched to, and their health.
+        let endpoints: [Line]?
         let feedback: FormFeedback
         let notice: String?
     }
@@ -116,6 +121,8 @@ enum AdministrationController {
                     detail: entry.reason)
             }.nilIfEmpty,
             peers: isNational ? try await peerLines(on: req) : nil,
+            apps: isNational ? try await Open311KeysPage.apps(on: req) : nil,
+            endpoints: isNational ? try await Open311KeysPage.endpoints(on: req).nilIfEmpty : nil,
             feedback: feedback, notice: notice)
     }
 

@@ -87,6 +87,8 @@ enum RateLimited: String {
     case flag
     case flagByAccount = "flag-account"
     case secretCheck = "secret"
+    /// New reports through one Open311 app's key.
+    case open311
 
     func perMinute(_ limits: RateLimitSettings) -> Int {
         switch self {
@@ -95,6 +97,7 @@ enum RateLimited: String {
         case .tracking, .reporterAction, .participation: limits.reporterActionsPerMinute
         case .flag, .flagByAccount: limits.flagsPerMinute
         case .secretCheck: limits.secretChecksPerMinute
+        case .open311: limits.open311RequestsPerMinute
         }
     }
 }

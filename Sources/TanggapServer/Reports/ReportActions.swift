@@ -44,7 +44,8 @@ enum ReportActions {
     /// `fromPeer` is the federation peer whose event this action applies, told nothing of it in return.
     ///
     /// The steps, in one transaction: lock the report → let the core decide → move its deadlines and figures →
-    /// write its history → queue what the peers must hear and the reporter's notice (the outboxes). Files are checked
+    /// write its history → queue what the peers and the bodies' Open311 systems must hear, and the reporter's notice
+    /// (the outboxes). Files are checked
     /// and written before, and removed again if the transaction fails.
     static func perform(
         _ kind: EventKind, _ request: ActionRequest, uploads: [Upload] = [], on reportID: Int64, by actor: Actor,
@@ -65,6 +66,7 @@ enum ReportActions {
                 try await files.insert(reportID: reportID, eventID: event.id, audience: transition.audience, now: now, on: db)
                 try await FederationRelay.afterAction(
                     transition, kind: kind, on: report, causedBy: fromPeer, context: context, now: now, on: db)
+                try await Open311Dispatch.afterAction(transition, kind: kind, on: report, now: now, on: db)
                 // The reporter hears of it on their own channel: queued now, sent once this commits.
                 try await ReporterNotices.enqueue(kind, note: transition.note, on: report, context: context, now: now, db: db)
                 try await also?(db, report)
