@@ -125,7 +125,8 @@ def test_a_request_from_an_app_is_handled_like_any_report_and_its_answer_is_publ
 
     admin = staff(srv, "admin@tanggap.test")
     stored = requests.get(f"{srv.url}/api/v1/reports/{tracking_id}", headers=admin, timeout=10).json()
-    assert stored["channel"] == "open311" and stored["reporter"]["email"] == "warga.kotakita@example.org"
+    assert stored["channel"] == "open311" and stored["channel_app"] == "KotaKita"
+    assert stored["reporter"]["email"] == "warga.kotakita@example.org"
     assert stored["reporter"]["name"] == "Siti Aminah" and stored["location"]["region"]["name"] == "Bali"
     assert stored["subcategory"]["name"] == "HAJI DAN UMROH" and stored["category"]["name"] == "AGAMA"
 

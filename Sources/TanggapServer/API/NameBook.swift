@@ -10,6 +10,8 @@ struct NameBook: Sendable {
     var regions: [Int64: String] = [:]
     var users: [Int64: String] = [:]
     var trackingIDs: [Int64: String] = [:]
+    /// The app an Open311 report came from, by report id.
+    var apps: [Int64: String] = [:]
 
     /// `known` holds names the caller has already read: only the others are looked up.
     static func load(
@@ -34,6 +36,16 @@ struct NameBook: Sendable {
             if let id = details?.notifiedInstitutionID { institutionIDs.insert(id) }
         }
         var book = known
+        let fromApps = reports.filter { $0.channel == .open311 }.compactMap(\.id).filter { known.apps[$0] == nil }
+        if !fromApps.isEmpty {
+            let rows = try await db.sql.raw(
+                """
+                SELECT o.report_id AS id, c.name FROM open311_requests o JOIN open311_clients c ON c.id = o.client_id
+                WHERE o.report_id IN (\(SQLList(fromApps.map(SQLBind.init))))
+                """
+            ).all()
+            for row in rows { book.apps[try row.decode(column: "id", as: Int64.self)] = try row.decode(column: "name", as: String.self) }
+        }
         func add(_ names: [Int64: String], to list: inout [Int64: String]) { list.merge(names) { _, read in read } }
         add(try await Self.names(in: "institutions", institutionIDs.subtracting(known.institutions.keys), on: db), to: &book.institutions)
         add(try await Self.names(in: "categories", categoryIDs.subtracting(known.categories.keys), on: db), to: &book.categories)

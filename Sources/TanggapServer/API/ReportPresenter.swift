@@ -21,6 +21,7 @@ enum ReportPresenter {
             targetInstitution: names.institution(m.targetInstitutionID), holder: names.institution(m.holderID)!,
             assignee: access.level == .staff ? names.user(m.assigneeID) : nil,
             isAnonymous: m.isAnonymous, isConfidential: m.isConfidential, isEscalated: m.isEscalated, channel: m.channel,
+            channelApp: names.apps[m.id!],
             archiveReason: m.archiveReason, duplicateOf: m.duplicateOfID.flatMap { names.trackingIDs[$0] }, rating: m.rating,
             reporter: m.reporter(for: access).map { .init(name: $0.name, email: $0.email, phone: $0.phone, userID: $0.userID) },
             reporterErasedAt: m.reporterErasedAt,

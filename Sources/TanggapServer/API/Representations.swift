@@ -58,6 +58,8 @@ struct ReportRepresentation: Content {
     let isConfidential: Bool
     let isEscalated: Bool
     let channel: TanggapCore.Channel
+    /// For a report from an Open311 app: the app, as the national admin named it when issuing its key.
+    let channelApp: String?
     let archiveReason: ArchiveReason?
     let duplicateOf: String?
     let rating: Rating?
