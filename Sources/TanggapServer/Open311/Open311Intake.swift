@@ -148,6 +148,14 @@ struct Open311Form {
 
     subscript(name: String) -> String? { fields[name] }
 
+    /// The public part of the `api_key` a request to `/open311/` carries, unchecked: what names the app to the
+    /// idempotency keys (a forged one is refused before anything is kept).
+    static func keyHolder(of req: Request) -> String? {
+        guard req.url.path.hasPrefix("/open311/"), let form = try? Open311Form(req), let key = form["api_key"] else { return nil }
+        let publicPart = key.split(separator: ".", maxSplits: 1).first.map(String.init) ?? ""
+        return publicPart.count == 16 && publicPart.allSatisfy(\.isHexDigit) ? publicPart : nil
+    }
+
     func attribute(_ code: String) -> String? { fields["attribute[\(code)]"] }
 
     /// The codes of every `attribute[…]` field sent.

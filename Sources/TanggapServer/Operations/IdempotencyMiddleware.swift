@@ -115,10 +115,12 @@ struct IdempotencyMiddleware: AsyncMiddleware {
         return key
     }
 
-    /// Who the key belongs to: the signed-in account, else the browser (its form-token cookie) on the pages or the
-    /// address on the API. Two clients may pick the same key without meeting.
+    /// Who the key belongs to: the signed-in account, else the Open311 app (its key's public part: apps behind one
+    /// address stay apart), else the browser (its form-token cookie) on the pages or the address on the API. Two
+    /// clients may pick the same key without meeting.
     private func client(of request: Request) -> String {
         if let user = request.signedInUser { return "account:\(user.id)" }
+        if let app = Open311Form.keyHolder(of: request) { return "open311:\(app)" }
         if keys == .headerOrForm, let browser = request.cookies[CSRF.cookieName]?.string { return "browser:\(browser)" }
         return "address:\(request.clientAddress)"
     }
