@@ -91,15 +91,11 @@ enum Open311Services {
         ).first(decoding: Category.self)
     }
 
-    /// The words of the name and its group, lower-cased, without repeats and without the little words that match
-    /// everything: what an app's search box matches.
+    /// The words of the name and its group that carry meaning (`IndonesianText.contentWords`), without repeats: what
+    /// an app's search box matches.
     private static func keywords(_ name: String, _ group: String) -> String {
-        var seen = stopWords
-        let words = "\(name) \(group)".lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
-        return words.filter { $0.count > 2 && seen.insert($0).inserted }.joined(separator: ", ")
+        var seen: Set<String> = ["lainnya", "terkait", "lain", "dll"]
+        return IndonesianText.contentWords(in: "\(name) \(group)").filter { $0.count > 2 && seen.insert($0).inserted }
+            .joined(separator: ", ")
     }
-
-    private static let stopWords: Set<String> = [
-        "dan", "yang", "atau", "dari", "untuk", "dengan", "pada", "dll", "lainnya", "terkait", "lain",
-    ]
 }
