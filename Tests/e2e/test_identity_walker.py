@@ -75,6 +75,14 @@ def viewers(server):
         yield email, session
 
 
+# The Open311 routes name their document in one segment (`requests.json`): walked with the real documents, so the
+# public lists and each report in both formats are read for the canaries too.
+OPEN311_DOCUMENTS = {
+    "/open311/v2/:document": ["requests.json", "requests.xml", "servicerequestupdates.json", "servicerequestupdates.xml"],
+    "/open311/v2/requests/:document": ["{id}.json", "{id}.xml"],
+}
+
+
 def filled(route, tracking_id, file_id):
     parts = []
     for part in route.strip("/").split("/"):
@@ -95,16 +103,23 @@ def test_no_route_gives_an_anonim_reporter_away_or_a_rahasia_report_to_outsiders
     assert len(walked) > 40, walked
     assert "/kelola/laporan/:tracking_id" in walked and "/api/v1/reports/:tracking_id/deliveries" in walked
 
-    leaks, asked, files_served = [], 0, 0
+    leaks, asked, files_served, open311_read = [], 0, 0, 0
     for label, session in viewers(server):
         outsider = label in OUTSIDERS + ["public", "warga@tanggap.test"]
         forbidden = list(identity) + ([secret_title] if outsider else [])
         for route in walked:
-            for tracking_id in (reports if ":tracking_id" in route else [None]):
-                path = filled(route, tracking_id, files.get(tracking_id))
+            documents = OPEN311_DOCUMENTS.get(route)
+            if documents:
+                asks = sorted({(tracking_id if "{id}" in d else None, route.replace(":document", d.format(id=tracking_id)))
+                               for tracking_id in reports for d in documents}, key=lambda ask: ask[1])
+            else:
+                asks = [(tracking_id, filled(route, tracking_id, files.get(tracking_id)))
+                        for tracking_id in (reports if ":tracking_id" in route else [None])]
+            for tracking_id, path in asks:
                 reply = session.get(server.url + path, timeout=60, allow_redirects=False)
                 asked += 1
                 files_served += ":attachment_id" in route and reply.status_code == 200
+                open311_read += route == "/open311/v2/requests/:document" and reply.status_code == 200
                 if outsider and tracking_id == reports[1] and reply.status_code == 200:
                     leaks.append(f"{label} GET {path} is served the rahasia report")
                 text = reply.content.decode("utf-8", errors="ignore") + " ".join(f"{k}: {v}" for k, v in reply.headers.items())
@@ -112,6 +127,7 @@ def test_no_route_gives_an_anonim_reporter_away_or_a_rahasia_report_to_outsiders
     print(f"walked {len(walked)} GET routes, {asked} requests; not walked: {sorted(NOT_WALKED)}")
     assert not leaks, "\n".join(leaks[:40])
     assert files_served > 0, "the file routes were walked with files that exist"
+    assert open311_read > 0, "the published anonim reports were read over Open311 too"
 
     # The walker can see a canary where it may be seen: the national admin, having opened the sealed identity.
     national = {"Authorization": f"Bearer {server.token('admin@tanggap.test')}"}
