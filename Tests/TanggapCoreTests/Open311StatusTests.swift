@@ -24,3 +24,14 @@ import Testing
         #expect(ChannelRules.routes(to: phoneOnly).map(\.1) == ["+6281234567890"])
     }
 }
+
+@Suite struct Open311PrivacyTests {
+    @Test func aRahasiaReportGoesOnlyToABodyThatKeepsReportsSecretAndAnAnonimOneCarriesNoIdentity() async {
+        #expect(await VisibilityPolicy.reportMayGoToOpen311Body(isConfidential: false) { false })
+        #expect(await VisibilityPolicy.reportMayGoToOpen311Body(isConfidential: true) { true })
+        #expect(!(await VisibilityPolicy.reportMayGoToOpen311Body(isConfidential: true) { false }))
+        #expect(!VisibilityPolicy.reporterCrossesToOpen311Body(isAnonymous: true, bodyReceivesContacts: true))
+        #expect(!VisibilityPolicy.reporterCrossesToOpen311Body(isAnonymous: false, bodyReceivesContacts: false))
+        #expect(VisibilityPolicy.reporterCrossesToOpen311Body(isAnonymous: false, bodyReceivesContacts: true))
+    }
+}

@@ -145,6 +145,17 @@ public enum VisibilityPolicy {
         bodyReceivesContacts && !isAnonymous
     }
 
+    /// Whether a report may be sent to a body's Open311 system at all: a rahasia one only to a system that says it
+    /// keeps reports secret (its service takes a `rahasia` attribute), so no system that does not know publishes it.
+    public static func reportMayGoToOpen311Body(
+        isConfidential: Bool, bodyKeepsReportsSecret: () async throws -> Bool
+    ) async rethrows
+        -> Bool
+    {
+        guard isConfidential else { return true }
+        return try await bodyKeepsReportsSecret()
+    }
+
     /// The route a report keeps after `decliner` said "not our authority" and it went back up to `newHolder`:
     /// the decliner's subtree leaves it (those who said it is not theirs stop reading it), except the
     /// institutions on the way to the new holder.

@@ -129,12 +129,11 @@ enum Open311Dispatch {
         var address = report.locationText
         if address == nil, let region = report.regionID { address = try await RegionModel.find(region, on: db)?.name }
         if address != nil || report.latitude == nil { fields.append(("address_string", address ?? "Indonesia")) }
-        if report.isConfidential {
-            guard try await remoteAttributes(service, of: endpoint).contains("rahasia") else {
-                throw Refusal(description: "the body's system does not say it keeps a rahasia report secret")
-            }
-            fields.append(("attribute[rahasia]", "true"))
+        let mayGo = try await VisibilityPolicy.reportMayGoToOpen311Body(isConfidential: report.isConfidential) {
+            try await remoteAttributes(service, of: endpoint).contains("rahasia")
         }
+        guard mayGo else { throw Refusal(description: "the body's system does not say it keeps a rahasia report secret") }
+        if report.isConfidential { fields.append(("attribute[rahasia]", "true")) }
         if VisibilityPolicy.reporterCrossesToOpen311Body(isAnonymous: report.isAnonymous, bodyReceivesContacts: endpoint.sends_contacts),
             let reporter = report.reporter(for: ReportAccess(level: .staff, seesReporterIdentity: true))
         {
