@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TanggapCore
@@ -79,28 +80,149 @@ import Testing
 
 @Suite struct NearDuplicatesTests {
     let bridge = "Jembatan gantung di Desa Sukamaju ambruk kemarin sore, warga tidak bisa menyeberang ke pasar."
+    let others = [
+        "Air PDAM di perumahan Griya Asri mati sejak tiga hari, warga membeli air galon.",
+        "Lampu penerangan jalan di depan masjid Al Ikhlas padam sudah sebulan.",
+        "Jalan berlubang di depan sekolah dasar Cibiru, warga tidak bisa lewat.",
+    ]
 
-    @Test func theSameComplaintInOtherWordsIsFoundAndAnotherIsNot() {
-        var index = NearDuplicates.Index<Int>()
-        index.add(1, text: bridge)
-        index.add(2, text: "Air PDAM di perumahan Griya Asri mati sejak tiga hari, warga membeli air galon.")
-        index.add(3, text: "Lampu penerangan jalan di depan masjid Al Ikhlas padam sudah sebulan.")
-        let sms = "jembatan gantung ds sukamaju ambrol kmrn sore, warga ga bisa nyebrang ke pasar"
-        let found = index.similar(to: sms, threshold: 0.4)
-        #expect(found.map(\.id) == [1], "\(found)")
-        #expect(index.similar(to: "Jalan berlubang di depan sekolah dasar Cibiru.", threshold: 0.4).isEmpty)
-        #expect(index.similar(to: bridge, threshold: 0.99).map(\.id) == [1])
+    @Test func theSameComplaintInOtherWordsIsMoreAlikeThanAnother() {
+        let sms = NearDuplicates.shingles(of: "jembatan gantung ds sukamaju ambrol kmrn sore, warga ga bisa nyebrang ke pasar")
+        let original = NearDuplicates.shingles(of: bridge)
+        let same = NearDuplicates.jaccard(sms, original)
+        for other in others {
+            #expect(same > NearDuplicates.jaccard(sms, NearDuplicates.shingles(of: other)) + 0.3, "\(other)")
+        }
+        #expect(NearDuplicates.jaccard(original, original) == 1 && NearDuplicates.jaccard([], []) == 0)
+        #expect(NearDuplicates.shingles(of: "yang dan di").isEmpty)
+        #expect(NearDuplicates.shingles(of: bridge) == original, "the same text, the same shingles, in every process")
     }
 
-    @Test func signaturesEstimateTheJaccardAndAreStable() {
-        let a = NearDuplicates.shingles(of: bridge)
-        let b = NearDuplicates.shingles(of: bridge + " Mohon segera diperbaiki.")
-        let exact = NearDuplicates.jaccard(a, b)
-        let (sa, sb) = (NearDuplicates.signature(of: a), NearDuplicates.signature(of: b))
-        let estimate = Double(zip(sa, sb).filter { $0 == $1 }.count) / Double(NearDuplicates.signatureLength)
-        #expect(abs(estimate - exact) < 0.2, "estimate \(estimate), exact \(exact)")
-        #expect(NearDuplicates.signature(of: a) == sa, "the same text, the same signature")
-        #expect(NearDuplicates.jaccard(a, a) == 1 && NearDuplicates.jaccard([], []) == 0)
-        #expect(NearDuplicates.shingles(of: "yang dan di").isEmpty)
+    @Test func rarityWeighsWhatIsParticularAboveWhatEveryComplaintSays() {
+        let formula = " Mohon segera ditindaklanjuti oleh dinas terkait, warga sudah lama menunggu."
+        var rarity = NearDuplicates.Rarity()
+        for text in others + (1...20).map({ "Keluhan nomor \($0) tentang pelayanan umum." }) {
+            rarity.count(NearDuplicates.shingles(of: text + formula))
+        }
+        // Two different problems written with the same formula, and one problem in two people's words.
+        let a = NearDuplicates.shingles(of: "Sampah menumpuk di pasar Kosambi." + formula)
+        let b = NearDuplicates.shingles(of: "Trotoar rusak di terminal Leuwipanjang." + formula)
+        let c = NearDuplicates.shingles(of: "sampah numpuk di pasar kosambi, bau sekali")
+        #expect(NearDuplicates.similarity(a, b, rarity: nil) > NearDuplicates.similarity(a, b, rarity: rarity) + 0.15)
+        #expect(NearDuplicates.similarity(a, c, rarity: rarity) > NearDuplicates.similarity(a, b, rarity: rarity))
+        #expect(NearDuplicates.similarity(a, a, rarity: rarity) == 1)
+        #expect(NearDuplicates.similarity(a, b, rarity: NearDuplicates.Rarity()) == NearDuplicates.jaccard(a, b), "no history: plain")
+        rarity.prune(below: 3)
+        #expect(rarity.remembered > 0 && rarity.documents == 23)
+    }
+}
+
+@Suite struct RoutingModelTests {
+    // Two regencies of two provinces, each with its office of works and of health; a national ministry of works.
+    let bandung = RoutingModel.Place(regionID: 10, provinceID: 1)
+    let badung = RoutingModel.Place(regionID: 20, provinceID: 2)
+    let candidates = [
+        RoutingModel.Candidate(id: 101, key: "local:dinas pekerjaan umum", regionID: 10),
+        RoutingModel.Candidate(id: 102, key: "local:dinas kesehatan", regionID: 10),
+        RoutingModel.Candidate(id: 201, key: "local:dinas pekerjaan umum", regionID: 20),
+        RoutingModel.Candidate(id: 202, key: "local:dinas kesehatan", regionID: 20),
+        RoutingModel.Candidate(id: 11, key: "province:dinas pekerjaan umum", regionID: 1),
+        RoutingModel.Candidate(id: 900, key: "national:kementerian pekerjaan umum", regionID: nil),
+    ]
+
+    func trained() -> RoutingModel {
+        var model = RoutingModel()
+        let history: [(String, Int64, String)] = [
+            ("Jalan desa berlubang besar, motor sering jatuh", 1, "local:dinas pekerjaan umum"),
+            ("Aspal jalan kabupaten rusak parah setelah hujan", 1, "local:dinas pekerjaan umum"),
+            ("Jembatan desa retak dan hampir ambruk", 1, "local:dinas pekerjaan umum"),
+            ("Jalan provinsi amblas separuh badan jalan", 1, "province:dinas pekerjaan umum"),
+            ("Ruas jalan provinsi longsor di tepinya", 1, "province:dinas pekerjaan umum"),
+            ("Jalan nasional lintas provinsi retak panjang", 1, "national:kementerian pekerjaan umum"),
+            ("Puskesmas kehabisan obat, pasien disuruh beli sendiri", 2, "local:dinas kesehatan"),
+            ("Dokter puskesmas jarang ada, antrean panjang", 2, "local:dinas kesehatan"),
+        ]
+        for (text, category, body) in history { model.learn(RoutingModel.Lesson(text: text, categoryID: category, body: body)) }
+        return model
+    }
+
+    @Test func theRegionDecidesWhichOfficeOfTheKindTheTextNames() {
+        let model = trained()
+        let road = model.suggestBodies(for: "jln desa bolong parah", categoryID: 1, in: bandung, among: candidates)
+        #expect(road.first?.id == 101 && road.first!.inRegion, "\(road.map(\.id))")
+        #expect(!road.map(\.id).contains(201) && !road.map(\.id).contains(202), "never another regency's office")
+        #expect(road.first!.evidence.contains("jalan") || road.first!.evidence.contains("desa"))
+        let sameInBali = model.suggestBodies(for: "jln desa bolong parah", categoryID: 1, in: badung, among: candidates)
+        #expect(sameInBali.first?.id == 201 && !sameInBali.map(\.id).contains(101))
+        #expect(!sameInBali.map(\.id).contains(11), "Bandung's province is not Badung's")
+        let health = model.suggestBodies(for: "obat di puskesmas kosong", categoryID: 2, in: badung, among: candidates)
+        #expect(health.first?.id == 202)
+    }
+
+    @Test func theTextCanNameAnotherLevel() {
+        let model = trained()
+        let provincial = model.suggestBodies(for: "jalan provinsi amblas", categoryID: 1, in: bandung, among: candidates)
+        #expect(provincial.first?.id == 11 && !provincial.first!.inRegion, "\(provincial.map(\.id))")
+        let national = model.suggestBodies(for: "jalan nasional retak", categoryID: 1, in: bandung, among: candidates)
+        #expect(national.first?.id == 900)
+    }
+
+    @Test func suggestionsStayAmongTheBodiesTheReportMayGoTo() {
+        let model = trained()
+        let below = candidates.filter { $0.id == 102 || $0.id == 202 }
+        let limited = model.suggestBodies(for: "jalan desa berlubang", categoryID: 1, in: bandung, among: below)
+        #expect(limited.map(\.id) == [102], "only what may be reached, and only in the region")
+        #expect(model.suggestBodies(for: "jalan", categoryID: nil, in: bandung, among: []).isEmpty)
+        let nowhere = model.suggestBodies(for: "jalan desa berlubang", categoryID: 1, in: nil, among: candidates, limit: 3)
+        #expect(nowhere.count == 3 && Set(nowhere.map(\.id)).isSubset(of: Set(candidates.map(\.id))))
+        #expect(model.suggestCategories(for: "puskesmas tanpa dokter").first?.label == 2)
+    }
+
+    @Test func aStoredModelSuggestsWhatItsOriginalDid() throws {
+        var model = trained()
+        model.prune(below: 1)
+        let copy = try JSONDecoder().decode(RoutingModel.self, from: JSONEncoder().encode(model))
+        let text = "jalan desa rusak"
+        #expect(
+            copy.suggestBodies(for: text, categoryID: 1, in: bandung, among: candidates).map(\.id)
+                == model.suggestBodies(for: text, categoryID: 1, in: bandung, among: candidates).map(\.id))
+        #expect(copy.lessons == 8)
+    }
+
+    @Test func bodyKeysLeaveTheRegionOut() {
+        #expect(BodyKey.key(level: .local, names: ["Pemerintah Kabupaten Bandung", "Dinas Kesehatan"]) == "local:dinas kesehatan")
+        #expect(BodyKey.key(level: .local, names: ["Pemerintah Kota Denpasar", "Dinas Kesehatan"]) == "local:dinas kesehatan")
+        #expect(BodyKey.key(level: .province, names: ["Pemerintah Provinsi Bali"]) == "province:pemerintah")
+        #expect(
+            BodyKey.key(level: .national, names: ["Kementerian Kesehatan", "Sekretariat Jenderal"])
+                == "national:kementerian kesehatan › sekretariat jenderal")
+    }
+}
+
+@Suite struct RisingIncidentsTests {
+    let bridge = RisingIncidents.Topic(regionID: 10, categoryID: 1)
+    let clinic = RisingIncidents.Topic(regionID: 10, categoryID: 2)
+    let road = RisingIncidents.Topic(regionID: 20, categoryID: 1)
+
+    @Test func aTopicRisesAgainstItsOwnPastCountedByIncident() {
+        let rising = RisingIncidents.rising(
+            thisWeek: [
+                // One collapsed bridge reported by forty people: one incident, not a rise.
+                bridge: .init(incidents: 1, reporters: 40),
+                // Six clinics out of medicine where there was about one a week: a rise.
+                clinic: .init(incidents: 6, reporters: 9),
+                // Twelve potholes where there are always about ten: usual.
+                road: .init(incidents: 12, reporters: 12),
+            ],
+            before: [clinic: 8, road: 80])
+        #expect(rising.map(\.topic) == [clinic])
+        let clinicRise = rising[0]
+        #expect(clinicRise.incidents == 6 && clinicRise.reporters == 9 && clinicRise.weeklyBefore == 1)
+        #expect(abs(clinicRise.score - (6 - 1) / 2.0.squareRoot()) < 1e-9)
+    }
+
+    @Test func aSilentTopicNeedsMoreThanOneReportToRise() {
+        #expect(RisingIncidents.rising(thisWeek: [bridge: .init(incidents: 2, reporters: 2)], before: [:]).isEmpty)
+        #expect(RisingIncidents.rising(thisWeek: [bridge: .init(incidents: 3, reporters: 5)], before: [:]).map(\.topic) == [bridge])
     }
 }

@@ -1,14 +1,12 @@
+import Foundation
+
 /// Reports that say the same thing: texts compared by their character shingles (five letters at a time over the
-/// content words, so "jln ambrol" and "jalan ambruk" meet), estimated quickly with MinHash and found among many with
-/// locality-sensitive hashing (bands of the signature as bucket keys), then confirmed by the exact Jaccard
-/// similarity. It suggests duplicates; people decide.
+/// content words, so "jln ambrol" and "jalan ambruk" meet), weighted by how rare each shingle is in the instance's
+/// reports. Which texts are compared at all is the caller's: the recent reports of one region, an index range, so a
+/// search stays a few hundred comparisons however long the history. It suggests duplicates; people decide.
 public enum NearDuplicates {
     /// Letters per shingle.
     public static let shingleLength = 5
-    /// Hashes per signature: `bands` × `rows`. Sixteen bands of four find pairs from a Jaccard of about 0.5 up.
-    public static let bands = 16
-    public static let rows = 4
-    public static var signatureLength: Int { bands * rows }
 
     /// The shingles of a text, hashed: every run of `shingleLength` characters of its content words joined by spaces.
     public static func shingles(of text: String) -> Set<UInt64> {
@@ -27,58 +25,47 @@ public enum NearDuplicates {
         return Double(shared) / Double(a.count + b.count - shared)
     }
 
-    /// The MinHash signature: for each of `signatureLength` hash functions, the least hash of any shingle. Two
-    /// signatures agree at a position with probability equal to the texts' Jaccard similarity.
-    public static func signature(of shingles: Set<UInt64>) -> [UInt64] {
-        var signature = [UInt64](repeating: .max, count: signatureLength)
-        for shingle in shingles {
-            for index in 0..<signatureLength {
-                let value = mix(shingle ^ seeds[index])
-                if value < signature[index] { signature[index] = value }
-            }
-        }
-        return signature
-    }
-
-    /// The bucket keys of a signature, one per band: texts that share any of them are candidates.
-    public static func bandKeys(of signature: [UInt64]) -> [UInt64] {
-        (0..<bands).map { band in
-            var key = UInt64(band) &* 0x9E37_79B9_7F4A_7C15
-            for row in 0..<rows { key = mix(key ^ signature[band * rows + row]) }
-            return key
-        }
-    }
-
-    /// An index of texts by their band keys, for finding the candidates of a new one among many.
-    public struct Index<ID: Hashable & Sendable>: Sendable {
-        private var buckets: [UInt64: [ID]] = [:]
-        private var shinglesByID: [ID: Set<UInt64>] = [:]
+    /// How rare each shingle is in an instance's reports, so that comparing two reports weighs what is particular to
+    /// them (a street, a village, "jembatan gantung") above what every complaint says ("mohon segera
+    /// ditindaklanjuti", "sudah dilaporkan ke RT"): a shingle weighs log((N + 1) / (n + 1)) when n of N reports have
+    /// it — the inverse document frequency.
+    public struct Rarity: Sendable, Codable {
+        public private(set) var documents = 0
+        private var counts: [UInt64: Int] = [:]
 
         public init() {}
 
-        public var count: Int { shinglesByID.count }
-
-        public mutating func add(_ id: ID, text: String) {
-            let shingles = NearDuplicates.shingles(of: text)
-            guard !shingles.isEmpty else { return }
-            shinglesByID[id] = shingles
-            for key in NearDuplicates.bandKeys(of: NearDuplicates.signature(of: shingles)) { buckets[key, default: []].append(id) }
+        public mutating func count(_ shingles: Set<UInt64>) {
+            documents += 1
+            for shingle in shingles { counts[shingle, default: 0] += 1 }
         }
 
-        /// The indexed texts at least `threshold` alike to `text` (exact Jaccard), most alike first.
-        public func similar(to text: String, threshold: Double = 0.5, limit: Int = 5) -> [(id: ID, similarity: Double)] {
-            let shingles = NearDuplicates.shingles(of: text)
-            guard !shingles.isEmpty else { return [] }
-            var seen = Set<ID>()
-            var found: [(id: ID, similarity: Double)] = []
-            for key in NearDuplicates.bandKeys(of: NearDuplicates.signature(of: shingles)) {
-                for id in buckets[key] ?? [] where seen.insert(id).inserted {
-                    let similarity = NearDuplicates.jaccard(shingles, shinglesByID[id] ?? [])
-                    if similarity >= threshold { found.append((id, similarity)) }
-                }
-            }
-            return Array(found.sorted { $0.similarity > $1.similarity }.prefix(limit))
+        /// Forgets shingles met fewer than `minimum` times: they then weigh as rare as one never met, which is near
+        /// enough, and a stored model keeps only the common ones.
+        public mutating func prune(below minimum: Int) {
+            counts = counts.filter { $0.value >= minimum }
         }
+
+        public var remembered: Int { counts.count }
+
+        public func weight(_ shingle: UInt64) -> Double {
+            log(Double(documents + 1) / Double((counts[shingle] ?? 0) + 1))
+        }
+    }
+
+    /// The weighted Jaccard similarity: the weight of the shingles both texts have over the weight of all they have.
+    /// Without a history to weigh by, every shingle weighs the same (`jaccard`).
+    public static func similarity(_ a: Set<UInt64>, _ b: Set<UInt64>, rarity: Rarity?) -> Double {
+        guard let rarity, rarity.documents > 0 else { return jaccard(a, b) }
+        let (small, large) = a.count < b.count ? (a, b) : (b, a)
+        var shared = 0.0, all = 0.0
+        for shingle in small {
+            let weight = rarity.weight(shingle)
+            all += weight
+            if large.contains(shingle) { shared += weight }
+        }
+        for shingle in large where !small.contains(shingle) { all += rarity.weight(shingle) }
+        return all > 0 ? shared / all : 0
     }
 
     /// FNV-1a over the scalars: stable across runs and machines (Swift's own `Hasher` is seeded per process).
@@ -90,15 +77,4 @@ public enum NearDuplicates {
         }
         return hash
     }
-
-    /// A 64-bit finaliser (SplitMix64's): every input bit moves every output bit.
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// One seed per hash function, fixed, so signatures made today match those made next year.
-    static let seeds: [UInt64] = (0..<64).map { mix(UInt64($0) &* 0xD1B5_4A32_D192_ED03) }
 }

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// Scoring touches only the labels and the features a text shares with them: a label's smoothing term for the features
 /// it has never seen is one multiplication, so a suggestion among thousands of institutions stays cheap.
-public struct TextClassifier<Label: Hashable & Sendable>: Sendable {
+public struct TextClassifier<Label: Hashable & Sendable & Codable>: Sendable, Codable {
     /// Add-α smoothing: small, because rare words are the telling ones in complaints.
     public var smoothing = 0.1
 
@@ -18,6 +18,8 @@ public struct TextClassifier<Label: Hashable & Sendable>: Sendable {
     public init() {}
 
     public var labels: Set<Label> { Set(documents.keys) }
+    /// How many documents were learnt with each label.
+    public var documentsByLabel: [Label: Int] { documents }
     public var vocabularySize: Int { postings.count }
     public var learnt: Int { documentCount }
 
@@ -27,6 +29,15 @@ public struct TextClassifier<Label: Hashable & Sendable>: Sendable {
         documentCount += 1
         totals[label, default: 0] += features.count
         for feature in features { postings[feature, default: [:]][label, default: 0] += 1 }
+    }
+
+    /// Forgets features met in fewer than `minimum` documents' worth of counts: a stored model keeps what can tell
+    /// labels apart, not every misspelling met once.
+    public mutating func prune(below minimum: Int) {
+        for (feature, byLabel) in postings where byLabel.values.reduce(0, +) < minimum {
+            postings[feature] = nil
+            for (label, count) in byLabel { totals[label, default: 0] -= count }
+        }
     }
 
     public struct Suggestion: Sendable {
