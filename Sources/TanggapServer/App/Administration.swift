@@ -189,3 +189,14 @@ public func awaitProbes(batch: String, count: Int, timeout: TimeInterval, app: A
 
 /// A new random password, as the demo and the generator print for their accounts.
 public func randomPassword() -> String { DemoSeeder.randomPassword() }
+
+/// `tanggap evaluate`: the suggestions measured on this instance's own history (see `RoutingEvaluation`); a table,
+/// or the figures as JSON.
+public func evaluateSuggestions(testShare: Double, mostTested: Int, json: Bool, app: Application) async throws -> String {
+    let figures = try await RoutingEvaluation.run(testShare: testShare, mostTested: mostTested, on: app.db)
+    guard json else { return figures.table }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    encoder.dateEncodingStrategy = .iso8601
+    return String(decoding: try encoder.encode(figures), as: UTF8.self)
+}

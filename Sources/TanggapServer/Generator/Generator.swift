@@ -41,15 +41,20 @@ enum Generator {
                 timeZone: "Asia/Jakarta", now: now, on: db)
         }
         let tree = try await SyntheticTree.build(root: root!, officesPerGovernment: officesPerGovernment, now: now, on: db)
-        let categories = try await CategoryModel.query(on: db).all()
-        let names = Dictionary(uniqueKeysWithValues: categories.map { ($0.id!, $0.name) })
-        let choices = categories.map { ($0.parentID ?? $0.id!, $0.parentID == nil ? nil : $0.id, names[$0.parentID ?? $0.id!] ?? $0.name) }
+        var taxonomy = SyntheticReportMaker.Taxonomy()
+        for category in try await CategoryModel.query(on: db).all() {
+            if let parent = category.parentID {
+                taxonomy.subcategories[parent, default: []].append(category.id!)
+            } else {
+                taxonomy.byName[category.name.uppercased()] = category.id!
+                taxonomy.all.append(category.id!)
+            }
+        }
 
         struct MaxID: Decodable { let n: Int64? }
         let firstID = (try await db.sql.raw("SELECT MAX(id) AS n FROM reports").first(decoding: MaxID.self)?.n ?? 0) + 1
         var maker = SyntheticReportMaker(
-            tree: tree, root: root!, categories: choices, now: now, span: years * 365 * 86_400,
-            random: DemoRandom(seed: seed))
+            tree: tree, root: root!, taxonomy: taxonomy, now: now, span: years * 365 * 86_400, count: count, seed: seed)
         var summary = Summary(institutions: tree.institutions)
         summary.staff = try await SyntheticStaff.write(
             tree, password: staffPassword, bcryptCost: context.settings.bcryptCost, now: now, on: db)

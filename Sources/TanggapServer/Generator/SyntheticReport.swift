@@ -26,44 +26,64 @@ struct SyntheticReport: Sendable {
         "reporter_name", "reporter_phone", "created_at", "updated_at", "verified_at", "dispatched_at", "first_answered_at",
         "completed_at", "archived_at", "rated_at", "sla_stage", "stage_started_at", "stage_due_at", "yellow_at", "sla_light",
         "case_due_at", "held_at", "ladder_rung", "sla_next_check_at", "event_count", "version", "support_count", "comment_count",
-        "first_answer_late", "first_answer_working_days", "was_bounced",
+        "first_answer_late", "first_answer_working_days", "was_bounced", "duplicate_of_id",
     ]
 }
 
-/// The shapes of what people write: a problem, a place, how long, what it does to them.
+/// Names of reporters.
 enum SyntheticText {
-    static let problems = [
-        "Jalan berlubang", "Lampu penerangan jalan mati", "Sampah menumpuk", "Antrean pelayanan sangat lama",
-        "Pungutan liar saat mengurus", "Saluran air tersumbat", "Banjir setiap hujan", "Pelayanan puskesmas tidak ramah",
-        "Bantuan sosial tidak tepat sasaran", "KTP elektronik belum jadi", "Guru sering tidak hadir", "Air PDAM tidak mengalir",
-        "Jembatan rusak", "Pohon tumbang belum ditangani", "Parkir liar", "Izin usaha dipersulit", "Obat di puskesmas kosong",
-        "Trotoar dipakai pedagang", "Kebisingan pabrik malam hari", "Pencemaran sungai",
-    ]
-    static let places = [
-        "depan pasar", "dekat sekolah dasar", "di jalan utama desa", "di kantor kecamatan", "di depan masjid", "di gang perumahan",
-        "di terminal", "di dekat puskesmas", "di jalan provinsi", "di kelurahan kami",
-    ]
-    static let durations = ["sejak seminggu lalu", "sudah sebulan", "sejak awal tahun", "sudah tiga bulan", "berulang kali"]
-    static let effects = [
-        "Warga sangat terganggu dan khawatir terjadi kecelakaan.", "Anak-anak kesulitan berangkat sekolah.",
-        "Kami sudah melapor ke kelurahan tetapi belum ada tindakan.", "Mohon segera ditindaklanjuti oleh instansi terkait.",
-        "Banyak lansia yang dirugikan karena harus datang berkali-kali.", "Kami berharap ada petugas yang meninjau langsung.",
-    ]
     static let names = [
         "Asep", "Siti", "Budi", "Dewi", "Rahmat", "Nur", "Agus", "Sri", "Joko", "Wati", "Made", "Yohanes", "Fitri", "Hendra",
     ]
 }
 
-/// Draws synthetic reports: most of the old ones completed, recent ones on their way, a long tail late.
+/// Draws synthetic reports: most of the old ones completed, recent ones on their way, a long tail late. Each is about
+/// a topic (`SyntheticTopic`) and goes to the body of its kind serving the reporter's region; one incident in twenty
+/// is reported again by others over the following days, and those later reports are merged into the first, as staff
+/// would — the known truth a duplicate finder is measured against.
 struct SyntheticReportMaker {
+    /// The taxonomy as the maker needs it: a category's id by its name, and each category's sub-categories.
+    struct Taxonomy: Sendable {
+        var byName: [String: Int64] = [:]
+        var subcategories: [Int64: [Int64]] = [:]
+        var all: [Int64] = []
+    }
+
+    /// An incident others will report again: who reports next, and where it all goes.
+    struct PlantedIncident {
+        let primaryID: Int64
+        let incident: SyntheticWriting.Incident
+        let region: Int64
+        let holder: SyntheticTree.Holder
+        let category: (main: Int64, sub: Int64?)
+        var remaining: Int
+        var dueIndex: Int
+    }
+
     let tree: SyntheticTree
     let root: Institution
-    let categories: [(main: Int64, sub: Int64?, name: String)]
+    let taxonomy: Taxonomy
     let now: Date
     let span: TimeInterval
     var random: DemoRandom
+    var writing: SyntheticWriting
+    /// Reports per day on average, to space an incident's later reports over days.
+    let perDay: Double
+    var pending: [PlantedIncident] = []
+
+    init(tree: SyntheticTree, root: Institution, taxonomy: Taxonomy, now: Date, span: TimeInterval, count: Int, seed: UInt64) {
+        self.tree = tree
+        self.root = root
+        self.taxonomy = taxonomy
+        self.now = now
+        self.span = span
+        random = DemoRandom(seed: seed)
+        writing = SyntheticWriting(random: DemoRandom(seed: seed &+ 0x5EED))
+        perDay = max(1, Double(count) / (span / Self.day))
+    }
 
     static let day: TimeInterval = 86_400
+    static let totalWeight = SyntheticTopic.all.reduce(0) { $0 + $1.weight }
 
     mutating func pick<T>(_ items: [T]) -> T { items[random.next(items.count)] }
 
@@ -72,39 +92,90 @@ struct SyntheticReportMaker {
     /// Calendar time for working days (five in seven), close enough for synthetic deadlines.
     static func workingDays(_ days: Double) -> TimeInterval { days * 7 / 5 * day }
 
+    mutating func topic() -> SyntheticTopic {
+        var roll = random.next(Self.totalWeight)
+        for topic in SyntheticTopic.all {
+            if roll < topic.weight { return topic }
+            roll -= topic.weight
+        }
+        return SyntheticTopic.all[0]
+    }
+
     /// The `index`th of `count` reports, received in order over the span (more lately: use grows).
     mutating func make(id: Int64, index: Int, of count: Int) -> SyntheticReport {
         let share = (Double(index) + Double(random.next(1_000)) / 1_000) / Double(max(count, 1))
         let created = now.addingTimeInterval(-span * (1 - share.squareRoot()))
         let age = now.timeIntervalSince(created) / Self.day
-        let holder = pick(tree.holders)
-        let untargeted = chance(30)
-        let category = pick(categories)
-        let problem = pick(SyntheticText.problems)
-        let title = "\(problem) \(pick(SyntheticText.places))"
-        let body =
-            "\(problem) \(pick(SyntheticText.places)) \(pick(SyntheticText.durations)). Laporan tentang \(category.name.lowercased()). "
-            + pick(SyntheticText.effects)
+        // Someone else reporting an incident already on file, or a new one.
+        let again = pending.firstIndex { $0.dueIndex <= index }
+        let incident: SyntheticWriting.Incident
+        let region: Int64
+        let holder: SyntheticTree.Holder
+        let category: (main: Int64, sub: Int64?)
+        var duplicateOf: Int64?
+        if let again {
+            duplicateOf = pending[again].primaryID
+            pending[again].remaining -= 1
+            pending[again].dueIndex = index + 1 + Int(perDay * Double(1 + random.next(6)))
+            let planted = pending[again]
+            if planted.remaining == 0 { pending.remove(at: again) }
+            (incident, region, holder, category) = (planted.incident, planted.region, planted.holder, planted.category)
+        } else {
+            let topic = topic()
+            incident = writing.incident(of: topic)
+            region = pick(tree.regions)
+            let serving: Int64? =
+                switch topic.level {
+                case .local: region
+                case .province: tree.provinceOf[region]
+                case .national: nil
+                }
+            // Not every verifier sends a report to the office of its kind: some regions take everything in at the
+            // government itself, and a few reports end up elsewhere for reasons their text does not show.
+            let sentToGovernment = topic.level == .local && chance(8)
+            holder =
+                chance(3)
+                ? pick(tree.holders) : tree.body(named: sentToGovernment ? "" : topic.body, serving: serving) ?? pick(tree.holders)
+            // A verifier's category is a judgement: now and then another one than the topic's usual.
+            let main = chance(4) ? pick(taxonomy.all) : taxonomy.byName[topic.category] ?? pick(taxonomy.all)
+            let subs = taxonomy.subcategories[main] ?? []
+            category = (main, subs.isEmpty ? nil : pick(subs))
+        }
+        let untargeted = duplicateOf == nil && chance(30)
+        let (title, body) = writing.report(on: incident)
+        // What the reporter chose, before a verifier looked: mostly right, sometimes another category.
+        let original = chance(80) ? category : (pick(taxonomy.all), nil)
         let classification = chance(80) ? Classification.pengaduan : chance(75) ? .aspirasi : .permintaanInformasi
         let channel = pick([
             Channel.web, .web, .web, .web, .whatsapp, .whatsapp, .sms, .api, .email, .telegram, .socialMedia, .walkIn, .letter, .radio,
         ])
-        let region = holder.regionID ?? pick(tree.regions)
 
         // How far it got: the older, the likelier done; a tail stays open and late.
         let done = age > 60 ? 94 : Int(min(90, age * 3))
         var state: ReportState
         var archive: ArchiveReason?
         let roll = random.next(100)
-        if roll < 3 {
+        if duplicateOf != nil {
+            // Merged into the first report of the incident: one case, every reporter follows it.
             state = .archived
-            archive = pick([ArchiveReason.spam, .unclear, .duplicate, .outOfScope])
+            archive = .duplicate
+        } else if roll < 3 {
+            state = .archived
+            archive = pick([ArchiveReason.spam, .unclear, .outOfScope])
         } else if roll < done {
             state = chance(85) ? .completed : .answered
         } else {
             state = pick([ReportState.received, .verified, .dispatched, .dispatched, .dispatched, .onHold])
         }
         if state == .answered && age > 30 { state = .completed }
+        // One new incident in twenty is reported again by others over the next days (never a report already closed
+        // without an answer: nobody merges into those).
+        if duplicateOf == nil && state != .archived && state != .received && chance(5) {
+            pending.append(
+                PlantedIncident(
+                    primaryID: id, incident: incident, region: region, holder: holder, category: category, remaining: 1 + random.next(5),
+                    dueIndex: index + 1 + Int(perDay * Double(random.next(3)))))
+        }
 
         let verified = created.addingTimeInterval(Double(random.next(48)) * 3_600)
         let reached = state != .received && state != .archived
@@ -155,8 +226,8 @@ struct SyntheticReportMaker {
                 rating: rating, was_bounced: bounced))
         let isPublic = reached && !confidential
         report.values = [
-            .int(id), .text(TrackingID.synthetic(UInt64(id)).value), .text(title), .word(classification), .int(category.main),
-            .int(category.sub), .text(body), .text(title), .word(classification), .int(category.main), .int(category.sub), .text("[]"),
+            .int(id), .text(TrackingID.synthetic(UInt64(id)).value), .text(title), .word(classification), .int(original.0),
+            .int(original.1), .text(body), .text(title), .word(classification), .int(category.main), .int(category.sub), .text("[]"),
             .int(region), .int(holderNow.id), .text(holderNow.path.encoded), .word(state), .bool(reached), .bool(false),
             .word(archive), .word(rating), .bool(chance(10)), .bool(confidential), .bool(isPublic), .word(channel),
             .text("\(pick(SyntheticText.names)) \(pick(SyntheticText.names))"), .text("08\(1_000_000_000 + random.next(899_999_999))"),
@@ -165,7 +236,7 @@ struct SyntheticReportMaker {
             .word(stage), .date(stageStart), .date(due), .date(yellow), .word(light),
             .date(created.addingTimeInterval(60 * Self.day)), .date(held), .int(0), .date(nextCheck),
             .int(0), .int(1), .int(0), .int(0), .bool(answered == nil ? nil : answeredLate), .int(answered == nil ? nil : answerDays),
-            .bool(bounced),
+            .bool(bounced), .int(duplicateOf),
         ]
 
         // The history that took it there.

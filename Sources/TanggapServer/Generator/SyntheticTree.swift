@@ -23,6 +23,16 @@ struct SyntheticTree: Sendable {
     var provinceOf: [Int64: Int64] = [:]
     /// Who works where: an admin for each ministry and government, a liaison officer for each unit.
     var staff: [(institution: Institution, role: Role)] = []
+    /// Bodies by where they serve and their name: "<region id>/<office>" for a government's office, "<region id>/"
+    /// for the government itself, "national/<ministry>" — so a report about a regency's road finds its office.
+    var bodies: [String: Holder] = [:]
+
+    /// The body of `name` serving `regionID` (the government itself for an empty name), or a ministry when
+    /// `regionID` is nil; the government when it has no such office.
+    func body(named name: String, serving regionID: Int64?) -> Holder? {
+        guard let regionID else { return bodies["national/\(name)"] }
+        return bodies["\(regionID)/\(name)"] ?? bodies["\(regionID)/"]
+    }
 
     static let ministries = [
         "Kementerian Kesehatan", "Kementerian Pendidikan Dasar dan Menengah", "Kementerian Pekerjaan Umum", "Kementerian Sosial",
@@ -69,6 +79,7 @@ struct SyntheticTree: Sendable {
                 let ministry = try await institution(name, .ministry, under: root)
                 tree.staff.append((ministry, .institutionAdmin))
                 tree.holders.append(Holder(id: ministry.id, path: ministry.path, regionID: nil))
+                tree.bodies["national/\(name)"] = tree.holders.last
                 for unit in directorates {
                     let made = try await institution(unit, .unit, under: ministry)
                     tree.holders.append(Holder(id: made.id, path: made.path, regionID: nil))
@@ -81,9 +92,11 @@ struct SyntheticTree: Sendable {
             for province in provinces.sorted(by: { $0.name < $1.name }) {
                 let government = try await institution("Pemerintah Provinsi \(province.name)", .province, under: root, region: province.id)
                 tree.staff.append((government, .institutionAdmin))
+                tree.bodies["\(province.id!)/"] = Holder(id: government.id, path: government.path, regionID: province.id)
                 for unit in offices.prefix(max(1, offices.count / 2)) {
                     let made = try await institution(unit, .unit, under: government)
                     tree.holders.append(Holder(id: made.id, path: made.path, regionID: province.id))
+                    tree.bodies["\(province.id!)/\(unit)"] = tree.holders.last
                     tree.staff.append((made, .liaisonOfficer))
                 }
                 for local in regions.filter({ $0.parentID == province.id }).sorted(by: { $0.name < $1.name }) {
@@ -91,10 +104,12 @@ struct SyntheticTree: Sendable {
                     let kind: InstitutionKind = local.kind == "kota" ? .city : .regency
                     let government = try await institution("Pemerintah \(local.name)", kind, under: root, region: local.id)
                     tree.holders.append(Holder(id: government.id, path: government.path, regionID: local.id))
+                    tree.bodies["\(local.id!)/"] = tree.holders.last
                     tree.staff.append((government, .institutionAdmin))
                     for unit in offices {
                         let made = try await institution(unit, .unit, under: government)
                         tree.holders.append(Holder(id: made.id, path: made.path, regionID: local.id))
+                        tree.bodies["\(local.id!)/\(unit)"] = tree.holders.last
                         tree.staff.append((made, .liaisonOfficer))
                     }
                 }
