@@ -12,6 +12,8 @@ enum ReportsController {
         reports.get(":tracking_id", use: show)
         reports.get(":tracking_id", "events", use: events)
         reports.get(":tracking_id", "deliveries", use: deliveries)
+        reports.get(":tracking_id", "suggestions", use: suggestions)
+        reports.post(":tracking_id", "suggestions", "feedback", use: suggestionFeedback)
         reports.get(":tracking_id", "attachments", ":attachment_id", use: attachment)
         reports.post(":tracking_id", "identity-openings", use: openIdentity).answerNeverKept()
         reports.postWithAttachments(":tracking_id", ":action", upTo: attachmentLimit, use: act)
@@ -91,6 +93,24 @@ enum ReportsController {
         guard viewed.access.level == .staff else { throw APIError.forbidden }
         return try await ReportResponses.personal(
             Items(items: try await Deliveries.log(of: viewed.report.id!, access: viewed.access, on: req.db)), for: req)
+    }
+
+    /// Suggested categories, institutions and look-alike cases, for staff who hold the report (`ReportSuggestions`).
+    @Sendable static func suggestions(_ req: Request) async throws -> Response {
+        let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
+        guard viewed.access.level == .staff else { throw APIError.forbidden }
+        return try await ReportResponses.personal(try await ReportSuggestions.build(for: viewed.report, on: req), for: req)
+    }
+
+    /// What a verifier chose while suggestions were shown: recorded for the instance to see whether they help.
+    @Sendable static func suggestionFeedback(_ req: Request) async throws -> Response {
+        let viewed = try await ReportViewer.load(try req.routeParameter("tracking_id"), for: req)
+        guard viewed.access.level == .staff else { throw APIError.forbidden }
+        let (kind, suggested, chosen) = try await SuggestionFeedback.checked(
+            try req.decodeBody(SuggestionFeedback.Posted.self), on: req.db)
+        try await SuggestionFeedback.record(
+            kind, reportID: viewed.report.id!, suggested: suggested, chosen: chosen, userID: req.signedInUser?.id, now: req.now, on: req.db)
+        return Response(status: .noContent)
     }
 
     @Sendable static func attachment(_ req: Request) async throws -> Response {

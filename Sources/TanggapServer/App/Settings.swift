@@ -70,6 +70,8 @@ public struct Settings: Sendable {
     public var retentionDays: Int?
     /// How often each body's Open311 system is asked where the requests sent to it stand.
     public var open311PollSeconds: TimeInterval = 300
+    /// How old the routing model may grow before the worker learns a new one from the history since.
+    public var routingModelHours: Double = 24
     /// The name peers and the well-known document show for this instance; by default the top institution's name.
     public var instanceName: String?
     /// Where people write about their personal data (the data protection officer), shown on `/privasi`.
@@ -202,6 +204,7 @@ public struct Settings: Sendable {
             try reader.int("TANGGAP_RATE_LIMIT_CHANNEL_MESSAGES", in: 1...1_000_000)
             ?? settings.rateLimits.channelMessagesPerMinute
         if let seconds = try reader.int("TANGGAP_OPEN311_POLL_SECONDS", in: 1...86_400) { settings.open311PollSeconds = Double(seconds) }
+        if let hours = try reader.int("TANGGAP_SUGGESTIONS_TRAIN_HOURS", in: 1...720) { settings.routingModelHours = Double(hours) }
         settings.rateLimits.open311RequestsPerMinute =
             try reader.int("TANGGAP_RATE_LIMIT_OPEN311", in: 1...1_000_000) ?? settings.rateLimits.open311RequestsPerMinute
         if let seconds = try reader.int("TANGGAP_DATABASE_DEADLINE_SECONDS", in: 1...600) { settings.databaseDeadline = .seconds(seconds) }

@@ -30,6 +30,10 @@ public struct TanggapContext: Sendable {
     let closedWeeks = ClosedWeekCounts()
     /// The search plans chosen lately (see `SearchPlanMemory`).
     let searchPlans = SearchPlanMemory()
+    /// The eight weeks before of the rising problems, per subtree and week (see `IncidentCounts`).
+    let incidents = IncidentCounts()
+    /// The routing model this process suggests with (see `RoutingModels`).
+    let routing = RoutingModels()
     /// Nil when no mail server is configured: reminders then stay in the in-app list.
     var mailer: (any Mailer)?
 }

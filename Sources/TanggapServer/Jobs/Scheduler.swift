@@ -30,6 +30,7 @@ struct PeriodicTask: Sendable {
         FederationFigures.task,
         OrphanSweeper.task,
         Open311Poller.task,
+        RoutingModels.task,
     ]
 }
 

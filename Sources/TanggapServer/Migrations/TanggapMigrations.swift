@@ -43,5 +43,6 @@ enum TanggapMigrations {
         M0038_IndexAttachmentKeys(),
         M0039_CreateOpen311(),
         M0040_CreateOpen311Dispatch(),
+        M0041_CreateRoutingModels(),
     ]
 }

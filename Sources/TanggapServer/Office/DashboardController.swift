@@ -55,6 +55,8 @@ enum DashboardController {
         let units: [Line]?
         let pager: Pager?
         let people: [Member]?
+        /// This week's rising problems so far (the weekly review has any week's).
+        let risingProblems: [RisingProblem]?
     }
 
     @Sendable static func page(_ req: Request) async throws -> Response {
@@ -102,7 +104,16 @@ enum DashboardController {
                     Member(
                         name: person.name, role: req.text("role.\(person.role)"), institution: person.institution,
                         lastLogin: person.last_login_at.map { DisplayFormat.dateTime($0, req) } ?? "–", actions: person.actions)
-                }.nilIfEmpty))
+                }.nilIfEmpty,
+                risingProblems: try await RisingProblem.lines(
+                    try await req.tanggap.incidents.rising(under: institution, weekStart: thisWeek(req), now: req.now, on: req.db), on: req)
+            ))
+    }
+
+    /// The Monday that starts the current week, in the deployment's time zone.
+    static func thisWeek(_ req: Request) -> Date {
+        let today = LocalDate(req.now, in: req.tanggap.settings.timeZone)
+        return Workplace.start(of: today.adding(days: -((today.weekday + 6) % 7)), in: req.tanggap.settings.timeZone)
     }
 
     private static func pager(

@@ -34,6 +34,7 @@ enum WeeklyReviewController {
         let identityOpenings: String
         let risingTerms: [Topic]?
         let risingCategories: [Topic]?
+        let risingProblems: [RisingProblem]?
         let csvLink: String
     }
 
@@ -86,6 +87,10 @@ enum WeeklyReviewController {
             answerers: result.answerers.map { Topic(term: "\($0.name) (\($0.institution))", thisWeek: $0.answers, before: "") }.nilIfEmpty,
             identityOpenings: req.text("review.reveals", ["count": String(result.identityOpenings)]),
             risingTerms: topics(result.risingTerms), risingCategories: topics(result.risingCategories),
+            risingProblems: try await RisingProblem.lines(
+                try await req.tanggap.incidents.rising(
+                    under: institution, weekStart: Workplace.start(of: monday, in: req.tanggap.settings.timeZone), now: req.now, on: req.db),
+                on: req),
             csvLink: "/kelola/tinjauan.csv?instansi=\(institution.id)&minggu=\(monday.iso)")
         return try await req.renderPage("kelola/tinjauan", review)
     }

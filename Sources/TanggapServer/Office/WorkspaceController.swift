@@ -51,6 +51,7 @@ enum WorkspaceController {
         let state: String
         let stateKey: ReportState
         let classification: String
+        let classificationKey: Classification
         let category: String?
         let place: String?
         let holder: String
@@ -70,6 +71,7 @@ enum WorkspaceController {
         let timeline: [ReportPage.Event]
         let others: [OtherReport]?
         let offers: ActionOffers
+        let suggestions: SuggestionPanel?
         let targets: [Choice]?
         let officers: [Choice]?
         let templates: [Choice]?
@@ -131,7 +133,10 @@ enum WorkspaceController {
         return try await req.handlingForm {
             let outcome = try await ReportActions.perform(
                 kind, try input.decode(ActionRequest.self), uploads: posted.uploads, on: viewed.report.id!, by: .user(user.actor),
-                attributedTo: .user(id: user.id, institutionID: user.institutionID), channel: .web, context: req.tanggap, on: req.db)
+                attributedTo: .user(id: user.id, institutionID: user.institutionID), channel: .web,
+                also: { db, report in
+                    try await SuggestionPanel.recordChoice(kind, input, reportID: report.id!, userID: user.id, now: req.now, on: db)
+                }, context: req.tanggap, on: req.db)
             // After sending a report out of one's subtree there is nothing left to see here: back to the inbox.
             if try await ReportViewer.access(to: outcome.report, provedReporter: false, for: req)?.level != .staff {
                 return req.seeOther("/kelola/kotak?hasil=1-0")
@@ -167,7 +172,7 @@ enum WorkspaceController {
             trackingID: trackingID, link: base, title: representation.title,
             originalTitle: representation.original.title == representation.title ? nil : representation.original.title,
             body: representation.body, state: req.label(representation.state), stateKey: representation.state,
-            classification: req.label(representation.classification),
+            classification: req.label(representation.classification), classificationKey: representation.classification,
             category: [representation.category?.name, representation.subcategory?.name].compactMap { $0.map(PortalChoices.displayName) }
                 .joined(separator: " › ").nilIfEmpty,
             place: [representation.location.region?.name, representation.location.text].compactMap { $0 }.joined(separator: " · ")
@@ -184,6 +189,7 @@ enum WorkspaceController {
             timeline: ReportPage.timeline(presented, file: file, on: req),
             others: viewed.access.seesReporterIdentity ? try await otherReports(of: report, for: user, on: req).nilIfEmpty : nil,
             offers: offers,
+            suggestions: try await SuggestionPanel.build(for: report, offers: offers, on: req),
             targets: offers.contains(.dispatch) ? try await institutions(below: holder, on: req).nilIfEmpty : nil,
             officers: offers.contains(.assign) ? try await officers(for: holder, on: req).nilIfEmpty : nil,
             templates: offers.contains(.answer)

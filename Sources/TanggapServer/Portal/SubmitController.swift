@@ -31,6 +31,17 @@ enum SubmitController {
         /// For an operator: the offline channels to record, and where the form posts.
         var operatorChannels: [Choice]?
         var action = "/lapor"
+        /// Published reports that look like this one, shown once before it is filed (`LookAlikes`).
+        var similar: [Similar]?
+        /// Whether the form came with files, which a browser does not send again: they must be chosen again.
+        var filesToChooseAgain = false
+    }
+
+    struct Similar: Encodable {
+        let trackingID: String
+        let title: String
+        let supports: String
+        let received: String
     }
 
     @Sendable static func form(_ req: Request) async throws -> Response {
@@ -48,6 +59,11 @@ enum SubmitController {
         return try await req.handlingForm {
             try await req.enforceRateLimit(.submission)
             let submission = try await submission(from: posted.fields, on: req)
+            // Before filing, once: reports already published about the same thing, to support instead of repeating.
+            if posted.fields["file_anyway"] == nil, let similar = try await similarPublished(to: submission, on: req), !similar.isEmpty {
+                return try await render(
+                    posted.fields, feedback: .none, status: .ok, similar: similar, hadFiles: !posted.uploads.isEmpty, on: req)
+            }
             let receipt = try await ReportIntake.submit(
                 submission, uploads: posted.uploads, from: req.signedInUser.map { .user($0) } ?? .visitor,
                 defaultChannel: .web, context: req.tanggap, on: req.db
@@ -75,8 +91,24 @@ enum SubmitController {
         return submission
     }
 
+    /// Open published reports of the same region and category whose words are like these; nil without both.
+    static func similarPublished(to submission: ReportSubmission, on req: Request) async throws -> [Similar]? {
+        guard let region = submission.regionID, let category = submission.categoryID else { return nil }
+        let rarity = try await req.tanggap.routing.current(now: req.now, on: req.db)?.model.rarity
+        let matches = try await LookAlikes.published(
+            like: (submission.title ?? "") + ". " + (submission.body ?? ""), regionID: region, categoryID: category, rarity: rarity,
+            now: req.now, on: req.db)
+        return matches.map {
+            Similar(
+                trackingID: $0.trackingID.display, title: $0.title,
+                supports: req.text("submit.similar_supports", ["count": String($0.supportCount)]),
+                received: DisplayFormat.date($0.createdAt, req))
+        }
+    }
+
     static func render(
-        _ values: FormFields, feedback: FormFeedback, status: HTTPStatus, asOperator: Bool = false, on req: Request
+        _ values: FormFields, feedback: FormFeedback, status: HTTPStatus, asOperator: Bool = false, similar: [Similar]? = nil,
+        hadFiles: Bool = false, on req: Request
     ) async throws -> Response {
         let query = (values["category_query"] ?? "").trimmingCharacters(in: .whitespaces)
         let matches = try await PortalChoices.searchCategories(query, selected: values["subcategory_id"].flatMap { Int64($0) }, on: req)
@@ -94,7 +126,7 @@ enum SubmitController {
                     "limit": DisplayFormat.decimal(Double(req.tanggap.settings.attachmentLimitBytes) / 1_048_576, req)
                 ]),
             operatorChannels: asOperator ? offlineChannels(selected: values["channel"], on: req) : nil,
-            action: asOperator ? "/kelola/kanal" : "/lapor")
+            action: asOperator ? "/kelola/kanal" : "/lapor", similar: similar, filesToChooseAgain: hadFiles)
         return try await req.renderPage("portal/lapor", form, status: status)
     }
 
