@@ -25,3 +25,24 @@ struct Evaluate: AsyncParsableCommand {
         }
     }
 }
+
+struct Suggestions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Look after the model behind the suggestions.", subcommands: [Train.self])
+
+    struct Train: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Learn a new model from the newest dispatched reports now (the worker does it daily); servers load it within a minute.")
+
+        func run() async throws {
+            try await Runtime.withApplication(migrate: false) { app, _ in
+                if let trained = try await TanggapServer.trainSuggestions(app: app) {
+                    say("Suggestion model \(trained).")
+                } else {
+                    say("Not enough history yet: a model needs at least 50 dispatched reports.")
+                }
+            }
+        }
+    }
+}

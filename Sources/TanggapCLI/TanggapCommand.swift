@@ -12,7 +12,7 @@ public struct TanggapCommand: AsyncParsableCommand {
         version: TanggapRelease.version,
         subcommands: [
             Serve.self, Worker.self, Migrate.self, CreateAdmin.self, Import.self, SeedDemo.self, Generate.self, Sweep.self,
-            SweepAttachments.self, Recount.self, Evaluate.self,
+            SweepAttachments.self, Recount.self, Evaluate.self, Suggestions.self,
             Jobs.self, Routes.self, Federation.self, Open311.self, BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
         ],
         defaultSubcommand: Serve.self)

@@ -200,3 +200,9 @@ public func evaluateSuggestions(testShare: Double, mostTested: Int, json: Bool, 
     encoder.dateEncodingStrategy = .iso8601
     return String(decoding: try encoder.encode(figures), as: UTF8.self)
 }
+
+/// `tanggap suggestions train`: learns a new suggestion model now, as the worker does daily; nil when the history is
+/// still too short (fewer than 50 dispatched reports).
+public func trainSuggestions(app: Application) async throws -> String? {
+    try await RoutingModels.train(now: app.tanggap.clock.now(), on: app.db)?.description
+}

@@ -28,7 +28,7 @@ struct SyntheticTopic: Sendable {
         SyntheticTopic(
             category: "PEKERJAAN UMUM DAN PENATAAN RUANG", level: .local, body: "Dinas Pekerjaan Umum dan Penataan Ruang", weight: 4,
             subjects: ["jembatan desa", "jembatan gantung", "gorong-gorong", "saluran drainase", "tanggul irigasi"],
-            problems: ["ambruk", "retak dan miring", "tersumbat lumpur", "jebol", "papan lantainya lapuk"],
+            problems: ["ambruk", "retak dan miring", "tersumbat lumpur", "jebol", "papan lantainya lapuk", "membuat banjir setiap hujan"],
             details: [
                 "Air meluap ke rumah warga kalau hujan.", "Anak sekolah terpaksa memutar jauh.", "Kendaraan roda empat tidak bisa lewat.",
             ]),

@@ -50,6 +50,17 @@ struct ReportSuggestions: Content {
     let institutions: [Institution]
     let duplicates: [Duplicate]
 
+    enum CodingKeys: String, CodingKey { case model, categories, institutions, duplicates }
+
+    /// `model` is written as null when there is none, not left out: a client tells "no model yet" from a mistake.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(categories, forKey: .categories)
+        try container.encode(institutions, forKey: .institutions)
+        try container.encode(duplicates, forKey: .duplicates)
+    }
+
     /// The suggestions for a report the request's staff member may work on.
     static func build(for report: ReportModel, on req: Request) async throws -> ReportSuggestions {
         let loaded = try await req.tanggap.routing.current(now: req.now, on: req.db)

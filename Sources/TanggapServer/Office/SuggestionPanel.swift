@@ -12,6 +12,8 @@ struct SuggestionPanel: Encodable {
         let name: String
         let confidence: String
         let explanation: String
+        /// Already the report's own (its category): shown, with nothing to apply.
+        var current = false
     }
 
     struct LookAlike: Encodable {
@@ -41,9 +43,7 @@ struct SuggestionPanel: Encodable {
                     explanation: $0.explanation)
             }.nilIfEmpty,
             institutions: institutions.map {
-                Line(
-                    id: String($0.institutionID), name: $0.name, confidence: DisplayFormat.percent($0.confidence * 100),
-                    explanation: $0.explanation)
+                Line(id: String($0.institutionID), name: $0.name, confidence: share($0.confidence), explanation: $0.explanation)
             }.nilIfEmpty,
             duplicates: offers.contains(.archive)
                 ? suggestions.duplicates.map {
@@ -54,6 +54,11 @@ struct SuggestionPanel: Encodable {
             shownCategories: categories.map { String($0.categoryID) }.joined(separator: ","),
             shownInstitutions: institutions.map { String($0.institutionID) }.joined(separator: ","),
             noModel: suggestions.model == nil)
+    }
+
+    /// "87%", and "< 1%" rather than a confident-looking 0%.
+    static func share(_ confidence: Double) -> String {
+        confidence < 0.005 ? "< 1%" : DisplayFormat.percent(confidence * 100)
     }
 
     /// Records what was chosen against what was shown, with the action, when the form sent the list it showed.
