@@ -14,7 +14,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Tests", "e2e")
 os.environ.setdefault("SE_OFFLINE", "true")
 
 from conftest import ROOT, Server, chromium  # noqa: E402
-from portal import png_file, sign_in, submit_report  # noqa: E402
+from portal import fill, png_file, sign_in, submit_form_of, submit_report  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 WIDTHS = [360, 1280]
 
@@ -47,10 +49,23 @@ def pages(server):
     def visit(path):
         return lambda driver: driver.get(server.url + path)
 
+    def look_alike(driver):
+        """The form, once filed with the words of a published open report: the look-alikes shown before filing."""
+        listed = requests.get(server.url + "/api/v1/reports", params={"state": "dispatched", "limit": 50}, timeout=10).json()
+        shown = next(r for r in listed["items"] if r.get("category") and r.get("location", {}).get("region"))
+        driver.get(server.url + "/lapor")
+        fill(driver, "title", shown["title"])
+        fill(driver, "body", shown["body"])
+        Select(driver.find_element(By.ID, "region_id")).select_by_value(str(shown["location"]["region"]["id"]))
+        Select(driver.find_element(By.ID, "category_id")).select_by_value(str(shown["category"]["id"]))
+        fill(driver, "reporter_name", "Dewi Lestari")
+        submit_form_of(driver, "title")
+
     return [
         ("home", visit("/"), None),
         ("submit", visit("/lapor"), None),
         ("receipt", receipt, None),
+        ("look-alikes", look_alike, None),
         ("track", visit("/lacak"), None),
         ("report", visit(f"/laporan/{report}"), None),
         ("public-reports", visit("/laporan"), None),
