@@ -1,5 +1,5 @@
 """Times the suggestions of a running Tanggap that holds a generated history and a trained model (see
-bench/intelligence): the API's suggestions, the portal's look-alike check before filing, and intake with the model
+bench/intelligence): the API's suggestions (as the liaison officer of Kabupaten Bandung's office of works, for the reports it holds), the portal's look-alike check before filing, and intake with the model
 loaded against intake before any suggestion was asked for (the model is never read by intake; the ratio shows it).
 
     python3 bench/suggestions.py --url http://127.0.0.1:8090 --password …
@@ -9,6 +9,7 @@ import json
 import re
 import statistics
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -20,8 +21,11 @@ def call(url, method="GET", token=None, body=None, opener=None):
         headers["Authorization"] = f"Bearer {token}"
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    with (opener or urllib.request.build_opener()).open(request) as reply:
-        return reply.read()
+    try:
+        with (opener or urllib.request.build_opener()).open(request) as reply:
+            return reply.read()
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"{method} {url}: {error.code} {error.read()[:300]!r}")
 
 
 def percentiles(times):
@@ -41,14 +45,14 @@ def timed(action, runs):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
+    parser.add_argument("--email", required=True, help="staff who hold reports (a liaison officer: no second factor)")
     parser.add_argument("--password", required=True)
     parser.add_argument("--runs", type=int, default=100)
     args = parser.parse_args()
     url = args.url
-    token = json.loads(call(url + "/api/v1/auth/tokens", "POST", body={"email": "admin@tanggap.test", "password": args.password}))["token"]
-    found = json.loads(call(url + "/api/v1/institutions?q=Pemerintah%20Kabupaten%20Bandung"))["items"]
-    bandung = next(i for i in found if i["name"] == "Pemerintah Kabupaten Bandung")
-    listed = json.loads(call(f"{url}/api/v1/reports?institution_id={bandung['id']}&limit=100", token=token))["items"]
+    signed_in = json.loads(call(url + "/api/v1/auth/tokens", "POST", body={"email": args.email, "password": args.password}))
+    token, unit = signed_in["token"], signed_in["user"]["institution"]["id"]
+    listed = json.loads(call(f"{url}/api/v1/reports?institution_id={unit}&limit=100", token=token))["items"]
     reports = [item["tracking_id"] for item in listed]
     one = json.loads(call(f"{url}/api/v1/reports/{reports[0]}", token=token))
     region, category = one["location"]["region"]["id"], one["category"]["id"]
