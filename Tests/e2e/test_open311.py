@@ -18,7 +18,7 @@ from georeport import GeoReport
 
 import authenticator
 from conftest import BINARY, ENGINES, ROOT, SeededDemo
-from portal import click_id, fill, sign_in
+from portal import click, click_id, fill, sign_in
 
 with open(os.path.join(os.path.dirname(__file__), "open311", "georeport-v2.schema.json"), encoding="utf-8") as f:
     SCHEMA = json.load(f)
@@ -345,7 +345,7 @@ def test_a_national_admin_issues_a_key_in_the_browser_sees_it_once_and_revokes_i
     assert "Aplikasi Warga Peramban" in listed and "1 laporan" in listed
     revoke = next(b for b in browser.find_elements("css selector", "#open311-apps li")
                   if "Aplikasi Warga Peramban" in b.text).find_element("css selector", "button")
-    revoke.click()
+    click(browser, revoke)  # waits for the page that answers the revocation, not the one it came from
     assert "dicabut" in browser.find_element("id", "open311-apps").text
     assert app.post(a_report()).status_code == 403
     assert "Kunci aplikasi Open311 diberikan" in browser.page_source, "in the admin record"
