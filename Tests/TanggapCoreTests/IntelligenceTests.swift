@@ -226,3 +226,15 @@ import Testing
         #expect(RisingIncidents.rising(thisWeek: [bridge: .init(incidents: 3, reporters: 5)], before: [:]).map(\.topic) == [bridge])
     }
 }
+
+@Suite struct DispatchReachTests {
+    @Test func aReportMayBeSentToItsHolderAndBelowOnly() throws {
+        let national = try #require(InstitutionPath(encoded: "/1/"))
+        let regency = try #require(InstitutionPath(encoded: "/1/2/"))
+        let office = try #require(InstitutionPath(encoded: "/1/2/3/"))
+        let ministry = try #require(InstitutionPath(encoded: "/1/4/"))
+        #expect(Lifecycle.withinDispatchReach(regency, heldAt: regency) && Lifecycle.withinDispatchReach(office, heldAt: regency))
+        #expect(!Lifecycle.withinDispatchReach(ministry, heldAt: regency) && !Lifecycle.withinDispatchReach(national, heldAt: regency))
+        #expect(Lifecycle.withinDispatchReach(ministry, heldAt: national))
+    }
+}

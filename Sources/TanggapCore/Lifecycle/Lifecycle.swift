@@ -126,6 +126,12 @@ public enum Lifecycle {
         return holdsAllowedRoleElsewhere ? .outOfScope : .noCapacity
     }
 
+    /// Where a report held at `holder` may be sent by those who hold it: the holder itself (taking it on) or any body
+    /// below. Suggestions stay within this reach; a national admin may route further, anywhere in their own scope.
+    public static func withinDispatchReach(_ target: InstitutionPath, heldAt holder: InstitutionPath) -> Bool {
+        target == holder || target.isStrictlyBelow(holder)
+    }
+
     /// Admins dispatch down their own tree; a national admin may route anywhere in theirs.
     private static func checkDispatchTarget(
         _ target: InstitutionPath, of report: ReportSnapshot, by actor: Actor, capacities: Set<Capacity>

@@ -26,9 +26,9 @@ struct BodyDirectory: Sendable {
         return RoutingModel.Place(regionID: regionID, provinceID: province)
     }
 
-    /// The bodies a report held at `holder` may be sent to: the holder and every body below it.
+    /// The bodies a report held at `holder` may be sent to (the core's `Lifecycle.withinDispatchReach`).
     func candidates(under holder: InstitutionPath) -> [RoutingModel.Candidate] {
-        bodies.values.filter { $0.path == holder || $0.path.isStrictlyBelow(holder) }.map(\.candidate)
+        bodies.values.filter { Lifecycle.withinDispatchReach($0.path, heldAt: holder) }.map(\.candidate)
     }
 
     static func load(on db: any Database) async throws -> BodyDirectory {
