@@ -115,6 +115,30 @@ import Testing
         rarity.prune(below: 3)
         #expect(rarity.remembered > 0 && rarity.documents == 23)
     }
+
+    @Test func numbersTellTwoSpotsOfOneStreetApart() {
+        let house = "Saluran air tersumbat di Jl. Merdeka No. 17, Desa Sukamaju RT 03/RW 05."
+        let same = NearDuplicates.shingles(of: "saluran air mampet di jl merdeka no 17 ds sukamaju rt 3 rw 5")
+        let next = NearDuplicates.shingles(of: "Saluran air tersumbat di Jl. Merdeka No. 240, Desa Sukamaju RT 11/RW 02.")
+        let original = NearDuplicates.shingles(of: house)
+        #expect(NearDuplicates.jaccard(original, same) == 1, "SMS spelling and leading zeros: the same spot")
+        #expect(NearDuplicates.jaccard(original, next) < 0.8)
+    }
+
+    @Test func aFingerprintComparesAsTheShinglesWeighed() {
+        var rarity = NearDuplicates.Rarity()
+        for text in others + [bridge, bridge] { rarity.count(NearDuplicates.shingles(of: text)) }
+        let weights = rarity.weights
+        let sms = "jembatan gantung ds sukamaju ambrol kmrn sore, warga ga bisa nyebrang ke pasar"
+        for other in others + [bridge] {
+            let byPrints = NearDuplicates.similarity(
+                NearDuplicates.Fingerprint(of: sms, weights: weights), NearDuplicates.Fingerprint(of: other, weights: weights))
+            let bySets = NearDuplicates.similarity(NearDuplicates.shingles(of: sms), NearDuplicates.shingles(of: other), rarity: rarity)
+            #expect(abs(byPrints - bySets) < 1e-12 && byPrints >= 0 && byPrints <= 1)
+        }
+        #expect(NearDuplicates.Fingerprint(of: "yang dan di", weights: weights).isEmpty)
+        #expect(NearDuplicates.Fingerprint(of: "", weights: .uniform).isEmpty)
+    }
 }
 
 @Suite struct RoutingModelTests {

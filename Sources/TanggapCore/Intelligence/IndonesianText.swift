@@ -33,23 +33,26 @@ public enum IndonesianText {
     ]
 
     /// The words of a text, lower case, each spelled the standard way. A word written twice with a `2`
-    /// ("jalan2", "anak2") counts as the word; a letter held down ("parahhh") as one.
+    /// ("jalan2", "anak2") counts as the word; a letter held down ("parahhh") as one. It reads the text scalar by
+    /// scalar (not by grapheme), since every look-alike search reads a few hundred texts.
     public static func words(in text: String) -> [String] {
         var words: [String] = []
-        var current = ""
+        var current: [Unicode.Scalar] = []
+        current.reserveCapacity(32)
         func finish() {
-            defer { current = "" }
+            defer { current.removeAll(keepingCapacity: true) }
             guard !current.isEmpty else { return }
             var word = squeezed(current)
-            if word.count > 1, word.hasSuffix("2"), word.dropLast().allSatisfy(\.isLetter) { word.removeLast() }
-            if let standard = spellings[word] {
+            if word.count > 1, word.last == "2", word.dropLast().allSatisfy(isLetter) { word.removeLast() }
+            let spelled = string(word)
+            if let standard = spellings[spelled] {
                 words += standard.split(separator: " ").map(String.init)
             } else if word.count <= 30 {
-                words.append(word)
+                words.append(spelled)
             }
         }
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber { current.append(character) } else { finish() }
+        for scalar in text.unicodeScalars {
+            if let lowered = wordScalar(scalar) { current.append(lowered) } else { finish() }
         }
         finish()
         return words
@@ -57,7 +60,39 @@ public enum IndonesianText {
 
     /// The words that carry meaning: no stop-word, no number alone, at least two letters.
     public static func contentWords(in text: String) -> [String] {
-        words(in: text).filter { $0.count > 1 && !stopWords.contains($0) && !$0.allSatisfy(\.isNumber) }
+        words(in: text).filter { $0.utf8.count > 1 && !stopWords.contains($0) && !$0.unicodeScalars.allSatisfy(isDigit) }
+    }
+
+    /// A scalar of a word (a letter or a digit) in lower case; nil for what separates words.
+    static func wordScalar(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar.value {
+        case 0x61...0x7A, 0x30...0x39: return scalar
+        case 0x41...0x5A: return Unicode.Scalar(scalar.value + 0x20)
+        case 0..<0x80: return nil
+        default:
+            let properties = scalar.properties
+            guard properties.isAlphabetic || properties.numericType != nil else { return nil }
+            let lower = properties.lowercaseMapping.unicodeScalars
+            return lower.count == 1 ? lower.first : scalar
+        }
+    }
+
+    static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? (0x61...0x7A).contains(scalar.value) || (0x41...0x5A).contains(scalar.value) : scalar.properties.isAlphabetic
+    }
+
+    static func isDigit(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII ? (0x30...0x39).contains(scalar.value) : scalar.properties.numericType != nil
+    }
+
+    /// A string of scalars, through UTF-8 (far cheaper than appending scalars to a string one by one).
+    static func string<Scalars: Sequence<Unicode.Scalar>>(_ scalars: Scalars) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.underestimatedCount)
+        for scalar in scalars {
+            if scalar.isASCII { bytes.append(UInt8(scalar.value)) } else { UTF8.encode(scalar) { bytes.append($0) } }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// What a model counts of a text: its content words (`w:`), each pair of neighbouring content words (`b:`), and the
@@ -70,33 +105,27 @@ public enum IndonesianText {
         for word in content { features.append("w:" + word) }
         for (first, second) in zip(content, content.dropFirst()) { features.append("b:" + first + "_" + second) }
         for word in content {
-            let letters = Array("#" + word + "#")
+            let letters = Array(("#" + word + "#").unicodeScalars)
             guard letters.count > 4 else { continue }
-            for start in 0...(letters.count - 4) { features.append("c:" + String(letters[start..<start + 4])) }
+            for start in 0...(letters.count - 4) { features.append("c:" + string(letters[start..<start + 4])) }
         }
         return features
     }
 
     /// A run of three or more of the same letter is one letter: "parahhh" → "parah", "mohonnnn" → "mohon". Two stay
     /// two ("maaf", "saat").
-    static func squeezed(_ word: String) -> String {
-        var result = ""
-        var run: Character?
-        var length = 0
-        func flush() {
-            guard let run else { return }
-            result += length >= 3 ? String(run) : String(repeating: run, count: length)
+    static func squeezed(_ word: String) -> String { string(squeezed(Array(word.unicodeScalars))) }
+
+    static func squeezed(_ word: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(word.count)
+        var start = 0
+        while start < word.count {
+            var end = start + 1
+            while end < word.count && word[end] == word[start] { end += 1 }
+            if end - start >= 3 { result.append(word[start]) } else { result.append(contentsOf: word[start..<end]) }
+            start = end
         }
-        for character in word {
-            if character == run {
-                length += 1
-            } else {
-                flush()
-                run = character
-                length = 1
-            }
-        }
-        flush()
         return result
     }
 }

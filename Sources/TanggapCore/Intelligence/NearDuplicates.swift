@@ -1,34 +1,49 @@
 import Foundation
 
 /// Reports that say the same thing: texts compared by their character shingles (five letters at a time over the
-/// content words, so "jln ambrol" and "jalan ambruk" meet), weighted by how rare each shingle is in the instance's
-/// reports. Which texts are compared at all is the caller's: the recent reports of one region, an index range, so a
-/// search stays a few hundred comparisons however long the history. It suggests duplicates; people decide.
+/// words that are not stop-words, so "jln ambrol" and "jalan ambruk" meet), weighted by how rare each shingle is in
+/// the instance's reports. Numbers stay: "RT 03/RW 05" and "No. 17" tell two spots of one street apart. Which texts
+/// are compared at all is the caller's: the recent reports of one region, an index range, so a search stays a few
+/// hundred comparisons however long the history. It suggests duplicates; people decide.
 public enum NearDuplicates {
     /// Letters per shingle.
     public static let shingleLength = 5
 
-    /// The shingles of a text, hashed: every run of `shingleLength` characters of its content words joined by spaces.
-    public static func shingles(of text: String) -> Set<UInt64> {
-        let letters = Array(IndonesianText.contentWords(in: text).joined(separator: " ").unicodeScalars)
+    /// The shingles of a text, hashed: every run of `shingleLength` characters of its words joined by spaces.
+    public static func shingles(of text: String) -> Set<UInt64> { Set(sortedShingles(of: text)) }
+
+    /// The same shingles in increasing order, each once: what a `Fingerprint` is made of, with no hashing set.
+    static func sortedShingles(of text: String) -> [UInt64] {
+        let words = IndonesianText.words(in: text).compactMap { word -> String? in
+            guard !IndonesianText.stopWords.contains(word) else { return nil }
+            // "03" and "3" are the same RT.
+            return word.unicodeScalars.allSatisfy(IndonesianText.isDigit) ? Int(word).map(String.init) ?? word : word
+        }
+        let letters = Array(words.joined(separator: " ").unicodeScalars)
         guard !letters.isEmpty else { return [] }
         guard letters.count > shingleLength else { return [hash(letters[...])] }
-        var result = Set<UInt64>()
-        for start in 0...(letters.count - shingleLength) { result.insert(hash(letters[start..<start + shingleLength])) }
+        var result: [UInt64] = []
+        result.reserveCapacity(letters.count - shingleLength + 1)
+        for start in 0...(letters.count - shingleLength) { result.append(hash(letters[start..<start + shingleLength])) }
+        result.sort()
+        var unique = 0
+        for shingle in result where unique == 0 || result[unique - 1] != shingle {
+            result[unique] = shingle
+            unique += 1
+        }
+        result.removeLast(result.count - unique)
         return result
     }
 
     /// |a ∩ b| / |a ∪ b|: 1 for the same shingles, 0 for none in common.
     public static func jaccard(_ a: Set<UInt64>, _ b: Set<UInt64>) -> Double {
-        guard !a.isEmpty || !b.isEmpty else { return 0 }
-        let shared = a.count < b.count ? a.filter(b.contains).count : b.filter(a.contains).count
-        return Double(shared) / Double(a.count + b.count - shared)
+        similarity(Fingerprint(a.sorted(), weights: .uniform), Fingerprint(b.sorted(), weights: .uniform))
     }
 
     /// How rare each shingle is in an instance's reports, so that comparing two reports weighs what is particular to
     /// them (a street, a village, "jembatan gantung") above what every complaint says ("mohon segera
     /// ditindaklanjuti", "sudah dilaporkan ke RT"): a shingle weighs log((N + 1) / (n + 1)) when n of N reports have
-    /// it — the inverse document frequency.
+    /// it — the inverse document frequency. Counted while learning and stored; `weights` is what a search reads.
     public struct Rarity: Sendable, Codable {
         public private(set) var documents = 0
         private var counts: [UInt64: Int] = [:]
@@ -48,24 +63,67 @@ public enum NearDuplicates {
 
         public var remembered: Int { counts.count }
 
-        public func weight(_ shingle: UInt64) -> Double {
-            log(Double(documents + 1) / Double((counts[shingle] ?? 0) + 1))
+        /// Each shingle's weight, worked out once (a search weighs thousands of shingles).
+        public var weights: Weights {
+            guard documents > 0 else { return .uniform }
+            let all = log(Double(documents + 1))
+            return Weights(unseen: all, known: counts.mapValues { all - log(Double($0 + 1)) })
         }
     }
 
-    /// The weighted Jaccard similarity: the weight of the shingles both texts have over the weight of all they have.
-    /// Without a history to weigh by, every shingle weighs the same (`jaccard`).
-    public static func similarity(_ a: Set<UInt64>, _ b: Set<UInt64>, rarity: Rarity?) -> Double {
-        guard let rarity, rarity.documents > 0 else { return jaccard(a, b) }
-        let (small, large) = a.count < b.count ? (a, b) : (b, a)
-        var shared = 0.0, all = 0.0
-        for shingle in small {
-            let weight = rarity.weight(shingle)
-            all += weight
-            if large.contains(shingle) { shared += weight }
+    /// What each shingle weighs in a comparison.
+    public struct Weights: Sendable {
+        let unseen: Double
+        let known: [UInt64: Double]
+
+        /// Without a history to weigh by, every shingle weighs the same: the plain Jaccard similarity.
+        public static let uniform = Weights(unseen: 1, known: [:])
+
+        public func of(_ shingle: UInt64) -> Double { known[shingle] ?? unseen }
+    }
+
+    /// A text ready to be compared with many: its shingles in increasing order, each with its weight, and their sum.
+    /// A search makes one per text and compares by walking two sorted lists, with no hashing per comparison.
+    public struct Fingerprint: Sendable {
+        let shingles: [UInt64]
+        let weights: [Double]
+        let total: Double
+
+        public init(of text: String, weights: Weights) { self.init(sortedShingles(of: text), weights: weights) }
+
+        init(_ sorted: [UInt64], weights: Weights) {
+            shingles = sorted
+            self.weights = sorted.map(weights.of)
+            total = self.weights.reduce(0, +)
         }
-        for shingle in large where !small.contains(shingle) { all += rarity.weight(shingle) }
+
+        public var isEmpty: Bool { shingles.isEmpty }
+    }
+
+    /// The weighted Jaccard similarity: the weight of the shingles both texts have over the weight of all they have.
+    public static func similarity(_ a: Fingerprint, _ b: Fingerprint) -> Double {
+        var i = 0, j = 0
+        var shared = 0.0
+        while i < a.shingles.count && j < b.shingles.count {
+            let left = a.shingles[i], right = b.shingles[j]
+            if left == right {
+                shared += a.weights[i]
+                i += 1
+                j += 1
+            } else if left < right {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        let all = a.total + b.total - shared
         return all > 0 ? shared / all : 0
+    }
+
+    /// `similarity` of two shingle sets weighed by an instance's rarity (plain Jaccard without one).
+    public static func similarity(_ a: Set<UInt64>, _ b: Set<UInt64>, rarity: Rarity?) -> Double {
+        let weights = rarity?.weights ?? .uniform
+        return similarity(Fingerprint(a.sorted(), weights: weights), Fingerprint(b.sorted(), weights: weights))
     }
 
     /// FNV-1a over the scalars: stable across runs and machines (Swift's own `Hasher` is seeded per process).
