@@ -71,6 +71,17 @@ import Vapor
         return try JSONDecoder().decode(Suggested.self, from: Data(reply.text.utf8))
     }
 
+    @Test func aTextIsReadOnceAndAgainWhenItChanges() {
+        let fingerprints = Fingerprints(weights: .uniform)
+        let text = "Jembatan gantung di Desa Sukamaju RT 3 ambruk, warga tidak bisa menyeberang."
+        let first = fingerprints.of(text, report: 7)
+        #expect(fingerprints.count == 1 && NearDuplicates.similarity(fingerprints.of(text, report: 7), first) == 1)
+        // A redaction changes the text: the kept fingerprint is not used for it.
+        let redacted = fingerprints.of("Jembatan gantung ambruk, warga tidak bisa menyeberang.", report: 7)
+        #expect(fingerprints.count == 1 && NearDuplicates.similarity(redacted, first) < 0.8)
+        #expect(fingerprints.of(text, report: nil).shingles == first.shingles && fingerprints.count == 1, "a new text is not kept")
+    }
+
     @Test func aNewReportIsSuggestedWhereItsKindWentAndWhy() async throws {
         try await withTestApp { app in
             let world = try await World.build(app)

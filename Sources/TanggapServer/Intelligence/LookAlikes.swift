@@ -26,66 +26,79 @@ enum LookAlikes {
     static let threshold = 0.2
     static let shown = 5
 
-    struct Row: Decodable {
+    struct Row {
         let id: Int64
-        let tracking_id: String
+        let trackingID: String
         let title: String
         let body: String
-        let support_count: Int
-        let created_at: Date
+        let supportCount: Int
+        let createdAt: Date
+
+        static let columns = "id, tracking_id, title, body, support_count, created_at"
+
+        /// Read column by column: a search reads up to 500 rows, and the generic row decoder costs more than the
+        /// comparisons.
+        init(_ row: any SQLRow) throws {
+            id = try row.decode(column: "id", as: Int64.self)
+            trackingID = try row.decode(column: "tracking_id", as: String.self)
+            title = try row.decode(column: "title", as: String.self)
+            body = try row.decode(column: "body", as: String.self)
+            supportCount = try row.decode(column: "support_count", as: Int.self)
+            createdAt = try row.decode(column: "created_at", as: Date.self)
+        }
     }
 
     /// What a citizen sees before filing: published reports (never a rahasia one, never one not yet verified) of the
     /// same region and category that are still open.
     static func published(
-        like text: String, regionID: Int64, categoryID: Int64, rarity: NearDuplicates.Rarity?, now: Date, on db: any Database
+        like text: String, regionID: Int64, categoryID: Int64, fingerprints: Fingerprints, now: Date, on db: any Database
     ) async throws -> [Match] {
         let rows = try await db.sql.raw(
             """
-            SELECT id, tracking_id, title, body, support_count, created_at FROM reports
+            SELECT \(unsafeRaw: Row.columns) FROM reports
             WHERE region_id = \(bind: regionID) AND category_id = \(bind: categoryID) AND is_public
             AND created_at >= \(bind: now.addingTimeInterval(-window)) AND state IN (\(binds: ReportState.open.map(\.rawValue)))
             AND duplicate_of_id IS NULL ORDER BY created_at DESC LIMIT \(bind: mostCompared)
             """
-        ).all(decoding: Row.self)
-        return rank(text, among: rows, rarity: rarity)
+        ).all().map(Row.init)
+        return rank(text, among: rows, fingerprints: fingerprints)
     }
 
     /// What staff see beside a report: the cases of its region from the ninety days before it to now, whatever their
     /// category (a wrong category is what a verifier is there to fix), not already merged into another.
-    static func cases(like report: ReportModel, rarity: NearDuplicates.Rarity?, on db: any Database) async throws -> [Match] {
+    static func cases(like report: ReportModel, fingerprints: Fingerprints, on db: any Database) async throws -> [Match] {
         guard let regionID = report.regionID else { return [] }
         let rows = try await db.sql.raw(
             """
-            SELECT id, tracking_id, title, body, support_count, created_at FROM reports
+            SELECT \(unsafeRaw: Row.columns) FROM reports
             WHERE region_id = \(bind: regionID) AND created_at >= \(bind: report.createdAt.addingTimeInterval(-window))
             AND duplicate_of_id IS NULL AND id <> \(bind: report.id!) AND state <> \(bind: ReportState.archived.rawValue)
             ORDER BY created_at DESC LIMIT \(bind: mostCompared)
             """
-        ).all(decoding: Row.self)
-        return rank(report.title + ". " + report.body, among: rows, rarity: rarity)
+        ).all().map(Row.init)
+        return rank(report.title + ". " + report.body, among: rows, fingerprints: fingerprints)
     }
 
-    static func rank(_ text: String, among rows: [Row], rarity: NearDuplicates.Rarity?) -> [Match] {
-        let shingles = NearDuplicates.shingles(of: text)
-        let compared = rows.map { ($0, NearDuplicates.shingles(of: $0.title + ". " + $0.body)) }
-        return rank(shingles, among: compared, rarity: rarity).compactMap { row, similarity in
-            TrackingID(parsing: row.tracking_id).map {
+    static func rank(_ text: String, among rows: [Row], fingerprints: Fingerprints) -> [Match] {
+        let fingerprint = fingerprints.of(text, report: nil)
+        let compared = rows.map { ($0, fingerprints.of($0.title + ". " + $0.body, report: $0.id)) }
+        return rank(fingerprint, among: compared).compactMap { row, similarity in
+            TrackingID(parsing: row.trackingID).map {
                 Match(
-                    id: row.id, trackingID: $0, title: row.title, supportCount: row.support_count, createdAt: row.created_at,
+                    id: row.id, trackingID: $0, title: row.title, supportCount: row.supportCount, createdAt: row.createdAt,
                     similarity: similarity)
             }
         }
     }
 
-    /// The `shown` items most alike to `shingles` from `threshold` up, most alike first (the earlier in `items` on a
-    /// tie).
+    /// The `shown` items most alike to `fingerprint` from `threshold` up, most alike first (the earlier in `items` on
+    /// a tie).
     static func rank<Item>(
-        _ shingles: Set<UInt64>, among items: [(Item, Set<UInt64>)], rarity: NearDuplicates.Rarity?, from least: Double = threshold
+        _ fingerprint: NearDuplicates.Fingerprint, among items: [(Item, NearDuplicates.Fingerprint)], from least: Double = threshold
     ) -> [(Item, Double)] {
-        guard !shingles.isEmpty else { return [] }
+        guard !fingerprint.isEmpty else { return [] }
         let scored = items.enumerated().compactMap { index, item -> (Int, Item, Double)? in
-            let similarity = NearDuplicates.similarity(shingles, item.1, rarity: rarity)
+            let similarity = NearDuplicates.similarity(fingerprint, item.1)
             return similarity >= least ? (index, item.0, similarity) : nil
         }
         return scored.sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0 < $1.0 }.prefix(shown).map { ($0.1, $0.2) }

@@ -101,7 +101,7 @@ struct ReportSuggestions: Content {
             }
         }
         var duplicates: [Duplicate] = []
-        for match in try await LookAlikes.cases(like: report, rarity: loaded?.model.rarity, on: req.db) {
+        for match in try await LookAlikes.cases(like: report, fingerprints: loaded?.fingerprints ?? .unweighed, on: req.db) {
             // Only cases this person may read themselves.
             guard let other = try await ReportModel.find(match.id, on: req.db),
                 try await ReportViewer.access(to: other, provedReporter: false, for: req)?.level == .staff

@@ -15,6 +15,8 @@ final class RoutingModels: Sendable {
         let lessons: Int
         let model: RoutingModel
         let bodies: BodyDirectory
+        /// The texts' fingerprints as this model weighs them, kept between look-alike searches.
+        let fingerprints: Fingerprints
     }
 
     private struct State {
@@ -60,7 +62,9 @@ final class RoutingModels: Sendable {
                 .first(decoding: Row.self)
         else { return nil }
         let model = try JSONDecoder().decode(RoutingModel.self, from: row.payload)
-        return Loaded(id: id, trainedAt: row.trained_at, lessons: row.lessons, model: model, bodies: try await BodyDirectory.load(on: db))
+        return Loaded(
+            id: id, trainedAt: row.trained_at, lessons: row.lessons, model: model, bodies: try await BodyDirectory.load(on: db),
+            fingerprints: Fingerprints(weights: model.rarity.weights))
     }
 
     struct Trained: Sendable, CustomStringConvertible {

@@ -94,9 +94,10 @@ enum SubmitController {
     /// Open published reports of the same region and category whose words are like these; nil without both.
     static func similarPublished(to submission: ReportSubmission, on req: Request) async throws -> [Similar]? {
         guard let region = submission.regionID, let category = submission.categoryID else { return nil }
-        let rarity = try await req.tanggap.routing.current(now: req.now, on: req.db)?.model.rarity
+        let fingerprints = try await req.tanggap.routing.current(now: req.now, on: req.db)?.fingerprints ?? .unweighed
         let matches = try await LookAlikes.published(
-            like: (submission.title ?? "") + ". " + (submission.body ?? ""), regionID: region, categoryID: category, rarity: rarity,
+            like: (submission.title ?? "") + ". " + (submission.body ?? ""), regionID: region, categoryID: category,
+            fingerprints: fingerprints,
             now: req.now, on: req.db)
         return matches.map {
             Similar(
