@@ -19,10 +19,15 @@ struct SyntheticWriting {
         "Pattimura", "Raya Cibiru", "Raya Bogor", "Mawar", "Melati", "Kenanga", "Anggrek", "Flamboyan", "Cempaka", "Nangka",
         "Kelapa Gading", "Sultan Agung", "Jenderal Sudirman",
     ]
-    static let villages = [
-        "Sukamaju", "Sukajadi", "Mekarsari", "Sidomulyo", "Karangrejo", "Tanjungsari", "Sumberejo", "Margahayu", "Cibeunying",
-        "Purwodadi", "Banjarsari", "Sindangsari", "Wonosari", "Kedungwuni", "Pasirjaya", "Rawamangun", "Tegalrejo", "Bojongsoang",
-        "Lubuk Pakam", "Batu Ampar", "Air Hitam", "Talang Jambe", "Kampung Baru", "Pematang Sawah", "Sungai Rampah",
+    /// Village names as they are made across the archipelago: a first part and a second ("Suka" + "maju"), so a
+    /// region has hundreds of them, as a real one does, not a handful that every report shares.
+    static let villageStarts = [
+        "Suka", "Mekar", "Sido", "Karang", "Tanjung", "Sumber", "Marga", "Purwo", "Banjar", "Sindang", "Wono", "Kedung", "Pasir",
+        "Tegal", "Bojong", "Rawa",
+    ]
+    static let villageEnds = [
+        "maju", "jadi", "sari", "mulyo", "rejo", "agung", "jaya", "makmur", "baru", "asri", "harjo", "wangi", "indah", "raya",
+        "tengah", "mukti", "luhur", "kidul", "lor", "mekar",
     ]
     static let landmarks = [
         "depan pasar", "dekat SD negeri", "samping masjid", "depan kantor desa", "dekat pertigaan", "seberang puskesmas",
@@ -66,10 +71,11 @@ struct SyntheticWriting {
 
     /// A new incident of `topic` at a spot of its own.
     mutating func incident(of topic: SyntheticTopic) -> Incident {
+        // A street with its house number, or a village with its RT/RW: the numbers people give to say where.
         let spot =
             chance(50)
-            ? "di Jl. \(pick(Self.streets)) \(pick(Self.landmarks))"
-            : "di Desa \(pick(Self.villages)) RT \(1 + random.next(12))/RW \(1 + random.next(8)) \(pick(Self.landmarks))"
+            ? "di Jl. \(pick(Self.streets)) No. \(1 + random.next(250)) \(pick(Self.landmarks))"
+            : "di Desa \(pick(Self.villageStarts))\(pick(Self.villageEnds)) RT \(1 + random.next(12))/RW \(1 + random.next(8)) \(pick(Self.landmarks))"
         return Incident(topic: topic, subject: pick(topic.subjects), problem: pick(topic.problems), spot: spot)
     }
 
