@@ -46,7 +46,12 @@ public struct RoutingModel: Sendable, Codable {
 
     /// The `limit` likeliest categories for a text.
     public func suggestCategories(for text: String, limit: Int = 3) -> [TextClassifier<Int64>.Suggestion] {
-        categories.suggest(IndonesianText.features(of: text), limit: limit)
+        suggestCategories(features: IndonesianText.features(of: text), limit: limit)
+    }
+
+    /// The same from the text's features (`IndonesianText.features`), read once for both suggestions.
+    public func suggestCategories(features: [String], limit: Int = 3) -> [TextClassifier<Int64>.Suggestion] {
+        categories.suggest(features, limit: limit)
     }
 
     /// A body a report may be sent to, as the ranking sees it.
@@ -92,12 +97,19 @@ public struct RoutingModel: Sendable, Codable {
     public func suggestBodies(
         for text: String, categoryID: Int64?, in place: Place?, among candidates: [Candidate], limit: Int = 5
     ) -> [BodySuggestion] {
+        suggestBodies(features: IndonesianText.features(of: text), categoryID: categoryID, in: place, among: candidates, limit: limit)
+    }
+
+    /// The same from the text's features (`IndonesianText.features`), read once for both suggestions.
+    public func suggestBodies(
+        features: [String], categoryID: Int64?, in place: Place?, among candidates: [Candidate], limit: Int = 5
+    ) -> [BodySuggestion] {
         let reachable = candidates.filter { candidate in
             guard let place, let region = candidate.regionID else { return true }
             return region == place.regionID || region == place.provinceID
         }
         guard !reachable.isEmpty, limit > 0 else { return [] }
-        let features = IndonesianText.features(of: text) + Self.categoryFeatures(categoryID)
+        let features = features + Self.categoryFeatures(categoryID)
         let byKey = Dictionary(grouping: reachable, by: \.key)
         let ranked = bodies.suggest(features, limit: byKey.count, among: Set(byKey.keys))
         var suggestions: [BodySuggestion] = []

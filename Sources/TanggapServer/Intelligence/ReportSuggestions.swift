@@ -68,7 +68,8 @@ struct ReportSuggestions: Content {
         var categories: [Category] = []
         var institutions: [Institution] = []
         if let loaded {
-            let suggested = loaded.model.suggestCategories(for: text)
+            let features = IndonesianText.features(of: text)
+            let suggested = loaded.model.suggestCategories(features: features)
             let categoryNames = try await NameBook.names(
                 in: "categories", Set(suggested.map(\.label) + [report.categoryID].compactMap { $0 }), on: req.db)
             categories = suggested.map {
@@ -79,7 +80,8 @@ struct ReportSuggestions: Content {
             }
             let place = loaded.bodies.place(of: report.regionID)
             let bodies = loaded.model.suggestBodies(
-                for: text, categoryID: report.categoryID, in: place, among: loaded.bodies.candidates(under: report.snapshot.holder))
+                features: features, categoryID: report.categoryID, in: place, among: loaded.bodies.candidates(under: report.snapshot.holder)
+            )
             let regionName = report.regionID.flatMap { loaded.bodies.regionNames[$0] }
             let provinceName = place.flatMap { loaded.bodies.regionNames[$0.provinceID] }
             let categoryName = report.categoryID.flatMap { categoryNames[$0] }.map(PortalChoices.displayName)

@@ -95,9 +95,10 @@ enum RoutingEvaluation {
         var times: [Double] = []
         for row in tested {
             let clock = ContinuousClock.now
-            let categories = model.suggestCategories(for: row.text).map(\.label)
+            let features = IndonesianText.features(of: row.text)
+            let categories = model.suggestCategories(features: features).map(\.label)
             let suggested = model.suggestBodies(
-                for: row.text, categoryID: row.category_id, in: bodies.place(of: row.region_id), among: everyBody
+                features: features, categoryID: row.category_id, in: bodies.place(of: row.region_id), among: everyBody
             ).map(\.id)
             times.append((ContinuousClock.now - clock).seconds * 1_000)
             if let category = row.category_id {
