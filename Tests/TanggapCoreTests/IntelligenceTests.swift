@@ -125,6 +125,22 @@ import Testing
         #expect(NearDuplicates.jaccard(original, next) < 0.8)
     }
 
+    @Test func theSameComplaintAtAnotherAddressIsHalfAsAlike() {
+        let complaint = "Akta kelahiran belum jadi berbulan-bulan, petugas bilang sistem sedang offline."
+        let print = { (place: String) in NearDuplicates.Fingerprint(of: complaint + " " + place, weights: .uniform) }
+        let here = print("Di Desa Sukamaju RT 5/RW 8 dekat masjid.")
+        #expect(NearDuplicates.similarity(here, print("Di Desa Sukamaju RT 05/RW 08 dekat masjid.")) == 1)
+        let otherHamlet = NearDuplicates.similarity(here, print("Di Desa Sukamaju RT 5/RW 6 dekat masjid."))
+        let unsaid = NearDuplicates.similarity(here, print("Di Desa Sukamaju dekat masjid."))
+        let street = NearDuplicates.similarity(here, print("Di Jl. Merdeka No. 17 dekat masjid."))
+        #expect(otherHamlet < 0.5 && street < 0.5, "a different RW, or a house number against an RT/RW: another place")
+        #expect(unsaid > 0.6, "an address not given is no evidence either way")
+        #expect(
+            NearDuplicates.addresses(in: NearDuplicates.comparedWords(in: "Jl. Merdeka No. 17, km 3, rt 002")) == [
+                "no": ["17"], "km": ["3"], "rt": ["2"],
+            ])
+    }
+
     @Test func aFingerprintComparesAsTheShinglesWeighed() {
         var rarity = NearDuplicates.Rarity()
         for text in others + [bridge, bridge] { rarity.count(NearDuplicates.shingles(of: text)) }

@@ -10,15 +10,19 @@ public enum NearDuplicates {
     public static let shingleLength = 5
 
     /// The shingles of a text, hashed: every run of `shingleLength` characters of its words joined by spaces.
-    public static func shingles(of text: String) -> Set<UInt64> { Set(sortedShingles(of: text)) }
+    public static func shingles(of text: String) -> Set<UInt64> { Set(sortedShingles(of: comparedWords(in: text))) }
 
-    /// The same shingles in increasing order, each once: what a `Fingerprint` is made of, with no hashing set.
-    static func sortedShingles(of text: String) -> [UInt64] {
-        let words = IndonesianText.words(in: text).compactMap { word -> String? in
+    /// The words compared: every word but the stop-words, a number without its leading zeros ("03" and "3" are the
+    /// same RT).
+    static func comparedWords(in text: String) -> [String] {
+        IndonesianText.words(in: text).compactMap { word -> String? in
             guard !IndonesianText.stopWords.contains(word) else { return nil }
-            // "03" and "3" are the same RT.
             return word.unicodeScalars.allSatisfy(IndonesianText.isDigit) ? Int(word).map(String.init) ?? word : word
         }
+    }
+
+    /// The shingles in increasing order, each once: what a `Fingerprint` is made of, with no hashing set.
+    static func sortedShingles(of words: [String]) -> [UInt64] {
         let letters = Array(words.joined(separator: " ").unicodeScalars)
         guard !letters.isEmpty else { return [] }
         guard letters.count > shingleLength else { return [hash(letters[...])] }
@@ -35,9 +39,39 @@ public enum NearDuplicates {
         return result
     }
 
+    /// The parts of an Indonesian address that carry a number: a neighbourhood (RT), a hamlet (RW), a house (No.),
+    /// a block, a kilometre post.
+    static let addressParts: [String: String] = [
+        "rt": "rt", "rw": "rw", "no": "no", "nomor": "no", "nomer": "no", "blok": "blok", "km": "km",
+    ]
+
+    /// The numbered address parts a text gives: ["rt": ["5"], "rw": ["8"], "no": ["41"]].
+    static func addresses(in words: [String]) -> [String: Set<String>] {
+        var found: [String: Set<String>] = [:]
+        for (word, next) in zip(words, words.dropFirst()) {
+            if let part = addressParts[word], next.unicodeScalars.allSatisfy(IndonesianText.isDigit) {
+                found[part, default: []].insert(next)
+            }
+        }
+        return found
+    }
+
+    /// Two texts that both give a numbered address, but different numbers for the same part ("RT 5" and "RT 11",
+    /// "No. 41" and "No. 26") or no part in common (a house number and an RT/RW), speak of two places however alike
+    /// their words: the same complaint about a birth certificate or a road is made at many addresses of a region.
+    /// Their similarity is halved rather than cancelled, since a reporter may misremember a number. A text without
+    /// a numbered address is no evidence either way.
+    public static let otherAddressFactor = 0.5
+
+    static func differ(_ a: [String: Set<String>], _ b: [String: Set<String>]) -> Bool {
+        guard !a.isEmpty, !b.isEmpty else { return false }
+        let shared = Set(a.keys).intersection(b.keys)
+        return shared.isEmpty || shared.contains { a[$0]!.isDisjoint(with: b[$0]!) }
+    }
+
     /// |a ∩ b| / |a ∪ b|: 1 for the same shingles, 0 for none in common.
     public static func jaccard(_ a: Set<UInt64>, _ b: Set<UInt64>) -> Double {
-        similarity(Fingerprint(a.sorted(), weights: .uniform), Fingerprint(b.sorted(), weights: .uniform))
+        similarity(Fingerprint(a.sorted(), addresses: [:], weights: .uniform), Fingerprint(b.sorted(), addresses: [:], weights: .uniform))
     }
 
     /// How rare each shingle is in an instance's reports, so that comparing two reports weighs what is particular to
@@ -88,10 +122,16 @@ public enum NearDuplicates {
         let shingles: [UInt64]
         let weights: [Double]
         let total: Double
+        /// The numbered address parts it gives (`addresses(in:)`).
+        let addresses: [String: Set<String>]
 
-        public init(of text: String, weights: Weights) { self.init(sortedShingles(of: text), weights: weights) }
+        public init(of text: String, weights: Weights) {
+            let words = comparedWords(in: text)
+            self.init(sortedShingles(of: words), addresses: NearDuplicates.addresses(in: words), weights: weights)
+        }
 
-        init(_ sorted: [UInt64], weights: Weights) {
+        init(_ sorted: [UInt64], addresses: [String: Set<String>], weights: Weights) {
+            self.addresses = addresses
             shingles = sorted
             self.weights = sorted.map(weights.of)
             total = self.weights.reduce(0, +)
@@ -117,13 +157,15 @@ public enum NearDuplicates {
             }
         }
         let all = a.total + b.total - shared
-        return all > 0 ? shared / all : 0
+        guard all > 0 else { return 0 }
+        return shared / all * (differ(a.addresses, b.addresses) ? otherAddressFactor : 1)
     }
 
-    /// `similarity` of two shingle sets weighed by an instance's rarity (plain Jaccard without one).
+    /// `similarity` of two shingle sets weighed by an instance's rarity (plain Jaccard without one), addresses aside.
     public static func similarity(_ a: Set<UInt64>, _ b: Set<UInt64>, rarity: Rarity?) -> Double {
         let weights = rarity?.weights ?? .uniform
-        return similarity(Fingerprint(a.sorted(), weights: weights), Fingerprint(b.sorted(), weights: weights))
+        return similarity(
+            Fingerprint(a.sorted(), addresses: [:], weights: weights), Fingerprint(b.sorted(), addresses: [:], weights: weights))
     }
 
     /// FNV-1a over the scalars: stable across runs and machines (Swift's own `Hasher` is seeded per process).

@@ -29,6 +29,8 @@ struct SyntheticWriting {
         "maju", "jadi", "sari", "mulyo", "rejo", "agung", "jaya", "makmur", "baru", "asri", "harjo", "wangi", "indah", "raya",
         "tengah", "mukti", "luhur", "kidul", "lor", "mekar",
     ]
+    /// What tells streets of one name apart: a second stretch, a quarter of town.
+    static let streetParts = ["II", "III", "IV", "Barat", "Timur", "Utara", "Selatan", "Dalam", "Baru", "Lama"]
     static let landmarks = [
         "depan pasar", "dekat SD negeri", "samping masjid", "depan kantor desa", "dekat pertigaan", "seberang puskesmas",
         "belakang terminal", "dekat jembatan kecil", "depan gereja", "dekat lapangan bola", "ujung gang", "depan minimarket",
@@ -71,13 +73,27 @@ struct SyntheticWriting {
 
     /// A new incident of `topic` at a spot of its own.
     mutating func incident(of topic: SyntheticTopic) -> Incident {
-        // A street with its house number, or a village with its RT/RW: the numbers people give to say where.
+        // A street with its house number, or a village with its RT/RW: the numbers people give to say where. One
+        // in five names only the street or the village and something near.
+        let numbered = chance(80)
         let spot =
             chance(50)
-            ? "di Jl. \(pick(Self.streets)) No. \(1 + random.next(250)) \(pick(Self.landmarks))"
-            : "di Desa \(pick(Self.villageStarts))\(pick(Self.villageEnds)) RT \(1 + random.next(12))/RW \(1 + random.next(8)) \(pick(Self.landmarks))"
+            ? "di Jl. \(street())" + (numbered ? " No. \(1 + random.next(250))" : "") + " \(pick(Self.landmarks))"
+            : "di Desa \(village())" + (numbered ? " RT \(1 + random.next(12))/RW \(1 + random.next(8))" : "") + " \(pick(Self.landmarks))"
         return Incident(topic: topic, subject: pick(topic.subjects), problem: pick(topic.problems), spot: spot)
     }
+
+    /// A street as a regency has thousands: a name with a part of town ("Jl. Kartini Barat"), or the main road of a
+    /// village ("Jl. Raya Sukamaju").
+    mutating func street() -> String {
+        switch random.next(3) {
+        case 0: "\(pick(Self.streets)) \(pick(Self.streetParts))"
+        case 1: "Raya \(village())"
+        default: pick(Self.streets)
+        }
+    }
+
+    mutating func village() -> String { pick(Self.villageStarts) + pick(Self.villageEnds) }
 
     /// One person's title and text about an incident.
     mutating func report(on incident: Incident) -> (title: String, body: String) {
