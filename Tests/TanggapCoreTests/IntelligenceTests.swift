@@ -135,10 +135,17 @@ import Testing
         let street = NearDuplicates.similarity(here, print("Di Jl. Merdeka No. 17 dekat masjid."))
         #expect(otherHamlet < 0.5 && street < 0.5, "a different RW, or a house number against an RT/RW: another place")
         #expect(unsaid > 0.6, "an address not given is no evidence either way")
+        let elsewhere = NearDuplicates.similarity(here, print("Di Desa Mekarsari dekat masjid."))
+        let typo = NearDuplicates.similarity(print("Di Desa Sindangasri dekat masjid."), print("di ds sidnangasri dkt masjid"))
+        #expect(elsewhere < 0.5 && typo > 0.55, "another village is another place; a slip in its name is not")
+    }
+
+    @Test func whereaboutsAreReadFromTheAddressAndThePlacesNamedAfterDi() {
+        let words = IndonesianText.words(in: "Jalan desa rusak di Jl. Raya Cibiru No. 017, km 3, rt 002, di ds Sukamaju.")
         #expect(
-            NearDuplicates.addresses(in: NearDuplicates.comparedWords(in: "Jl. Merdeka No. 17, km 3, rt 002")) == [
-                "no": ["17"], "km": ["3"], "rt": ["2"],
-            ])
+            Whereabouts(words: words).parts == ["no": ["17"], "km": ["3"], "rt": ["2"], "jalan": ["raya cibiru"], "desa": ["sukamaju"]])
+        #expect(Whereabouts(words: IndonesianText.words(in: "jalan desa tergenang, motor jatuh")).parts.isEmpty, "no place given")
+        #expect(Whereabouts.alike("sukamaju", "sukamaju") && !Whereabouts.alike("sukamaju", "sukajadi") && !Whereabouts.alike("5", "15"))
     }
 
     @Test func aFingerprintComparesAsTheShinglesWeighed() {

@@ -2,20 +2,23 @@ import Foundation
 
 /// Reports that say the same thing: texts compared by their character shingles (five letters at a time over the
 /// words that are not stop-words, so "jln ambrol" and "jalan ambruk" meet), weighted by how rare each shingle is in
-/// the instance's reports. Numbers stay: "RT 03/RW 05" and "No. 17" tell two spots of one street apart. Which texts
-/// are compared at all is the caller's: the recent reports of one region, an index range, so a search stays a few
-/// hundred comparisons however long the history. It suggests duplicates; people decide.
+/// the instance's reports. Numbers stay ("RT 03/RW 05", "No. 17"), and two texts that say they are at different
+/// places weigh half as alike (`Whereabouts`). Which texts are compared at all is the caller's: the recent reports of
+/// one region, an index range, so a search stays a few hundred comparisons however long the history. It suggests
+/// duplicates; people decide.
 public enum NearDuplicates {
     /// Letters per shingle.
     public static let shingleLength = 5
 
     /// The shingles of a text, hashed: every run of `shingleLength` characters of its words joined by spaces.
-    public static func shingles(of text: String) -> Set<UInt64> { Set(sortedShingles(of: comparedWords(in: text))) }
+    public static func shingles(of text: String) -> Set<UInt64> {
+        Set(sortedShingles(of: comparedWords(IndonesianText.words(in: text))))
+    }
 
     /// The words compared: every word but the stop-words, a number without its leading zeros ("03" and "3" are the
     /// same RT).
-    static func comparedWords(in text: String) -> [String] {
-        IndonesianText.words(in: text).compactMap { word -> String? in
+    static func comparedWords(_ words: [String]) -> [String] {
+        words.compactMap { word -> String? in
             guard !IndonesianText.stopWords.contains(word) else { return nil }
             return word.unicodeScalars.allSatisfy(IndonesianText.isDigit) ? Int(word).map(String.init) ?? word : word
         }
@@ -39,39 +42,15 @@ public enum NearDuplicates {
         return result
     }
 
-    /// The parts of an Indonesian address that carry a number: a neighbourhood (RT), a hamlet (RW), a house (No.),
-    /// a block, a kilometre post.
-    static let addressParts: [String: String] = [
-        "rt": "rt", "rw": "rw", "no": "no", "nomor": "no", "nomer": "no", "blok": "blok", "km": "km",
-    ]
-
-    /// The numbered address parts a text gives: ["rt": ["5"], "rw": ["8"], "no": ["41"]].
-    static func addresses(in words: [String]) -> [String: Set<String>] {
-        var found: [String: Set<String>] = [:]
-        for (word, next) in zip(words, words.dropFirst()) {
-            if let part = addressParts[word], next.unicodeScalars.allSatisfy(IndonesianText.isDigit) {
-                found[part, default: []].insert(next)
-            }
-        }
-        return found
-    }
-
-    /// Two texts that both give a numbered address, but different numbers for the same part ("RT 5" and "RT 11",
-    /// "No. 41" and "No. 26") or no part in common (a house number and an RT/RW), speak of two places however alike
-    /// their words: the same complaint about a birth certificate or a road is made at many addresses of a region.
-    /// Their similarity is halved rather than cancelled, since a reporter may misremember a number. A text without
-    /// a numbered address is no evidence either way.
-    public static let otherAddressFactor = 0.5
-
-    static func differ(_ a: [String: Set<String>], _ b: [String: Set<String>]) -> Bool {
-        guard !a.isEmpty, !b.isEmpty else { return false }
-        let shared = Set(a.keys).intersection(b.keys)
-        return shared.isEmpty || shared.contains { a[$0]!.isDisjoint(with: b[$0]!) }
-    }
+    /// What the similarity of two texts that say they are at different places (`Whereabouts.differs`) is
+    /// multiplied by: halved rather than cancelled, since a reporter may misremember a number or a name.
+    public static let elsewhereFactor = 0.5
 
     /// |a ∩ b| / |a ∪ b|: 1 for the same shingles, 0 for none in common.
     public static func jaccard(_ a: Set<UInt64>, _ b: Set<UInt64>) -> Double {
-        similarity(Fingerprint(a.sorted(), addresses: [:], weights: .uniform), Fingerprint(b.sorted(), addresses: [:], weights: .uniform))
+        similarity(
+            Fingerprint(a.sorted(), whereabouts: Whereabouts(), weights: .uniform),
+            Fingerprint(b.sorted(), whereabouts: Whereabouts(), weights: .uniform))
     }
 
     /// How rare each shingle is in an instance's reports, so that comparing two reports weighs what is particular to
@@ -122,16 +101,16 @@ public enum NearDuplicates {
         let shingles: [UInt64]
         let weights: [Double]
         let total: Double
-        /// The numbered address parts it gives (`addresses(in:)`).
-        let addresses: [String: Set<String>]
+        /// Where the text says it happened.
+        let whereabouts: Whereabouts
 
         public init(of text: String, weights: Weights) {
-            let words = comparedWords(in: text)
-            self.init(sortedShingles(of: words), addresses: NearDuplicates.addresses(in: words), weights: weights)
+            let words = IndonesianText.words(in: text)
+            self.init(sortedShingles(of: comparedWords(words)), whereabouts: Whereabouts(words: words), weights: weights)
         }
 
-        init(_ sorted: [UInt64], addresses: [String: Set<String>], weights: Weights) {
-            self.addresses = addresses
+        init(_ sorted: [UInt64], whereabouts: Whereabouts, weights: Weights) {
+            self.whereabouts = whereabouts
             shingles = sorted
             self.weights = sorted.map(weights.of)
             total = self.weights.reduce(0, +)
@@ -158,14 +137,15 @@ public enum NearDuplicates {
         }
         let all = a.total + b.total - shared
         guard all > 0 else { return 0 }
-        return shared / all * (differ(a.addresses, b.addresses) ? otherAddressFactor : 1)
+        return shared / all * (a.whereabouts.differs(from: b.whereabouts) ? elsewhereFactor : 1)
     }
 
-    /// `similarity` of two shingle sets weighed by an instance's rarity (plain Jaccard without one), addresses aside.
+    /// `similarity` of two shingle sets weighed by an instance's rarity (plain Jaccard without one), places aside.
     public static func similarity(_ a: Set<UInt64>, _ b: Set<UInt64>, rarity: Rarity?) -> Double {
         let weights = rarity?.weights ?? .uniform
         return similarity(
-            Fingerprint(a.sorted(), addresses: [:], weights: weights), Fingerprint(b.sorted(), addresses: [:], weights: weights))
+            Fingerprint(a.sorted(), whereabouts: Whereabouts(), weights: weights),
+            Fingerprint(b.sorted(), whereabouts: Whereabouts(), weights: weights))
     }
 
     /// FNV-1a over the scalars: stable across runs and machines (Swift's own `Hasher` is seeded per process).
