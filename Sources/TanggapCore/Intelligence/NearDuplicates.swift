@@ -148,13 +148,10 @@ public enum NearDuplicates {
             Fingerprint(b.sorted(), whereabouts: Whereabouts(), weights: weights))
     }
 
-    /// FNV-1a over the scalars: stable across runs and machines (Swift's own `Hasher` is seeded per process).
+    /// FNV-1a over the scalars: stable across runs and machines, so a stored model's rarity fits every process.
     static func hash(_ scalars: ArraySlice<Unicode.Scalar>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for scalar in scalars {
-            hash ^= UInt64(scalar.value)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
+        var hash = FNV1a()
+        for scalar in scalars { hash.add(UInt64(scalar.value)) }
+        return hash.value
     }
 }

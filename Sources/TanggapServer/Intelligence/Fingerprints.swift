@@ -23,7 +23,7 @@ final class Fingerprints: Sendable {
     /// The fingerprint of report `id`'s text; nil `id` for a text that is not a report yet.
     func of(_ text: String, report id: Int64?) -> NearDuplicates.Fingerprint {
         guard let id else { return NearDuplicates.Fingerprint(of: text, weights: weights) }
-        let digest = Self.digest(text)
+        let digest = FNV1a.of(text)
         if let known = kept.withLock({ $0[id] }), known.text == digest { return known.fingerprint }
         let fingerprint = NearDuplicates.Fingerprint(of: text, weights: weights)
         kept.withLock { kept in
@@ -37,14 +37,4 @@ final class Fingerprints: Sendable {
     static let unweighed = Fingerprints(weights: .uniform)
 
     var count: Int { kept.withLock { $0.count } }
-
-    /// FNV-1a over the text's bytes: tells a kept fingerprint from a stale one at a fraction of reading it again.
-    private static func digest(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
 }
