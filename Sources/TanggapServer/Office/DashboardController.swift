@@ -35,13 +35,6 @@ enum DashboardController {
         let actions: Int
     }
 
-    /// Where the shown part of the ranking lies, and the links to the parts before and after it.
-    struct Pager: Encodable {
-        let caption: String
-        let previous: String?
-        let next: String?
-    }
-
     /// Units shown at once. The national level ranks over 500 bodies: one table of all of them took longer to
     /// render than any other part of the page (p95 past 100 ms), and a hundred at a time reads better.
     static let unitsPerPage = 100
@@ -53,7 +46,7 @@ enum DashboardController {
         let period: String
         let overall: Line
         let units: [Line]?
-        let pager: Pager?
+        let pager: RankingPages.Pager?
         let people: [Member]?
         /// This week's rising problems so far (the weekly review has any week's).
         let risingProblems: [RisingProblem]?
@@ -69,9 +62,10 @@ enum DashboardController {
         let result = try await Dashboard.compute(
             under: institution, periods: periods, cache: req.tanggap.figures, now: req.now, on: req.db)
         let ranked = result.units.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
-        let pages = max(1, (ranked.count + unitsPerPage - 1) / unitsPerPage)
-        let pageNumber = min(max((try? req.query.get(Int.self, at: "halaman")) ?? 1, 1), pages)
-        let shown = ranked.indices.dropFirst((pageNumber - 1) * unitsPerPage).prefix(unitsPerPage)
+        let pages = RankingPages(total: ranked.count, perPage: unitsPerPage, on: req) { page in
+            "/kelola/dasbor?instansi=\(institution.id)&periode=\(period.rawValue)&halaman=\(page)"
+        }
+        let shown = pages.shown
         let withChildren = try await InstitutionDirectory.parents(among: shown.map { ranked[$0].id }, on: req.db)
         func line(_ row: Dashboard.UnitFigures, rank: Int) -> Line {
             let p = row.figures, w = row.figures
@@ -98,8 +92,7 @@ enum DashboardController {
                 },
                 period: period.rawValue, overall: line(result.overall, rank: 0),
                 units: shown.map { line(ranked[$0], rank: $0 + 1) }.nilIfEmpty,
-                pager: pages == 1
-                    ? nil : pager(shown, of: ranked.count, page: pageNumber, pages: pages, under: institution, period: period, req),
+                pager: pages.pager,
                 people: result.people.map { person in
                     Member(
                         name: person.name, role: req.text("role.\(person.role)"), institution: person.institution,
@@ -114,19 +107,5 @@ enum DashboardController {
     static func thisWeek(_ req: Request) -> Date {
         let today = LocalDate(req.now, in: req.tanggap.settings.timeZone)
         return Workplace.start(of: today.adding(days: -((today.weekday + 6) % 7)), in: req.tanggap.settings.timeZone)
-    }
-
-    private static func pager(
-        _ shown: Range<Int>, of total: Int, page: Int, pages: Int, under institution: Institution, period: StatisticsPeriod,
-        _ req: Request
-    ) -> Pager {
-        func link(_ page: Int) -> String { "/kelola/dasbor?instansi=\(institution.id)&periode=\(period.rawValue)&halaman=\(page)" }
-        let range = [
-            "from": DisplayFormat.number((shown.first ?? 0) + 1, req), "to": DisplayFormat.number((shown.last ?? 0) + 1, req),
-            "total": DisplayFormat.number(total, req),
-        ]
-        return Pager(
-            caption: req.text("dashboard.units_range", range), previous: page > 1 ? link(page - 1) : nil,
-            next: page < pages ? link(page + 1) : nil)
     }
 }

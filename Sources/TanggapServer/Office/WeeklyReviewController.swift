@@ -29,7 +29,10 @@ enum WeeklyReviewController {
         let nextWeek: String?
         let received: [ReportLine]?
         let receivedCount: Int
+        /// Said under a list cut at `shownOnPage`.
+        let receivedMore: String?
         let red: [ReportLine]?
+        let redMore: String?
         let answerers: [Topic]?
         let identityOpenings: String
         let risingTerms: [Topic]?
@@ -37,6 +40,10 @@ enum WeeklyReviewController {
         let risingProblems: [RisingProblem]?
         let csvLink: String
     }
+
+    /// Reports listed on the page per list (the CSV holds every one): at the national level a week's lists ran to 500
+    /// rows each and the page to 207 KB, past the 150 KB a staff page may weigh.
+    static let shownOnPage = 100
 
     /// The institution (one's own by default, nothing outside one's subtrees) and the Monday that starts the week.
     static func scope(_ req: Request) async throws -> (SignedInUser, Institution, LocalDate)? {
@@ -66,24 +73,29 @@ enum WeeklyReviewController {
         }
         let base = "/kelola/tinjauan?instansi=\(institution.id)&minggu="
         let today = LocalDate(req.now, in: req.tanggap.settings.timeZone)
+        func more(_ count: Int) -> String? {
+            count > shownOnPage
+                ? req.text("review.more", ["shown": String(shownOnPage), "total": DisplayFormat.number(count, req)]) : nil
+        }
         let review = Review(
             institution: institution.name, week: monday.iso,
             weekLabel: "\(DisplayFormat.day(monday, req)) – \(DisplayFormat.day(monday.adding(days: 6), req))",
             previousWeek: base + monday.adding(days: -7).iso,
             nextWeek: monday.adding(days: 7) <= today ? base + monday.adding(days: 7).iso : nil,
-            received: result.received.map { r in
+            received: result.received.prefix(shownOnPage).map { r in
                 ReportLine(
                     trackingID: TrackingID(stored: r.tracking_id).display, title: r.title,
                     detail: names.institution(r.holder_id)?.name ?? "",
                     when: DisplayFormat.dateTime(r.created_at, req))
             }.nilIfEmpty,
-            receivedCount: result.received.count,
-            red: result.red.map { r in
+            receivedCount: result.received.count, receivedMore: more(result.received.count),
+            red: result.red.prefix(shownOnPage).map { r in
                 ReportLine(
                     trackingID: TrackingID(stored: r.tracking_id).display, title: r.title,
                     detail: names.institution(r.holder_id)?.name ?? "",
                     when: DisplayFormat.dateTime(r.stage_due_at.addingTimeInterval(1), req))
             }.nilIfEmpty,
+            redMore: more(result.red.count),
             answerers: result.answerers.map { Topic(term: "\($0.name) (\($0.institution))", thisWeek: $0.answers, before: "") }.nilIfEmpty,
             identityOpenings: req.text("review.reveals", ["count": String(result.identityOpenings)]),
             risingTerms: topics(result.risingTerms), risingCategories: topics(result.risingCategories),

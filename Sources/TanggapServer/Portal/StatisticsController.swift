@@ -10,6 +10,9 @@ enum StatisticsController {
         pages.get("statistik.csv", use: csv)
     }
 
+    /// Bodies ranked per page: a page of the national ranking stays well under the public pages' 60 KB.
+    static let rankedPerPage = 50
+
     /// The periods one may look at; the default is the last twelve months.
     struct Line: Encodable {
         let id: String
@@ -34,6 +37,7 @@ enum StatisticsController {
         let silent: String?
         let chart: BarChart?
         let institutions: [Line]?
+        let pager: RankingPages.Pager?
         let regions: [Line]?
         let csvLink: String
         /// At the top of the tree, for the twelve months: each federation peer's own figures, with where and when
@@ -74,12 +78,18 @@ enum StatisticsController {
         // Institutions without a report in the period are counted, not ranked.
         let ranked = result.institutions.filter { $0.figures.received > 0 }.sorted { PerformanceRanking.precedes($0.figures, $1.figures) }
         let silent = result.institutions.count - ranked.count
-        let hasChildren = try await InstitutionDirectory.parents(among: ranked.map(\.id), on: req.db)
+        let pages = RankingPages(total: ranked.count, perPage: rankedPerPage, on: req) { page in
+            "/statistik?instansi=\(institution.id)&periode=\(period.rawValue)&halaman=\(page)#peringkat"
+        }
+        let hasChildren = try await InstitutionDirectory.parents(among: pages.shown.map { ranked[$0].id }, on: req.db)
+        func name(_ row: PublicStatistics.UnitFigures) -> String {
+            row.id == institution.id ? req.text("stats.directly", ["institution": row.name]) : row.name
+        }
         func line(_ row: PublicStatistics.UnitFigures, rank: Int, drill: Bool) -> Line {
             let f = row.figures
             return Line(
                 id: String(row.id),
-                name: row.id == institution.id && drill ? req.text("stats.directly", ["institution": row.name]) : row.name,
+                name: drill ? name(row) : row.name,
                 link: drill && row.id != institution.id && hasChildren.contains(row.id)
                     ? "/statistik?instansi=\(row.id)&periode=\(period.rawValue)" : nil,
                 received: DisplayFormat.number(f.received, req), inTime: DisplayFormat.percent(f.inTimePercent),
@@ -87,8 +97,9 @@ enum StatisticsController {
                 completed: DisplayFormat.number(f.completed, req), median: DisplayFormat.decimal(f.medianWorkingDaysToFirstAnswer, req),
                 satisfied: DisplayFormat.percent(f.satisfiedPercent), rank: rank)
         }
-        let lines = ranked.enumerated().map { line($0.element, rank: $0.offset + 1, drill: true) }
-        let charted = lines.prefix(12).map { (label: $0.name, percent: ranked[$0.rank - 1].figures.inTimePercent) }
+        let lines = pages.shown.map { line(ranked[$0], rank: $0 + 1, drill: true) }
+        // The chart shows the twelve first of the whole ranking, whichever part of the table is shown.
+        let charted = ranked.prefix(12).map { (label: name($0), percent: $0.figures.inTimePercent) }
         let chart =
             charted.isEmpty
             ? nil
@@ -105,7 +116,7 @@ enum StatisticsController {
             overall: line(
                 PublicStatistics.UnitFigures(id: institution.id, name: institution.name, figures: result.overall), rank: 0, drill: false),
             silent: silent > 0 ? req.text("stats.silent", ["count": String(silent)]) : nil,
-            chart: chart, institutions: lines.nilIfEmpty,
+            chart: chart, institutions: lines.nilIfEmpty, pager: pages.pager,
             regions: regions.enumerated().map { line($0.element, rank: $0.offset + 1, drill: false) }.nilIfEmpty,
             csvLink: "/statistik.csv?instansi=\(institution.id)&periode=\(period.rawValue)")
         return try await req.renderPage("portal/statistik", try await withPeers(statistics, at: institution, period: period, on: req))
