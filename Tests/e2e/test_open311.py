@@ -70,10 +70,10 @@ def world(request):
     with tempfile.TemporaryDirectory(prefix="tanggap-e2e-") as data_dir:
         srv = SeededDemo.of(request.param).copy(data_dir, {"TANGGAP_RATE_LIMIT_OPEN311": str(FLOOD_LIMIT)})
         app, revoked, flood = App(srv, "KotaKita"), App(srv, "Aplikasi Lama"), App(srv, "Banjir Laporan")
-        second = App(srv, "Aplikasi Kedua")
+        second, calm, prober = App(srv, "Aplikasi Kedua"), App(srv, "Aplikasi Tenang"), App(srv, "Aplikasi Penguji")
         cli(srv, "open311", "keys", "revoke", "Aplikasi Lama")
         srv.start()
-        yield {"server": srv, "app": app, "revoked": revoked, "flood": flood, "second": second}
+        yield {"server": srv, "app": app, "revoked": revoked, "flood": flood, "second": second, "calm": calm, "prober": prober}
         srv.stop()
 
 
@@ -256,7 +256,9 @@ BAD = [
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize("case,change,status,field", BAD, ids=[c[0] for c in BAD])
 def test_bad_input_gets_a_spec_shaped_error_and_stores_nothing(world, case, change, status, field, fmt):
-    app = world["app"]
+    # A refused request spends its app's allowance too (the limit comes before the checks): the XML half comes from
+    # an app of its own, so neither half runs into the limit however fast the machine.
+    app = world["app"] if fmt == "json" else world["prober"]
     before = app.filed()
     reply = app.post(a_report(**change), fmt=fmt)
     assert reply.status_code == status, reply.text
@@ -307,7 +309,11 @@ def test_keys_bodies_formats_and_floods(world):
 
     # What an app sends comes back escaped, never as markup: the XML still parses and says exactly what was sent.
     hostile = "Jalan rusak </description><injected>1</injected> & \"kutip\" {\"json\": true} ]]> <!-- -->"
-    created = app.post(a_report(description=hostile), fmt="xml")
+    # From an app whose allowance is whole: the bad inputs above spent KotaKita's, and how much of it has come back
+    # by now depends on the machine's speed.
+    calm = world["calm"]
+    created = calm.post(a_report(description=hostile), fmt="xml")
+    assert created.status_code == 200, created.text
     tracking_id = xml_of(created).find("request/service_request_id").text
     admin = staff(srv, "admin@tanggap.test")
     assert requests.post(f"{srv.url}/api/v1/reports/{tracking_id}/verify", json={}, headers=admin, timeout=10).status_code == 200
@@ -325,7 +331,7 @@ def test_keys_bodies_formats_and_floods(world):
     assert int(refused[0].headers["Retry-After"]) >= 1 and valid(refused[0].json(), "errors")[0]["code"] == 429
     # The bucket holds FLOOD_LIMIT and refills FLOOD_LIMIT a minute while the flood goes on.
     assert flood.filed() == len(answers) - len(refused) <= FLOOD_LIMIT + math.ceil(elapsed * FLOOD_LIMIT / 60)
-    assert app.post(a_report()).status_code == 200
+    assert calm.post(a_report()).status_code == 200
 
 
 def test_a_national_admin_issues_a_key_in_the_browser_sees_it_once_and_revokes_it(world, browser):
