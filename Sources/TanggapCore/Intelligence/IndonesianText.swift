@@ -32,6 +32,9 @@ public enum IndonesianText {
         "the", "a", "an",
     ]
 
+    /// What the models read of a report: its title and its text as one. Learning and suggesting must read the same.
+    public static func ofReport(title: String, body: String) -> String { title + ". " + body }
+
     /// The words of a text, lower case, each spelled the standard way. A word written twice with a `2`
     /// ("jalan2", "anak2") counts as the word; a letter held down ("parahhh") as one. It reads the text scalar by
     /// scalar (not by grapheme), since every look-alike search reads a few hundred texts.

@@ -76,12 +76,13 @@ enum LookAlikes {
             ORDER BY created_at DESC LIMIT \(bind: mostCompared)
             """
         ).all().map(Row.init)
-        return rank(report.title + ". " + report.body, among: rows, fingerprints: fingerprints)
+        return rank(
+            IndonesianText.ofReport(title: report.title, body: report.body), report: report.id, among: rows, fingerprints: fingerprints)
     }
 
-    static func rank(_ text: String, among rows: [Row], fingerprints: Fingerprints) -> [Match] {
-        let fingerprint = fingerprints.of(text, report: nil)
-        let compared = rows.map { ($0, fingerprints.of($0.title + ". " + $0.body, report: $0.id)) }
+    static func rank(_ text: String, report id: Int64? = nil, among rows: [Row], fingerprints: Fingerprints) -> [Match] {
+        let fingerprint = fingerprints.of(text, report: id)
+        let compared = rows.map { ($0, fingerprints.of(IndonesianText.ofReport(title: $0.title, body: $0.body), report: $0.id)) }
         return rank(fingerprint, among: compared).compactMap { row, similarity in
             TrackingID(parsing: row.trackingID).map {
                 Match(

@@ -64,7 +64,7 @@ struct ReportSuggestions: Content {
     /// The suggestions for a report the request's staff member may work on.
     static func build(for report: ReportModel, on req: Request) async throws -> ReportSuggestions {
         let loaded = try await req.tanggap.routing.current(now: req.now, on: req.db)
-        let text = report.title + ". " + report.body
+        let text = IndonesianText.ofReport(title: report.title, body: report.body)
         var categories: [Category] = []
         var institutions: [Institution] = []
         if let loaded {

@@ -17,7 +17,7 @@ enum RoutingHistory {
         let dispatched_at: Date?
         let duplicate_of_id: Int64?
 
-        var text: String { title + ". " + body }
+        var text: String { IndonesianText.ofReport(title: title, body: body) }
     }
 
     static let columns = "id, title, body, category_id, region_id, holder_id, created_at, dispatched_at, duplicate_of_id"

@@ -96,7 +96,8 @@ enum SubmitController {
         guard let region = submission.regionID, let category = submission.categoryID else { return nil }
         let fingerprints = try await req.tanggap.routing.current(now: req.now, on: req.db)?.fingerprints ?? .unweighed
         let matches = try await LookAlikes.published(
-            like: (submission.title ?? "") + ". " + (submission.body ?? ""), regionID: region, categoryID: category,
+            like: IndonesianText.ofReport(title: submission.title ?? "", body: submission.body ?? ""), regionID: region,
+            categoryID: category,
             fingerprints: fingerprints,
             now: req.now, on: req.db)
         return matches.map {
